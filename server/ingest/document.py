@@ -1,0 +1,253 @@
+"""The parsed-document model every agent reads.
+
+Readers (docx, text, pdf) turn a file into a `Document`; agents only ever see this model, never
+the file. It keeps the body order of headings, paragraphs and tables, so a finding can point at
+"table 4, row 7, column 2" or quote a sentence, and the page can render the table around it.
+
+Amounts are kept as printed (`Cell.value` is in the table's printed units); `Table.scale` says
+what one printed unit is worth. `to_json()` gives the shape defined in
+`schema/v1/document.schema.json`, served at `GET /api/v1/audits/{id}/document`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class DocumentKind(StrEnum):
+    DOCX = "docx"
+    MARKDOWN = "md"
+    TEXT = "txt"
+    PDF = "pdf"
+
+
+class StatementKind(StrEnum):
+    """The primary statements, under whatever name the preparer used."""
+
+    FINANCIAL_POSITION = "financial_position"
+    PROFIT_OR_LOSS = "profit_or_loss"
+    COMPREHENSIVE_INCOME = "comprehensive_income"
+    CHANGES_IN_EQUITY = "changes_in_equity"
+    CASH_FLOWS = "cash_flows"
+
+
+class ColumnRole(StrEnum):
+    LABEL = "label"
+    NOTE = "note"
+    AMOUNT = "amount"
+    PERCENT = "percent"
+    OTHER = "other"
+
+
+class RowKind(StrEnum):
+    HEADING = "heading"  # a group caption with no figures ("Current assets")
+    ITEM = "item"
+    SUBTOTAL = "subtotal"
+    TOTAL = "total"
+    SPACER = "spacer"  # an empty row between groups
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    value: float | None = None  # parsed amount in printed units; None when not a number
+    nil: bool = False  # printed as "-", "–" or "nil": a value of 0 that was left blank on purpose
+    percent: bool = False
+
+
+@dataclass(slots=True)
+class Column:
+    index: int
+    header: str
+    role: ColumnRole
+    period: str | None = None  # label of the period, e.g. "2024" or "31 December 2024"
+    period_end: str | None = None  # ISO date when the header states one
+    year: int | None = None
+
+
+@dataclass(slots=True)
+class Row:
+    index: int
+    label: str
+    cells: list[Cell]
+    kind: RowKind = RowKind.ITEM
+    note: str | None = None  # note reference from the "Note" column or a label marker
+    # For subtotals and totals: the row indices this row sums, with a sign each (+1 or -1).
+    # Empty when the reader could not establish the structure; agents then skip the check.
+    components: list[tuple[int, int]] = field(default_factory=list)
+
+    def value(self, column: int) -> float | None:
+        cell = self.cells[column] if column < len(self.cells) else None
+        if cell is None:
+            return None
+        if cell.nil:
+            return 0.0
+        return cell.value
+
+
+@dataclass(slots=True)
+class Table:
+    id: str  # "t1", "t2", ... in body order
+    index: int
+    columns: list[Column]
+    rows: list[Row]
+    title: str | None = None  # the nearest heading or caption above the table
+    section_id: str | None = None
+    statement: StatementKind | None = None
+    note_number: str | None = None  # set when the table belongs to a numbered note
+    scale: float = 1.0  # what one printed unit is worth (1000 for "in thousands")
+    scale_label: str = "units"  # "units" | "thousands" | "millions" | "billions"
+    currency: str | None = None  # ISO code when the header states one
+    continued_from: str | None = None  # id of the table this one continues
+
+    def amount_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.role is ColumnRole.AMOUNT]
+
+    def label_column(self) -> int:
+        for c in self.columns:
+            if c.role is ColumnRole.LABEL:
+                return c.index
+        return 0
+
+
+@dataclass(slots=True)
+class Paragraph:
+    id: str  # "p1", "p2", ... in body order
+    index: int
+    text: str
+    section_id: str | None = None
+    style: str | None = None
+
+
+@dataclass(slots=True)
+class Section:
+    """A heading and the blocks under it; notes are sections with a `note_number`."""
+
+    id: str  # "s1", "s2", ...
+    title: str
+    level: int
+    parent_id: str | None = None
+    note_number: str | None = None
+    statement: StatementKind | None = None
+
+
+Block = Paragraph | Table
+
+
+@dataclass(slots=True)
+class Document:
+    name: str
+    kind: DocumentKind
+    sections: list[Section] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)  # paragraphs and tables in body order
+    pages: int | None = None
+    page_headers: list[str] = field(default_factory=list)  # text of page headers (docx/pdf)
+    entity_name: str | None = None
+    reporting_date: str | None = None  # ISO date of the current period end, when found
+    currency: str | None = None
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    def section(self, section_id: str | None) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def statement_tables(self, kind: StatementKind) -> list[Table]:
+        return [t for t in self.tables if t.statement is kind]
+
+    def note_tables(self, note_number: str) -> list[Table]:
+        return [t for t in self.tables if t.note_number == note_number]
+
+    def text(self) -> str:
+        """All paragraph text and table labels, for word searches."""
+        parts: list[str] = list(self.page_headers)
+        for block in self.blocks:
+            if isinstance(block, Paragraph):
+                parts.append(block.text)
+            else:
+                parts.extend(r.label for r in block.rows)
+        parts.extend(s.title for s in self.sections)
+        return "\n".join(parts)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "pages": self.pages or 0,
+            "tables": len(self.tables),
+            "sections": len(self.sections),
+            "paragraphs": len(self.paragraphs),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """The wire form (schema/v1/document.schema.json): optional fields omitted, never null."""
+        return _drop_none(
+            {
+                "name": self.name,
+                "kind": self.kind.value,
+                "pages": self.pages,
+                "entity_name": self.entity_name,
+                "reporting_date": self.reporting_date,
+                "currency": self.currency,
+                "page_headers": self.page_headers,
+                "sections": [_drop_none(_section_json(s)) for s in self.sections],
+                "blocks": [_block_json(b) for b in self.blocks],
+            }
+        )
+
+
+def _section_json(s: Section) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "title": s.title,
+        "level": s.level,
+        "parent_id": s.parent_id,
+        "note_number": s.note_number,
+        "statement": s.statement.value if s.statement else None,
+    }
+
+
+def _block_json(b: Block) -> dict[str, Any]:
+    if isinstance(b, Paragraph):
+        return _drop_none(
+            {"block": "paragraph", "id": b.id, "text": b.text, "section_id": b.section_id}
+        )
+    return _drop_none(
+        {
+            "block": "table",
+            "id": b.id,
+            "title": b.title,
+            "section_id": b.section_id,
+            "statement": b.statement.value if b.statement else None,
+            "note_number": b.note_number,
+            "scale_label": b.scale_label,
+            "currency": b.currency,
+            "columns": [
+                _drop_none(
+                    {"index": c.index, "header": c.header, "role": c.role.value, "period": c.period}
+                )
+                for c in b.columns
+            ],
+            "rows": [
+                _drop_none(
+                    {
+                        "index": r.index,
+                        "label": r.label,
+                        "kind": r.kind.value,
+                        "note": r.note,
+                        "cells": [c.text for c in r.cells],
+                    }
+                )
+                for r in b.rows
+            ],
+        }
+    )
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}
