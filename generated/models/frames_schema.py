@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import MISSING, BaseModel, ConfigDict, Field, RootModel, StrictInt, StrictStr
+from pydantic import (
+    MISSING,
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    StrictInt,
+    StrictStr,
+)
 
 from . import common_schema, results_schema
 
@@ -17,7 +25,10 @@ class AgentCompleted(BaseModel):
     )
     v: Annotated[
         Literal[1],
-        Field(description="The protocol version carried on every frame.", title="ProtocolVersion"),
+        Field(
+            description="The protocol version carried on every frame.",
+            title="ProtocolVersion",
+        ),
     ]
     type: Literal["agent_completed"]
     audit_id: Annotated[
@@ -66,7 +77,10 @@ class AgentFailed(BaseModel):
     )
     v: Annotated[
         Literal[1],
-        Field(description="The protocol version carried on every frame.", title="ProtocolVersion"),
+        Field(
+            description="The protocol version carried on every frame.",
+            title="ProtocolVersion",
+        ),
     ]
     type: Literal["agent_failed"]
     audit_id: Annotated[
@@ -105,7 +119,10 @@ class AgentProgress(BaseModel):
     )
     v: Annotated[
         Literal[1],
-        Field(description="The protocol version carried on every frame.", title="ProtocolVersion"),
+        Field(
+            description="The protocol version carried on every frame.",
+            title="ProtocolVersion",
+        ),
     ]
     type: Literal["agent_progress"]
     audit_id: Annotated[
@@ -137,7 +154,10 @@ class AgentStarted(BaseModel):
     )
     v: Annotated[
         Literal[1],
-        Field(description="The protocol version carried on every frame.", title="ProtocolVersion"),
+        Field(
+            description="The protocol version carried on every frame.",
+            title="ProtocolVersion",
+        ),
     ]
     type: Literal["agent_started"]
     audit_id: Annotated[
@@ -174,7 +194,10 @@ class AuditFinished(BaseModel):
     )
     v: Annotated[
         Literal[1],
-        Field(description="The protocol version carried on every frame.", title="ProtocolVersion"),
+        Field(
+            description="The protocol version carried on every frame.",
+            title="ProtocolVersion",
+        ),
     ]
     type: Literal["audit_finished"]
     audit_id: Annotated[
@@ -214,7 +237,10 @@ class AuditStarted(BaseModel):
     )
     v: Annotated[
         Literal[1],
-        Field(description="The protocol version carried on every frame.", title="ProtocolVersion"),
+        Field(
+            description="The protocol version carried on every frame.",
+            title="ProtocolVersion",
+        ),
     ]
     type: Literal["audit_started"]
     audit_id: Annotated[
@@ -256,7 +282,10 @@ class Heartbeat(BaseModel):
     )
     v: Annotated[
         Literal[1],
-        Field(description="The protocol version carried on every frame.", title="ProtocolVersion"),
+        Field(
+            description="The protocol version carried on every frame.",
+            title="ProtocolVersion",
+        ),
     ]
     type: Literal["heartbeat"]
     audit_id: Annotated[
@@ -306,7 +335,9 @@ class Frame(
 
 
 class LogEvent(
-    RootModel[AuditStarted | AgentStarted | AgentCompleted | AgentFailed | AuditFinished]
+    RootModel[
+        AuditStarted | AgentStarted | AgentCompleted | AgentFailed | AuditFinished
+    ]
 ):
     root: Annotated[
         AuditStarted | AgentStarted | AgentCompleted | AgentFailed | AuditFinished,

@@ -138,7 +138,10 @@ class Health(BaseModel):
     version: StrictStr
     protocol: Annotated[
         Literal[1],
-        Field(description="The protocol version carried on every frame.", title="ProtocolVersion"),
+        Field(
+            description="The protocol version carried on every frame.",
+            title="ProtocolVersion",
+        ),
     ]
     audits_running: Annotated[StrictInt | MISSING, Field(ge=0)] = MISSING
 

@@ -6,7 +6,15 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import (
+    MISSING,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
 
 from . import common_schema
 
@@ -39,11 +47,14 @@ class DisclosureFinding(BaseModel):
     title: Annotated[StrictStr, Field(max_length=200, min_length=1)]
     description: StrictStr
     reference: Annotated[
-        StrictStr, Field(description='The rule, or the standard and paragraph (e.g. "IAS 1.25").')
+        StrictStr,
+        Field(description='The rule, or the standard and paragraph (e.g. "IAS 1.25").'),
     ]
     locations: list[common_schema.Location]
     standard: Annotated[StrictStr, Field(description='e.g. "IAS 1".')]
-    requirement: Annotated[StrictStr, Field(description="The requirement, in our own words.")]
+    requirement: Annotated[
+        StrictStr, Field(description="The requirement, in our own words.")
+    ]
     requirement_id: Annotated[
         StrictStr | MISSING, Field(description="Id of the checklist entry.")
     ] = MISSING
@@ -94,7 +105,8 @@ class ExternalFinding(BaseModel):
     title: Annotated[StrictStr, Field(max_length=200, min_length=1)]
     description: StrictStr
     reference: Annotated[
-        StrictStr, Field(description='The rule, or the standard and paragraph (e.g. "IAS 1.25").')
+        StrictStr,
+        Field(description='The rule, or the standard and paragraph (e.g. "IAS 1.25").'),
     ]
     locations: list[common_schema.Location]
     source: Annotated[
@@ -165,14 +177,17 @@ class LogicFinding(BaseModel):
     title: Annotated[StrictStr, Field(max_length=200, min_length=1)]
     description: StrictStr
     reference: Annotated[
-        StrictStr, Field(description='The rule, or the standard and paragraph (e.g. "IAS 1.25").')
+        StrictStr,
+        Field(description='The rule, or the standard and paragraph (e.g. "IAS 1.25").'),
     ]
     locations: list[common_schema.Location]
     check: LogicCheck
     claim: Annotated[
         StrictStr, Field(description="What the document says (quoted or paraphrased).")
     ]
-    contradiction: Annotated[StrictStr, Field(description="What in the document contradicts it.")]
+    contradiction: Annotated[
+        StrictStr, Field(description="What in the document contradicts it.")
+    ]
 
 
 class LogicResult(BaseModel):
@@ -225,17 +240,23 @@ class NumericFinding(BaseModel):
     title: Annotated[StrictStr, Field(max_length=200, min_length=1)]
     description: StrictStr
     reference: Annotated[
-        StrictStr, Field(description='The rule, or the standard and paragraph (e.g. "IAS 1.25").')
+        StrictStr,
+        Field(description='The rule, or the standard and paragraph (e.g. "IAS 1.25").'),
     ]
     locations: list[common_schema.Location]
     check: NumericCheck
-    expected: Annotated[float, Field(description="What the figure should be, in printed units.")]
+    expected: Annotated[
+        float, Field(description="What the figure should be, in printed units.")
+    ]
     actual: Annotated[float, Field(description="The printed figure, in printed units.")]
-    difference: Annotated[float, Field(description="actual - expected, in printed units.")]
+    difference: Annotated[
+        float, Field(description="actual - expected, in printed units.")
+    ]
     period: Annotated[StrictStr, Field(description="Label of the period column.")]
     scale: ScaleName
     materiality: Annotated[
-        float | MISSING, Field(description="|difference| / |the total it distorts|.", ge=0.0)
+        float | MISSING,
+        Field(description="|difference| / |the total it distorts|.", ge=0.0),
     ] = MISSING
 
 
