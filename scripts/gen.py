@@ -132,7 +132,9 @@ def main(argv: list[str]) -> int:
                             f"generated/{name} (from schema)",
                         )
                     )
-            print("gen: generated/ is stale; run scripts/gen and commit the result", file=sys.stderr)
+            print(
+                "gen: generated/ is stale; run scripts/gen and commit the result", file=sys.stderr
+            )
             return 1
         if OUT_DIR.exists():
             shutil.rmtree(OUT_DIR)

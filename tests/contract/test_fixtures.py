@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
 from typing import Annotated, Any
 
 import pytest
@@ -21,7 +20,9 @@ def _cases(kind: str) -> list[tuple[str, Path]]:
     found = []
     for path in sorted((FIXTURES / kind).glob("*/*.json")):
         folder = path.parent.name
-        definition = {"frames": FRAME_TYPES, "results": RESULT_TYPES}.get(kind, {}).get(folder, folder)
+        definition = {"frames": FRAME_TYPES, "results": RESULT_TYPES}.get(kind, {}).get(
+            folder, folder
+        )
         found.append((definition, path))
     return found
 
@@ -84,6 +85,8 @@ def test_invalid_fixture_is_rejected_by_schema_and_models(case: tuple[str, Path]
 
 
 def test_violation_names_the_exact_path() -> None:
-    frame = json.loads((FIXTURES / "frames/agent_failed/invalid-unknown-error-code.json").read_text())
+    frame = json.loads(
+        (FIXTURES / "frames/agent_failed/invalid-unknown-error-code.json").read_text()
+    )
     with pytest.raises(ContractViolation, match=r"\$\.error\.code"):
         assert_valid("Frame", frame)
