@@ -1,0 +1,249 @@
+"""SQLite storage: audit records and their event logs, and the uploaded documents.
+
+Two database files under the data directory, on purpose:
+- `crosscheck.sqlite3` holds `audits` and `events`. It is written only from the event-loop
+  thread, one short transaction per event (WAL, synchronous=NORMAL: a commit survives a process
+  crash), so an append costs tens of microseconds and the loop never waits on a lock.
+- `documents.sqlite3` holds the uploaded bytes. A 25 MB insert takes tens of milliseconds, so it
+  runs in a worker thread with its own connection; being a separate file, its write lock never
+  blocks an event append.
+An audit's documents are written before its record, so a record never points at missing bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_MAIN_SCHEMA = """
+CREATE TABLE IF NOT EXISTS audits (
+    id            TEXT PRIMARY KEY,
+    created_at    TEXT NOT NULL,
+    document_name TEXT NOT NULL,
+    sample        TEXT,
+    state         TEXT NOT NULL,
+    finished_at   TEXT,
+    findings      TEXT
+);
+CREATE INDEX IF NOT EXISTS audits_by_created ON audits (created_at);
+CREATE TABLE IF NOT EXISTS events (
+    audit_id TEXT NOT NULL,
+    seq      INTEGER NOT NULL,
+    type     TEXT NOT NULL,
+    body     TEXT NOT NULL,
+    PRIMARY KEY (audit_id, seq)
+) WITHOUT ROWID;
+"""
+
+_DOCUMENTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    audit_id TEXT NOT NULL,
+    role     TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    filename TEXT NOT NULL,
+    data     BLOB NOT NULL,
+    PRIMARY KEY (audit_id, role, position)
+);
+"""
+
+UNFINISHED_STATES = ("pending", "running")
+
+
+def new_audit_id() -> str:
+    """URL-safe and unguessable; matches the AuditId pattern ^[A-Za-z0-9_-]{6,64}$."""
+    return secrets.token_urlsafe(12)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    role: str  # "document" | "prior_year" | "memo"
+    position: int
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    audit_id: str
+    created_at: str
+    document_name: str
+    state: str
+    sample: str | None = None
+    finished_at: str | None = None
+    findings: dict[str, int] | None = None
+
+
+class Store:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.main_path = data_dir / "crosscheck.sqlite3"
+        self.documents_path = data_dir / "documents.sqlite3"
+        self._db: sqlite3.Connection | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def open(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._db = _connect(self.main_path)
+        self._db.executescript(_MAIN_SCHEMA)
+        with _connect(self.documents_path) as docs:
+            docs.executescript(_DOCUMENTS_SCHEMA)
+        docs.close()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise RuntimeError("Store is not open: call Store.open() (the app lifespan does).")
+        return self._db
+
+    # -- audits ----------------------------------------------------------------------------
+
+    def save_documents(self, audit_id: str, files: list[StoredFile]) -> None:
+        """Blocking (large blobs): call it in a worker thread."""
+        conn = _connect(self.documents_path)
+        try:
+            with conn:
+                conn.executemany(
+                    "INSERT INTO documents (audit_id, role, position, filename, data)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    [(audit_id, f.role, f.position, f.filename, f.data) for f in files],
+                )
+        finally:
+            conn.close()
+
+    def load_documents(self, audit_id: str) -> list[StoredFile]:
+        """Blocking (large blobs): call it in a worker thread."""
+        conn = _connect(self.documents_path)
+        try:
+            rows = conn.execute(
+                "SELECT role, position, filename, data FROM documents WHERE audit_id = ?"
+                " ORDER BY role, position",
+                (audit_id,),
+            ).fetchall()
+        finally:
+            conn.close()
+        return [
+            StoredFile(role, position, filename, bytes(data))
+            for role, position, filename, data in rows
+        ]
+
+    def delete_documents(self, audit_id: str) -> None:
+        """Blocking: call it in a worker thread."""
+        conn = _connect(self.documents_path)
+        try:
+            with conn:
+                conn.execute("DELETE FROM documents WHERE audit_id = ?", (audit_id,))
+        finally:
+            conn.close()
+
+    def create_audit(self, record: AuditRecord) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT INTO audits (id, created_at, document_name, sample, state)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    record.audit_id,
+                    record.created_at,
+                    record.document_name,
+                    record.sample,
+                    record.state,
+                ),
+            )
+
+    def get_audit(self, audit_id: str) -> AuditRecord | None:
+        row = self.db.execute(_SELECT_AUDIT + " WHERE id = ?", (audit_id,)).fetchone()
+        return _record(row) if row else None
+
+    def list_audits(self, limit: int) -> list[AuditRecord]:
+        rows = self.db.execute(
+            _SELECT_AUDIT + " ORDER BY created_at DESC, rowid DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [_record(r) for r in rows]
+
+    def unfinished_audits(self) -> list[str]:
+        rows = self.db.execute(
+            "SELECT id FROM audits WHERE state IN (?, ?) ORDER BY created_at", UNFINISHED_STATES
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def delete_audit(self, audit_id: str) -> bool:
+        """Removes the record and its events; the documents go with delete_documents()."""
+        with self.db:
+            self.db.execute("DELETE FROM events WHERE audit_id = ?", (audit_id,))
+            cursor = self.db.execute("DELETE FROM audits WHERE id = ?", (audit_id,))
+        return cursor.rowcount > 0
+
+    # -- events ----------------------------------------------------------------------------
+
+    def append_event(
+        self,
+        audit_id: str,
+        seq: int,
+        event_type: str,
+        body: str,
+        state: str | None = None,
+        finished_at: str | None = None,
+        findings: dict[str, Any] | None = None,
+    ) -> None:
+        """One transaction: the event and, when it changes it, the audit's state."""
+        with self.db:
+            self.db.execute(
+                "INSERT INTO events (audit_id, seq, type, body) VALUES (?, ?, ?, ?)",
+                (audit_id, seq, event_type, body),
+            )
+            if state is not None:
+                self.db.execute(
+                    "UPDATE audits SET state = ?, finished_at = COALESCE(?, finished_at),"
+                    " findings = COALESCE(?, findings) WHERE id = ?",
+                    (state, finished_at, json.dumps(findings) if findings else None, audit_id),
+                )
+
+    def read_events(self, audit_id: str, after: int = 0) -> list[tuple[int, str, str]]:
+        """(seq, type, body) of every event with seq > after, in order."""
+        rows = self.db.execute(
+            "SELECT seq, type, body FROM events WHERE audit_id = ? AND seq > ? ORDER BY seq",
+            (audit_id, after),
+        ).fetchall()
+        return [(int(seq), str(kind), str(body)) for seq, kind, body in rows]
+
+    def last_event(self, audit_id: str) -> tuple[int, str] | None:
+        """(seq, type) of the newest event, or None for an empty log."""
+        row = self.db.execute(
+            "SELECT seq, type FROM events WHERE audit_id = ? ORDER BY seq DESC LIMIT 1",
+            (audit_id,),
+        ).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+
+_SELECT_AUDIT = (
+    "SELECT id, created_at, document_name, state, sample, finished_at, findings FROM audits"
+)
+
+
+def _record(row: tuple[Any, ...]) -> AuditRecord:
+    audit_id, created_at, name, state, sample, finished_at, findings = row
+    return AuditRecord(
+        audit_id=audit_id,
+        created_at=created_at,
+        document_name=name,
+        state=state,
+        sample=sample,
+        finished_at=finished_at,
+        findings=json.loads(findings) if findings else None,
+    )
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, check_same_thread=False, timeout=10.0)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    return conn
