@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from server.ingest.document import Cell, ColumnRole, Row, RowKind, Table
@@ -93,6 +92,9 @@ def tolerance(components: int, unit: float) -> float:
     return (components + 1) * unit / 2 + 1e-9 * unit
 
 
+WEAK, STRONG = 1, 2  # candidate strength: weak ones (position only) need a full match
+
+
 @dataclass(slots=True)
 class _Lines:
     """A table seen as lines (rows, or columns) of figures across crosses (columns, or rows)."""
@@ -102,14 +104,15 @@ class _Lines:
     units: list[list[float]]
     is_break: list[bool]  # heading or spacer: skipped by walks, ends a natural block
     is_blank: list[bool]  # no label at all
-    candidate: list[bool]
+    candidate: list[int]  # 0, WEAK or STRONG
 
 
 @dataclass(slots=True)
 class _Block:
     units: list[int]
     signs: list[int]
-    matched: frozenset[int]
+    matched: frozenset[int]  # crosses the block explains
+    mismatched: frozenset[int]  # crosses where it does not (all-nil crosses are neither)
     sums: list[float | None]
     natural: bool
 
@@ -159,7 +162,7 @@ def infer_column_structure(table: Table) -> dict[int, list[tuple[int, int]]]:
         units=[[_unit(r, c.index) for r in rows] for c in amount],
         is_break=[False] * len(amount),
         is_blank=[not lab for lab in labels],
-        candidate=[bool(re.search(r"\btotal\b", lab)) for lab in labels],
+        candidate=[STRONG if re.search(r"\btotal\b", lab) else 0 for lab in labels],
     )
     found = _infer(lines)
     return {
@@ -174,19 +177,29 @@ def _unit(row: Row, column: int) -> float:
 
 def _row_lines(table: Table, amount: list[int], label_col: int) -> _Lines:
     labels = [normalise_label(r.label) for r in table.rows]
-    candidate: list[bool] = []
-    for row, label in zip(table.rows, labels, strict=True):
-        is_candidate = row.kind is RowKind.ITEM and (
+    is_break = [r.kind in (RowKind.HEADING, RowKind.SPACER) for r in table.rows]
+    n = len(table.rows)
+    candidate: list[int] = []
+    for i, (row, label) in enumerate(zip(table.rows, labels, strict=True)):
+        if row.kind is not RowKind.ITEM:
+            candidate.append(0)
+        elif (
             not label
-            or bool(_TOTAL_LABEL.match(label))
+            or _TOTAL_LABEL.match(label)
             or (row.label.isupper() and any(ch.isalpha() for ch in row.label))
-        )
-        candidate.append(is_candidate)
+        ):
+            candidate.append(STRONG)
+        elif (i > 0 and table.rows[i - 1].kind is RowKind.SPACER) or (
+            i >= 2 and (i + 1 == n or is_break[i + 1]) and not is_break[i - 1]
+        ):
+            candidate.append(WEAK)  # after a spacer, or closing a block
+        else:
+            candidate.append(0)
     return _Lines(
         labels=labels,
         values=[[r.value(c) for c in amount] for r in table.rows],
         units=[[_unit(r, c) for c in amount] for r in table.rows],
-        is_break=[r.kind in (RowKind.HEADING, RowKind.SPACER) for r in table.rows],
+        is_break=is_break,
         is_blank=[not lab for lab in labels],
         candidate=candidate,
     )
@@ -200,7 +213,7 @@ def _infer(lines: _Lines) -> dict[int, list[tuple[int, int]]]:
     for i in range(n):
         if lines.is_break[i] or not lines.candidate[i]:
             continue
-        block = _explain(lines, i, start, confirmed)
+        block = _explain(lines, i, start)
         if block is None:
             continue
         confirmed[i] = sorted(zip(block.units, block.signs, strict=True))
@@ -231,17 +244,13 @@ def _is_expense(lines: _Lines, line: int) -> bool:
     return any(v is not None and v > 0 for v in lines.values[line])
 
 
-def _explain(
-    lines: _Lines, i: int, start: list[int], confirmed: dict[int, list[tuple[int, int]]]
-) -> _Block | None:
+def _explain(lines: _Lines, i: int, start: list[int]) -> _Block | None:
     units, natural = _walk(lines, i, start)
     if not units:
         return None
-    crosses = len(lines.values[i])
     total = lines.values[i]
-    # Crosses where the total is printed and something is at stake (not all nil).
-    evaluable = [c for c in range(crosses) if total[c] is not None]
-    if not evaluable:
+    crosses = [c for c in range(len(total)) if total[c] is not None]
+    if not crosses:
         return None
     expense = [_is_expense(lines, u) for u in units]
     variants = [[1] * len(units)]
@@ -249,85 +258,77 @@ def _explain(
         variants.append([-1 if e else 1 for e in expense])
     blocks: list[_Block] = []
     for signs in variants:
-        sums: list[float] = [0.0] * crosses
-        any_value = [False] * crosses
-        nonzero = [total[c] not in (None, 0.0) for c in range(crosses)]
-        unit = [lines.units[i][c] for c in range(crosses)]
+        sums = {c: 0.0 for c in crosses}
+        seen = dict.fromkeys(crosses, False)  # a component printed in this cross
+        nonzero = {c: total[c] != 0.0 for c in crosses}
+        unit = {c: lines.units[i][c] for c in crosses}
         for k, (u, sign) in enumerate(zip(units, signs, strict=True), start=1):
             row_values = lines.values[u]
-            for c in evaluable:
+            for c in crosses:
                 v = row_values[c]
-                if v is not None:
-                    sums[c] += sign * v
-                    any_value[c] = True
-                    if v != 0.0:
-                        nonzero[c] = True
-                    unit[c] = max(unit[c], lines.units[u][c])
+                if v is None:
+                    continue
+                sums[c] += sign * v
+                seen[c] = True
+                nonzero[c] = nonzero[c] or v != 0.0
+                unit[c] = max(unit[c], lines.units[u][c])
+            live = [c for c in crosses if seen[c] and nonzero[c]]
             matched = frozenset(
-                c
-                for c in evaluable
-                if any_value[c]
-                and nonzero[c]
-                and abs(sums[c] - (total[c] or 0.0)) <= tolerance(k, unit[c])
+                c for c in live if abs(sums[c] - (total[c] or 0.0)) <= tolerance(k, unit[c])
             )
             blocks.append(
                 _Block(
                     units=units[:k],
                     signs=list(signs[:k]),
                     matched=matched,
-                    sums=[sums[c] if any_value[c] else None for c in range(crosses)],
+                    mismatched=frozenset(live) - matched,
+                    sums=[sums[c] if c in sums and seen[c] else None for c in range(len(total))],
                     natural=natural[k - 1],
                 )
             )
-    stake = [c for c in evaluable if _has_stake(lines, i, c, units)]
-    return _choose(lines, i, blocks, stake, units, natural, start)
-
-
-def _has_stake(lines: _Lines, i: int, c: int, units: Sequence[int]) -> bool:
-    """A cross where the total or a nearby figure is non-zero: all-nil columns prove nothing."""
-    if (lines.values[i][c] or 0.0) != 0.0:
-        return True
-    return any((lines.values[u][c] or 0.0) != 0.0 for u in units[:3])
+    return _choose(lines, i, blocks, units, natural, start)
 
 
 def _choose(
     lines: _Lines,
     i: int,
     blocks: list[_Block],
-    stake: list[int],
     units: list[int],
     natural: list[bool],
     start: list[int],
 ) -> _Block | None:
-    if not stake:
-        return None
-    stake_set = frozenset(stake)
-    scored = [(len(b.matched & stake_set), b) for b in blocks]
-    best = max(score for score, _ in scored)
-    if best == len(stake_set):
-        full = [b for score, b in scored if score == best]
-        full = [b for b in full if len(b.units) >= 2 or len(stake_set) >= 2]
-        if not full:
-            return None
+    """The block that explains the printed total, or None when no single block does."""
+    full = [
+        b
+        for b in blocks
+        if b.matched and not b.mismatched and (len(b.units) >= 2 or len(b.matched) >= 2)
+    ]
+    if full:
         full.sort(key=lambda b: (not b.natural, len(b.units), b.signs.count(-1)))
         return full[0]
-    if best == 0:
-        return _delimited_total(lines, i, units, natural, stake, start)
-    explaining = [b for score, b in scored if score > 0]
-    chosen = max(explaining, key=lambda b: len(b.matched & stake_set))
+    if lines.candidate[i] != STRONG:
+        return None
+    explaining = [b for b in blocks if b.matched]
+    if not explaining:
+        return _delimited_total(lines, i, units, natural, start)
+    best = max(len(b.matched) for b in explaining)
+    top = [b for b in explaining if len(b.matched) == best]
+    if len(top) > 1:
+        top = [b for b in top if b.natural] or top
+    chosen = top[0]
+    if any(not _same_sums(b, chosen, lines, i) for b in top[1:]):
+        return None  # two blocks explain the same figures: which one is meant is unknown
     if len(chosen.units) < 2 or not chosen.natural:
         return None
-    for other in explaining:
-        if not _same_sums(other, chosen, lines, i, stake):
-            return None  # two different blocks explain different columns: unknown
+    if any(not b.matched <= chosen.matched for b in explaining):
+        return None  # another block explains a figure this one does not: unknown
     return chosen
 
 
-def _same_sums(a: _Block, b: _Block, lines: _Lines, i: int, stake: list[int]) -> bool:
-    for c in stake:
-        sa, sb = a.sums[c], b.sums[c]
+def _same_sums(a: _Block, b: _Block, lines: _Lines, i: int) -> bool:
+    for c, (sa, sb) in enumerate(zip(a.sums, b.sums, strict=True)):
         if sa is None or sb is None:
-            if sa is not sb:
+            if (sa is None) != (sb is None):
                 return False
             continue
         if abs(sa - sb) > lines.units[i][c] / 2:
@@ -336,14 +337,15 @@ def _same_sums(a: _Block, b: _Block, lines: _Lines, i: int, stake: list[int]) ->
 
 
 def _delimited_total(
-    lines: _Lines, i: int, units: list[int], natural: list[bool], stake: list[int], start: list[int]
+    lines: _Lines, i: int, units: list[int], natural: list[bool], start: list[int]
 ) -> _Block | None:
     """A "Total" over a clean block of items, in a table with one figure column to read.
 
     Clean: the items sit directly above the total, are not totals themselves, none says "less",
     and a heading, spacer or the top of the table closes the block.
     """
-    if len(stake) != 1 or not _STRONG_TOTAL.match(lines.labels[i]):
+    crosses = [c for c, v in enumerate(lines.values[i]) if v is not None]
+    if len(crosses) != 1 or not _STRONG_TOTAL.match(lines.labels[i]):
         return None
     if not units or units[0] != i - 1:
         return None
@@ -356,6 +358,11 @@ def _delimited_total(
             if k < 2:
                 return None
             return _Block(
-                units=units[:k], signs=[1] * k, matched=frozenset(), sums=[], natural=True
+                units=units[:k],
+                signs=[1] * k,
+                matched=frozenset(),
+                mismatched=frozenset(crosses),
+                sums=[],
+                natural=True,
             )
     return None
