@@ -72,6 +72,10 @@ class FollowerTooSlow(Exception):
     """A client's buffer filled with events it has not read; it must reconnect with its cursor."""
 
 
+class FollowerClosed(Exception):
+    """The server is shutting down; the client should reconnect with its cursor."""
+
+
 class LogClosed(RuntimeError):
     """An append after the terminal event: a bug in the writer."""
 
@@ -83,7 +87,10 @@ class Subscription:
         self.capacity = max(1, capacity)
         self._frames: deque[Wire] = deque()
         self._ready = asyncio.Event()
+        # Set once the buffer overflowed: a sender stuck in a slow send can race on it.
+        self.overflow = asyncio.Event()
         self.overflowed = False
+        self.closed = False
         self.dropped = 0
 
     def offer(self, wire: Wire) -> None:
@@ -97,6 +104,7 @@ class Subscription:
                 self.overflowed = True
                 self._frames.clear()
                 self._ready.set()
+                self.overflow.set()
                 return
         self._frames.append(wire)
         self._ready.set()
@@ -109,15 +117,23 @@ class Subscription:
                 return True
         return False
 
+    def close(self) -> None:
+        self.closed = True
+        self._ready.set()
+
     async def get(self) -> Wire:
         while not self._frames:
-            if self.overflowed:
-                raise FollowerTooSlow
+            self._raise_if_ended()
             self._ready.clear()
             await self._ready.wait()
+        self._raise_if_ended()
+        return self._frames.popleft()
+
+    def _raise_if_ended(self) -> None:
         if self.overflowed:
             raise FollowerTooSlow
-        return self._frames.popleft()
+        if self.closed:
+            raise FollowerClosed
 
 
 class EventLog:
@@ -215,6 +231,12 @@ class EventLog:
             if not subscribers:
                 del self._subscribers[audit_id]
 
+    def close_followers(self) -> None:
+        """Shutdown: every follower ends with FollowerClosed (clients resume elsewhere/later)."""
+        for subscribers in self._subscribers.values():
+            for subscription in subscribers:
+                subscription.close()
+
     def subscriber_count(self, audit_id: str) -> int:
         return len(self._subscribers.get(audit_id, ()))
 
@@ -250,11 +272,17 @@ class Follower:
         """Queue a connection frame (e.g. a heartbeat) behind the frames already waiting."""
         self._subscription.offer(wire)
 
+    async def wait_overflow(self) -> None:
+        """Returns once the live buffer overflowed (even while the sender is stuck sending)."""
+        await self._subscription.overflow.wait()
+
     def __aiter__(self) -> AsyncIterator[Wire]:
         return self
 
     async def __anext__(self) -> Wire:
         while not self._done:
+            if self._subscription.closed:
+                raise FollowerClosed
             if self._replay:
                 wire = self._replay.popleft()
             else:

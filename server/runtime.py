@@ -1,0 +1,43 @@
+"""The objects one running server shares between its routers, built by `app.create_app`.
+
+Transports read `Runtime` from `app.state.runtime` (the `runtime()` dependency); only `app.py`
+constructs it, so tests swap agents and settings without touching any router.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends
+from starlette.requests import HTTPConnection
+
+from server.log import EventLog
+from server.orchestrator import Orchestrator
+from server.settings import Settings
+from server.store import Store
+
+
+@dataclass(eq=False)
+class Runtime:
+    settings: Settings
+    store: Store
+    log: EventLog
+    orchestrator: Orchestrator
+    # Set when the server begins to shut down: streams close (WebSocket 1001) before audits stop.
+    going_away: asyncio.Event = field(default_factory=asyncio.Event)
+    connections: int = 0
+
+
+def runtime(connection: HTTPConnection) -> Runtime:
+    """FastAPI dependency: the Runtime of the app serving this request or WebSocket."""
+    found = getattr(connection.app.state, "runtime", None)
+    if not isinstance(found, Runtime):
+        raise RuntimeError(
+            "app.state.runtime is missing: build the app with server.app.create_app()."
+        )
+    return found
+
+
+RuntimeDep = Annotated[Runtime, Depends(runtime)]

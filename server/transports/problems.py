@@ -1,0 +1,96 @@
+"""Every 4xx/5xx reply is a Problem body `{detail, code?}` (rest.schema.json#/$defs/Problem).
+
+The single mapping from errors to HTTP statuses lives here; routers raise `ProblemError` or a
+`CrosscheckError` and never build error bodies themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from generated.models import Problem
+from server.errors import AuditNotFound, CrosscheckError, InvalidDocument, UnsupportedDocument
+from server.orchestrator import TooManyAudits
+
+logger = logging.getLogger(__name__)
+
+STATUS_OF: dict[type[CrosscheckError], int] = {
+    InvalidDocument: 422,
+    UnsupportedDocument: 415,
+    AuditNotFound: 404,
+}
+
+
+class ProblemError(Exception):
+    """An HTTP error with a message safe to show and an optional machine-readable code."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.code = code
+        self.headers = headers or {}
+
+    def __repr__(self) -> str:
+        return f"ProblemError(status={self.status}, detail={self.detail!r}, code={self.code!r})"
+
+
+def problem_response(
+    status: int, detail: str, code: str | None = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    body = (
+        Problem(detail=detail or HTTPStatus(status).phrase, code=code)
+        if code
+        else Problem(detail=detail or HTTPStatus(status).phrase)
+    )
+    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    """Route every error the app can raise to a Problem body."""
+
+    @app.exception_handler(ProblemError)
+    async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
+        return problem_response(exc.status, exc.detail, exc.code, exc.headers)
+
+    @app.exception_handler(CrosscheckError)
+    async def _crosscheck(request: Request, exc: CrosscheckError) -> JSONResponse:
+        status = next((s for cls, s in STATUS_OF.items() if isinstance(exc, cls)), 500)
+        return problem_response(status, exc.message, exc.code.value)
+
+    @app.exception_handler(TooManyAudits)
+    async def _busy(request: Request, exc: TooManyAudits) -> JSONResponse:
+        retry_after = str(request.app.state.runtime.settings.retry_after_s)
+        return problem_response(429, str(exc), "too_many_audits", {"Retry-After": retry_after})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+        return problem_response(exc.status_code, detail, None, dict(exc.headers or {}))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = []
+        for error in exc.errors()[:3]:
+            where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+            parts.append(
+                f"{where}: {error.get('msg', 'invalid')}" if where else error.get("msg", "")
+            )
+        return problem_response(422, "Invalid request. " + "; ".join(parts), "invalid_request")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(500, "Something went wrong inside Crosscheck.", "internal")

@@ -1,0 +1,78 @@
+"""`GET /api/v1/audits/{id}/events`: the same frames as the WebSocket, as Server-Sent Events.
+
+`id:` is the seq (progress frames carry none, so the browser's last-event-id never moves back),
+`event:` the frame type, `data:` the frame exactly as stored. The cursor is `Last-Event-ID`
+(what EventSource sends when it reconnects) or else `?after=N` (EventSource cannot set headers
+on its first request). sse-starlette sends the `: ping` keep-alive comments and enforces a send
+timeout; the stream ends after `audit_finished`.
+
+Deliberate divergence: a client that resumes at or after the terminal event gets
+204 No Content instead of an empty stream; per the SSE spec this tells EventSource to stop
+reconnecting, where an empty 200 would make it reconnect every `retry` ms forever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Request, Response
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from server.log import Follower, FollowerClosed, FollowerTooSlow
+from server.runtime import RuntimeDep
+from server.transports.problems import ProblemError
+from server.transports.ws import AUDIT_ID, parse_cursor
+
+router = APIRouter(tags=["stream"])
+
+SEND_TIMEOUT_S = 30.0
+
+
+@router.get(
+    "/api/v1/audits/{audit_id}/events",
+    response_class=EventSourceResponse,
+    responses={
+        200: {"content": {"text/event-stream": {}}},
+        204: {"description": "Already finished."},
+    },
+)
+async def audit_events(
+    audit_id: str, request: Request, rt: RuntimeDep, after: str | None = None
+) -> Response:
+    """Stream the audit's frames; resume with Last-Event-ID or ?after=N."""
+    raw = request.headers.get("last-event-id")
+    source = "Last-Event-ID" if raw is not None else "after"
+    cursor = parse_cursor(raw if raw is not None else after)
+    if cursor is None:
+        raise ProblemError(400, f"{source} must be a whole number >= 0.", "bad_parameter")
+    if not AUDIT_ID.match(audit_id) or rt.store.get_audit(audit_id) is None:
+        raise ProblemError(404, f"No audit {audit_id!r}.", "unknown_audit")
+    last = rt.log.last_seq(audit_id)
+    if cursor > last:
+        raise ProblemError(
+            400, f"{source}={cursor} is beyond the newest event ({last}).", "bad_parameter"
+        )
+    if cursor == last and rt.log.is_finished(audit_id):
+        return Response(status_code=204)
+    follower = rt.log.follow(audit_id, cursor)
+    return EventSourceResponse(
+        _events(follower, rt.settings.sse_retry_ms),
+        ping=rt.settings.heartbeat_s,
+        send_timeout=SEND_TIMEOUT_S,
+        headers={"X-Accel-Buffering": "no", "Cache-Control": "no-store"},
+    )
+
+
+async def _events(follower: Follower, retry_ms: int) -> AsyncIterator[ServerSentEvent]:
+    with follower:
+        yield ServerSentEvent(comment="crosscheck v1", retry=retry_ms)
+        try:
+            async for wire in follower:
+                yield ServerSentEvent(
+                    data=wire.text,
+                    event=wire.type,
+                    id=str(wire.seq) if wire.seq is not None else None,
+                )
+        except (FollowerTooSlow, FollowerClosed):
+            # End the response; EventSource reconnects with Last-Event-ID and resumes.
+            return
