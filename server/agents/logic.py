@@ -1,0 +1,70 @@
+"""The logic agent: is the document consistent with itself?
+
+It runs the check families in order (narrative vs figures, signs and relations, rates, dates,
+movements vs flows, going concern), each in its own module over one shared `LogicContext`, and
+returns every contradiction with the sentence or cells it rests on and the rule it breaks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from generated.models import CheckTally, LogicCheck, LogicResult, LogicSummary
+from server.agents.base import AuditInputs, Progress
+from server.agents.logic_base import Facts, LogicContext
+from server.agents.logic_dates import check_dates
+from server.agents.logic_going_concern import check_going_concern
+from server.agents.logic_movements import check_movements
+from server.agents.logic_narrative import check_narrative
+from server.agents.logic_rates import check_rates
+from server.agents.logic_relations import check_parts, check_scale, check_share_order, check_signs
+from server.ingest.document import Document
+
+_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+STEPS: tuple[tuple[str, Callable[[LogicContext], None]], ...] = (
+    ("narrative vs figures", check_narrative),
+    ("signs", check_signs),
+    ("parts and wholes", check_parts),
+    ("share counts", check_share_order),
+    ("scale", check_scale),
+    ("rates", check_rates),
+    ("dates and periods", check_dates),
+    ("movements vs flows", check_movements),
+    ("going concern", check_going_concern),
+)
+
+
+def audit(document: Document, progress: Progress | None = None) -> LogicResult:
+    """Run every logic check on a parsed document (synchronous; CPU only)."""
+    ctx = LogicContext(document=document, facts=Facts(document))
+    for done, (name, step) in enumerate(STEPS):
+        if progress:
+            progress(done, len(STEPS), name)
+        step(ctx)
+    if progress:
+        progress(len(STEPS), len(STEPS), "done")
+    by_check = [
+        CheckTally(check=c.value, run=t.run, failed=t.failed, skipped=t.skipped)
+        for c in LogicCheck
+        if (t := ctx.tallies.get(c)) is not None
+    ]
+    findings = sorted(
+        ctx.findings, key=lambda f: (_SEVERITY_ORDER[f.severity.value], f.check.value)
+    )
+    return LogicResult(
+        agent="logic",
+        summary=LogicSummary(
+            claims_found=ctx.claims_found,
+            claims_checked=ctx.claims_checked,
+            checks_run=sum(t.run for t in ctx.tallies.values()),
+            checks_failed=sum(t.failed for t in ctx.tallies.values()),
+            by_check=by_check,
+        ),
+        findings=findings,
+    )
+
+
+async def run(inputs: AuditInputs, progress: Progress | None = None) -> LogicResult:
+    return await asyncio.to_thread(audit, inputs.document, progress)

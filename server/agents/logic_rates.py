@@ -1,0 +1,318 @@
+"""Rates stated in the text against the rates the figures imply.
+
+- Effective tax rate stated vs tax / profit before tax (IAS 12.81(c)).
+- The applicable (statutory) tax rate stated in the text or in the reconciliation's label vs the
+  reconciliation line "tax at the applicable rate" / profit before tax.
+- Pre-tax vs post-tax discount rate vs the tax rate (IAS 36.55): pre-tax is at least post-tax and
+  not far above post-tax / (1 - t).
+- A weighted-average interest rate vs finance costs / average borrowings: wide tolerance, low
+  severity, because finance costs also hold lease interest, fees and unwinding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generated.models import CellRef, Location, LogicCheck, Severity
+from server.agents.logic_base import LogicContext, label_key, paragraph_location
+from server.agents.logic_mentions import mentions
+from server.agents.text_match import sentences
+from server.ingest.document import Paragraph, Row, StatementKind, Table
+
+CHECK = LogicCheck.rate
+_ETR = re.compile(r"\beffective (income )?tax rate\b")
+_STATUTORY = re.compile(
+    r"\b(statutory|applicable|domestic|standard|corporate|corporation|enacted|nominal|headline)"
+    r" (corporate |income |profit |corporation )?(income )?tax rate\b"
+    r"|\b(income|corporate|corporation|profits?) tax (is levied |is charged |was charged |applies )?at (a rate of )?\d"
+)
+_TAX_AT_RATE = re.compile(
+    r"^(income )?tax (at|calculated at|using|computed at|based on)\b.*\brate|^(tax|income tax) (effect )?at (the )?\d"
+    r"|^notional (income )?tax|^income tax using|^expected (income )?tax (expense|charge)"
+    r"|^theoretical (income )?tax|^tax at (the )?(statutory|applicable|domestic|corporate)"
+)
+_PRE_TAX = re.compile(
+    r"\bpre-tax discount rates?\b|\bpre-tax rates?\b|\bdiscount rates? before tax"
+)
+_POST_TAX = re.compile(
+    r"\bpost-tax discount rates?\b|\bpost-tax rates?\b|\bdiscount rates? after tax"
+)
+_INTEREST = re.compile(
+    r"\bweighted average (effective )?interest rate\b|\baverage (effective )?interest rate\b"
+)
+_PCT_IN_LABEL = re.compile(r"(\d{1,2}(?:\.\d{1,2})?)\s?%")
+
+
+@dataclass(frozen=True, slots=True)
+class RateText:
+    rate: float  # percent
+    step: float  # precision of the written percentage
+    year: int
+    paragraph: Paragraph
+    sentence: str
+
+
+def _stated(ctx: LogicContext, pattern: re.Pattern[str]) -> list[RateText]:
+    """Percentages stated in sentences that match `pattern`, with the year each is for."""
+    out: list[RateText] = []
+    cy = ctx.facts.current_year
+    if cy is None:
+        return out
+    for p in ctx.document.paragraphs:
+        for s in sentences(p.text):
+            low = s.text.lower().replace("\u2011", "-").replace("\u2013", "-")
+            if not pattern.search(low):
+                continue
+            pcts = [m for m in mentions(s.text) if m.kind == "percent"]
+            years = {int(m.number) for m in mentions(s.text) if m.kind == "year"}
+            current = [
+                m for m in pcts if not re.search(r"\(\s*(19|20)\d\d\s*:\s*$", s.text[: m.start])
+            ]
+            if len(current) != 1 or (years - {cy, cy - 1}) or len(years - {cy - 1}) > 1:
+                continue
+            year = cy
+            if years == {cy - 1} and not re.search(r"\(\s*(19|20)\d\d\s*:", s.text):
+                year = cy - 1
+            m = current[0]
+            out.append(RateText(m.number, m.step, year, p, s.text))
+            comp = re.search(r"\(\s*((?:19|20)\d\d)\s*:\s*(\d{1,2}(?:\.\d+)?)\s?%", s.text)
+            if comp:
+                dec = len(comp.group(2).split(".")[1]) if "." in comp.group(2) else 0
+                out.append(
+                    RateText(float(comp.group(2)), 10.0**-dec, int(comp.group(1)), p, s.text)
+                )
+    return out
+
+
+def _tax_and_pbt(ctx: LogicContext, year: int) -> tuple[float, float] | None:
+    """Tax expense (positive = charge) and profit before tax, when the P&L makes them clear."""
+    pbt = ctx.facts.figure("profit_before_tax", year)
+    profit = ctx.facts.figure("profit_for_year", year)
+    if pbt is None or profit is None or pbt.table.id != profit.table.id:
+        return None
+    pbt_v = pbt.value
+    if "loss" in label_key(pbt.row) and "profit" not in label_key(pbt.row) and pbt_v > 0:
+        pbt_v = -pbt_v
+    profit_v = profit.value
+    if "loss" in label_key(profit.row) and "profit" not in label_key(profit.row) and profit_v > 0:
+        profit_v = -profit_v
+    tax = ctx.facts.figure("income_tax", year)
+    if tax is not None and abs(abs(tax.value) - abs(pbt_v - profit_v)) > 2 * tax.unit:
+        return None  # discontinued operations or another line between them: unclear
+    return pbt_v - profit_v, pbt_v
+
+
+def check_rates(ctx: LogicContext) -> None:
+    _effective_rate(ctx)
+    applicable = _reconciliation(ctx)
+    _discount_rates(ctx, applicable)
+    _interest_rate(ctx)
+
+
+def _effective_rate(ctx: LogicContext) -> None:
+    for stated in _stated(ctx, _ETR):
+        tp = _tax_and_pbt(ctx, stated.year)
+        if tp is None or tp[1] <= 0:
+            ctx.skipped(CHECK)
+            continue
+        tax, pbt = tp
+        unit = ctx.facts.figure("profit_before_tax", stated.year)
+        u = unit.unit if unit else 1.0
+        rates = [
+            (tax + dt) / (pbt + dp) * 100
+            for dt in (-u, u)
+            for dp in (-u / 2, u / 2)
+            if pbt + dp > 0
+        ]
+        lo, hi = min(rates), max(rates)
+        tol = stated.step / 2 + 1.0
+        if lo - tol <= stated.rate <= hi + tol:
+            ctx.passed(CHECK)
+            continue
+        implied = tax / pbt * 100
+        ctx.failed(
+            CHECK,
+            key=(stated.paragraph.id, stated.year, "etr"),
+            severity=Severity.medium,
+            title=f"Stated effective tax rate {stated.rate:g}% disagrees with the figures ({stated.year})",
+            description=(
+                f"The text states an effective tax rate of {stated.rate:g}% for {stated.year}; income "
+                f"tax / profit before tax in the statements gives {implied:.1f}%."
+            ),
+            reference="IAS 12.81(c)",
+            locations=[paragraph_location(stated.paragraph, stated.sentence)],
+            claim=stated.sentence,
+            contradiction=f"Tax {tax:,.0f} / profit before tax {pbt:,.0f} = {implied:.1f}%",
+        )
+
+
+def _reconciliation_rows(ctx: LogicContext) -> list[tuple[Table, Row]]:
+    return [
+        (t, r)
+        for t in ctx.document.tables
+        if t.statement is None
+        for r in t.rows
+        if _TAX_AT_RATE.search(label_key(r))
+    ]
+
+
+def _reconciliation(ctx: LogicContext) -> float | None:
+    """Check "tax at the applicable rate" lines; return the applicable rate they imply."""
+    cy = ctx.facts.current_year
+    stated_texts = [s for s in _stated(ctx, _STATUTORY) if s.year == cy]
+    implied_current: float | None = None
+    for table, row in _reconciliation_rows(ctx):
+        label_rate = _PCT_IN_LABEL.search(row.label)
+        for year, cols in ctx.facts.columns[table.id].items():
+            v = row.value(cols[0])
+            pbt = _pbt_for(ctx, table, year)
+            if v is None or pbt is None or pbt[0] <= 0:
+                continue
+            pbt_printed, unit = pbt
+            implied = abs(v) * table.scale / pbt_printed * 100
+            half = (table.scale / 2 + unit / 2) / pbt_printed * 100 + abs(
+                v
+            ) * table.scale * unit / 2 / pbt_printed**2 * 100
+            if year == cy:
+                implied_current = implied
+            claims: list[tuple[float, float, Location, str]] = []
+            if label_rate:
+                dec = len(label_rate.group(1).split(".")[1]) if "." in label_rate.group(1) else 0
+                loc = Location(table=table.id, cells=[CellRef(row=row.index, column=cols[0])])
+                claims.append((float(label_rate.group(1)), 10.0**-dec, loc, row.label.strip()))
+            if year == cy and len(stated_texts) == 1:
+                st = stated_texts[0]
+                claims.append(
+                    (st.rate, st.step, paragraph_location(st.paragraph, st.sentence), st.sentence)
+                )
+            for rate, step, loc, claim in claims:
+                if abs(rate - implied) <= step / 2 + half + 0.1:
+                    ctx.passed(CHECK)
+                    continue
+                ctx.failed(
+                    CHECK,
+                    key=(table.id, row.index, year, claim[:40]),
+                    severity=Severity.medium,
+                    title=f"Applicable tax rate {rate:g}% disagrees with the tax reconciliation ({year})",
+                    description=(
+                        f"'{row.label.strip()}' is {row.cells[cols[0]].text.strip()} against profit "
+                        f"before tax of {pbt_printed:,.0f}: a rate of {implied:.1f}%, not {rate:g}%."
+                    ),
+                    reference="IAS 12.81(c)",
+                    locations=[
+                        loc,
+                        Location(table=table.id, cells=[CellRef(row=row.index, column=cols[0])]),
+                    ],
+                    claim=claim,
+                    contradiction=f"Tax at the applicable rate / profit before tax = {implied:.1f}%",
+                )
+    if implied_current is None and len(stated_texts) == 1:
+        return stated_texts[0].rate
+    return implied_current
+
+
+def _pbt_for(ctx: LogicContext, table: Table, year: int) -> tuple[float, float] | None:
+    """Profit before tax for a reconciliation: its own first line, else the P&L's."""
+    cols = ctx.facts.columns[table.id].get(year)
+    if cols:
+        for row in table.rows[:4]:
+            key = label_key(row)
+            if (
+                re.match(
+                    r"^(accounting )?(profit|loss|profit/loss)( before (income )?tax(ation)?)?", key
+                )
+                and "tax at" not in key
+            ):
+                v = row.value(cols[0])
+                if v is not None and "before" in key:
+                    return (
+                        abs(v) * table.scale if "loss" not in key else -abs(v) * table.scale,
+                        table.scale,
+                    )
+    f = ctx.facts.figure("profit_before_tax", year)
+    if f is None or f.table.statement not in (
+        StatementKind.PROFIT_OR_LOSS,
+        StatementKind.COMPREHENSIVE_INCOME,
+    ):
+        return None
+    return (f.value, f.unit)
+
+
+def _discount_rates(ctx: LogicContext, tax_rate: float | None) -> None:
+    pre = _stated(ctx, _PRE_TAX)
+    post = _stated(ctx, _POST_TAX)
+    cy = ctx.facts.current_year
+    pre = [p for p in pre if p.year == cy and not _POST_TAX.search(p.sentence.lower())]
+    post = [p for p in post if p.year == cy and not _PRE_TAX.search(p.sentence.lower())]
+    if len(pre) != 1 or len(post) != 1:
+        return
+    a, b = pre[0], post[0]
+    t = (tax_rate or 35.0) / 100
+    upper = b.rate / (1 - t) + 3.0
+    if b.rate - 0.05 <= a.rate <= upper:
+        ctx.passed(CHECK)
+        return
+    ctx.failed(
+        CHECK,
+        key=(a.paragraph.id, b.paragraph.id, "discount"),
+        severity=Severity.low,
+        title="Pre-tax and post-tax discount rates do not fit the tax rate",
+        description=(
+            f"Pre-tax discount rate {a.rate:g}% against post-tax {b.rate:g}%: with a tax rate of "
+            f"{t * 100:g}% the pre-tax rate should lie between {b.rate:g}% and about {upper:.1f}%."
+        ),
+        reference="IAS 36.55",
+        locations=[
+            paragraph_location(a.paragraph, a.sentence),
+            paragraph_location(b.paragraph, b.sentence),
+        ],
+        claim=a.sentence,
+        contradiction=b.sentence,
+    )
+
+
+def _interest_rate(ctx: LogicContext) -> None:
+    stated = [s for s in _stated(ctx, _INTEREST) if s.year == ctx.facts.current_year]
+    if len(stated) != 1:
+        return
+    s = stated[0]
+    cy = s.year
+    fc = ctx.facts.figure("finance_costs", cy)
+    close, open_ = _borrowings(ctx, cy), _borrowings(ctx, cy - 1)
+    if fc is None or close is None or open_ is None or close + open_ <= 0:
+        ctx.skipped(CHECK)
+        return
+    implied = abs(fc.value) / ((close + open_) / 2) * 100
+    if s.rate / 2.5 <= implied <= s.rate * 2.5 + 1.0:
+        ctx.passed(CHECK)
+        return
+    ctx.failed(
+        CHECK,
+        key=(s.paragraph.id, "interest"),
+        severity=Severity.low,
+        title="Stated interest rate far from finance costs / average borrowings",
+        description=(
+            f"The text states an average interest rate of {s.rate:g}%; finance costs over average "
+            f"borrowings give {implied:.1f}%. Finance costs may hold other items; worth a look."
+        ),
+        reference="IFRS 7.20(b)",
+        locations=[paragraph_location(s.paragraph, s.sentence), fc.location()],
+        claim=s.sentence,
+        contradiction=f"Finance costs {fc.describe()} / average borrowings = {implied:.1f}%",
+    )
+
+
+def _borrowings(ctx: LogicContext, year: int) -> float | None:
+    """All borrowings lines of the statement of financial position, summed."""
+    total = 0.0
+    found = False
+    for table, row in ctx.facts.concepts.get("borrowings", []):
+        if table.statement is not StatementKind.FINANCIAL_POSITION:
+            continue
+        cols = ctx.facts.columns[table.id].get(year)
+        v = row.value(cols[0]) if cols else None
+        if v is not None:
+            total += abs(v) * table.scale
+            found = True
+    return total if found else None

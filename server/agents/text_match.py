@@ -1,0 +1,306 @@
+"""Normalised text, sentences and line-item concepts shared by the logic and disclosure agents.
+
+Preparers word the same thing differently ("Profit/(loss) for the year", "Net income", "Loss for
+the period"; "authorised"/"authorized"; "&"/"and"; non-breaking spaces, en dashes, curly quotes).
+Both agents compare text only after `normalise()` and recognise line items through one table of
+concepts (`CONCEPTS`), so a complete set of statements from another firm matches the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u2009]+")
+_DASHES = str.maketrans(
+    {
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2032": "'",
+    }
+)
+# British spelling is the canonical form; American variants are folded into it.
+_SPELLING = (
+    (re.compile(r"\b(\w+)iz(e|es|ed|ing|ation|ations)\b"), r"\1is\2"),
+    (re.compile(r"\bjudgments?\b"), lambda m: m.group(0).replace("judgment", "judgement")),
+    (re.compile(r"\blabor\b"), "labour"),
+    (re.compile(r"\bprogram\b"), "programme"),
+)
+
+
+def normalise(text: str) -> str:
+    """Lower case, one kind of space, dash and quote, '&' as 'and', British spelling."""
+    t = text.translate(_DASHES).lower()
+    t = t.replace("&", " and ")
+    t = _SPACES.sub(" ", t).strip()
+    for pattern, repl in _SPELLING:
+        t = pattern.sub(repl, t)
+    return t
+
+
+_NOTE_MARKER = re.compile(
+    r"(\s*\(?\b(?:note|notes)\s*[\d.,\s]+\)?|\s+\d{1,2}(?:\.\d{1,2})?|\s*\*+|\s+\([a-z]\))$"
+)
+_PROFIT_LOSS = re.compile(
+    r"\b(?:profit\s*/\s*\(loss\)|\(loss\)\s*/\s*profit|profit\s*/\s*loss|loss\s*/\s*profit)"
+)
+_INCOME_EXPENSE = re.compile(r"\b(income|expense)\s*/\s*\((income|expense)\)")
+
+
+def normalise_label(label: str) -> str:
+    """A row label ready for comparison: normalised, note markers and trailing colons dropped."""
+    t = normalise(label)
+    t = _PROFIT_LOSS.sub("profit", t)
+    t = _INCOME_EXPENSE.sub(r"\1", t)
+    t = t.rstrip(":;,. ").strip()
+    for _ in range(2):
+        t = _NOTE_MARKER.sub("", t).strip()
+    return t
+
+
+# Line-item concepts: a normalised row label matches a concept when one of its patterns matches
+# the whole label. Order matters only for readability; patterns are anchored.
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    "revenue": (
+        r"(total )?(net )?(revenues?|turnover|sales|net sales)( from contracts with customers)?",
+        r"revenue from (the )?(sale of goods|rendering of services|contracts with customers)",
+    ),
+    "cost_of_sales": (r"cost of (sales|revenue|goods sold)",),
+    "gross_profit": (r"gross (profit|margin)",),
+    "operating_profit": (
+        r"(operating (profit|income|loss)|profit from operations|results? from operating activities"
+        r"|(profit|loss) from operating activities|operating result)",
+    ),
+    "finance_costs": (r"(net )?finance (costs?|expenses?)|interest expense",),
+    "profit_before_tax": (
+        r"(profit|loss|result) before (income )?tax(ation)?( expense)?",
+        r"(profit|loss) before income taxes",
+    ),
+    "income_tax": (
+        r"(income )?tax(ation)? (expense|charge|benefit|credit)( for the (year|period))?",
+        r"income tax(es)?",
+        r"tax on profit",
+    ),
+    "profit_for_year": (
+        r"(net )?(profit|loss|result)( for the (year|period|financial year))?",
+        r"net income( for the (year|period))?",
+        r"(net )?(profit|loss) and total comprehensive (income|loss) for the (year|period)",
+    ),
+    "total_comprehensive_income": (r"total comprehensive (income|loss)( for the (year|period))?",),
+    "total_assets": (r"total assets",),
+    "current_assets": (r"total current assets|current assets",),
+    "non_current_assets": (r"total non-?current assets|non-?current assets",),
+    "current_liabilities": (r"total current liabilities|current liabilities",),
+    "non_current_liabilities": (r"total non-?current liabilities|non-?current liabilities",),
+    "total_liabilities": (r"total liabilities",),
+    "total_equity": (
+        r"total equity|equity|net assets|total shareholders' equity|shareholders' equity"
+        r"|total equity attributable to (the )?(owners|equity holders|shareholders) of the (company|parent|group)",
+    ),
+    "total_equity_and_liabilities": (r"total (equity and liabilities|liabilities and equity)",),
+    "retained_earnings": (
+        r"retained (earnings|profits?)|accumulated (losses|deficit|profits?)"
+        r"|(retained earnings|accumulated losses) ?/ ?\((accumulated losses|retained earnings)\)",
+    ),
+    "share_capital": (r"(issued )?(share|stated|ordinary share) capital|ordinary shares",),
+    "cash": (r"cash and cash equivalents|cash and bank balances|cash at bank( and in hand)?|cash",),
+    "ppe": (
+        r"property, plant and equipment|plant and equipment|fixed assets|tangible fixed assets",
+    ),
+    "inventories": (r"inventor(y|ies)|stocks?",),
+    "trade_receivables": (r"trade (and other )?receivables|trade debtors|accounts receivable",),
+    "borrowings": (
+        r"(current )?(interest-bearing )?(loans and borrowings|borrowings|bank loans|loans)"
+        r"( - current( portion)?)?",
+    ),
+    "proceeds_borrowings": (
+        r"proceeds from (new |bank )?(loans and borrowings|borrowings|bank loans|loans|bank borrowings)",
+        r"(loans|borrowings) (received|raised|drawn( down)?)",
+        r"drawdowns? of (loans|borrowings)",
+    ),
+    "repay_borrowings": (
+        r"repayments? of (bank )?(loans and borrowings|borrowings|bank loans|loans|bank borrowings)",
+        r"(loans|borrowings) repaid",
+    ),
+    "depreciation": (
+        r"depreciation( of property, plant and equipment)?"
+        r"|depreciation and amorti[sz]ation( expense)?|depreciation charge",
+    ),
+    "purchase_ppe": (
+        r"(purchases?|acquisitions?) of property, plant and equipment"
+        r"|payments? for (the )?(purchase|acquisition) of property, plant and equipment"
+        r"|capital expenditure",
+    ),
+    "investment_property": (r"investment propert(y|ies)",),
+    "goodwill": (r"goodwill",),
+    "intangible_assets": (r"(other )?intangible assets",),
+    "provisions": (r"provisions?",),
+    "lease_liabilities": (r"lease liabilities",),
+    "right_of_use_assets": (r"right-of-use assets?",),
+    "eps_basic": (r"basic (and diluted )?(earnings|loss|profit) per share.*|earnings per share.*",),
+}
+
+_CONCEPT_RE = {k: [re.compile(rf"^(?:{p})$") for p in v] for k, v in CONCEPTS.items()}
+
+
+def concept_of(label: str) -> str | None:
+    """The concept a row label stands for, or None; `label` may be raw or normalised."""
+    key = normalise_label(label)
+    for concept, patterns in _CONCEPT_RE.items():
+        if any(p.match(key) for p in patterns):
+            return concept
+    return None
+
+
+def label_is(label: str, concept: str) -> bool:
+    key = normalise_label(label)
+    return any(p.match(key) for p in _CONCEPT_RE[concept])
+
+
+# Words a sentence uses for a concept. Used by the narrative check to find what a figure is about.
+NARRATIVE_TERMS: dict[str, tuple[str, ...]] = {
+    "revenue": ("revenue", "revenues", "turnover", "net sales", "sales", "group revenue"),
+    "gross_profit": ("gross profit",),
+    "operating_profit": (
+        "operating profit",
+        "operating income",
+        "profit from operations",
+        "operating loss",
+    ),
+    "profit_before_tax": (
+        "profit before tax",
+        "profit before income tax",
+        "loss before tax",
+        "loss before income tax",
+        "profit before taxation",
+        "loss before taxation",
+    ),
+    "income_tax": ("income tax expense", "tax expense", "tax charge", "income tax charge"),
+    "profit_for_year": (
+        "net profit",
+        "net loss",
+        "net income",
+        "profit for the year",
+        "loss for the year",
+        "profit for the period",
+        "loss for the period",
+        "profit after tax",
+        "loss after tax",
+        "loss",
+        "profit",
+    ),
+    "total_comprehensive_income": ("total comprehensive income", "total comprehensive loss"),
+    "total_assets": ("total assets",),
+    "current_assets": ("current assets",),
+    "current_liabilities": ("current liabilities",),
+    "total_liabilities": ("total liabilities",),
+    "total_equity": ("total equity", "equity", "net assets", "shareholders' equity"),
+    "cash": ("cash and cash equivalents", "cash balances", "cash"),
+    "ppe": ("property, plant and equipment",),
+    "inventories": ("inventories",),
+    "trade_receivables": ("trade receivables", "trade and other receivables"),
+    "finance_costs": ("finance costs", "finance expenses", "interest expense"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    start: int  # offset in the paragraph
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z(\"'\u201c])")
+_ABBREV = re.compile(
+    r"(?:\b(?:e\.g|i\.e|etc|no|nos|vs|approx|incl|ltd|plc|inc|co|para|paras|art|mr|mrs|ms|dr|st)\.)$",
+    re.I,
+)
+
+
+def sentences(text: str) -> Iterator[Sentence]:
+    """Split a paragraph into sentences, keeping offsets; abbreviations do not end a sentence."""
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        head = text[start : m.start()]
+        if _ABBREV.search(head.rstrip("\"')]")):
+            continue
+        if head.strip():
+            yield Sentence(head.strip(), start)
+        start = m.end()
+    tail = text[start:]
+    if tail.strip():
+        yield Sentence(tail.strip(), start)
+
+
+MONTHS = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+DATE_RE = re.compile(
+    rf"\b(?:(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_ALT})\.?,?\s+(\d{{4}})"
+    rf"|({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}))\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    value: date
+    start: int
+    end: int
+    text: str
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Full dates ("31 December 2024", "December 31, 2024") with their offsets in `text`."""
+    out: list[DateMention] = []
+    for m in DATE_RE.finditer(text.replace("\u00a0", " ")):
+        if m.group(1):
+            day, month, year = int(m.group(1)), MONTHS[m.group(2).lower()], int(m.group(3))
+        else:
+            day, month, year = int(m.group(5)), MONTHS[m.group(4).lower()], int(m.group(6))
+        try:
+            out.append(DateMention(date(year, month, day), m.start(), m.end(), m.group(0)))
+        except ValueError:
+            continue
+    return out
+
+
+def contains_any(text: str, phrases: Iterable[str]) -> str | None:
+    """The first phrase (a regex over normalised text) found in `text`, or None."""
+    for p in phrases:
+        if re.search(p, text):
+            return p
+    return None
