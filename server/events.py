@@ -94,12 +94,11 @@ def severity_counts(severities: Iterable[Severity | str]) -> SeverityCounts:
 def outcome(
     agent: str,
     state: AgentState,
-    result: AgentResultModel | None = None,
+    severities: Iterable[Severity | str] = (),
     error_code: ErrorCode | None = None,
 ) -> AgentOutcome:
-    findings = (
-        severity_counts(f.severity for f in result.findings) if result else severity_counts(())
-    )
+    """One agent's line in the audit summary; `severities` of its findings, if it completed."""
+    findings = severity_counts(severities)
     if error_code is None:
         return AgentOutcome(agent=AgentName(agent), state=state, findings=findings)
     return AgentOutcome(

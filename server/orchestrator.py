@@ -271,7 +271,9 @@ class Orchestrator:
             await self._fail(run, builder, name, outcomes, started, AgentCrashed())
         else:
             run.finished_agents.add(name)
-            outcomes[name] = outcome(name, AgentState.completed, result=result)
+            outcomes[name] = outcome(
+                name, AgentState.completed, (f.severity for f in result.findings)
+            )
             await self._sink.emit(builder.agent_completed(name, _ms_since(started), result))
 
     async def _fail(

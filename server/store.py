@@ -48,6 +48,10 @@ CREATE TABLE IF NOT EXISTS documents (
     data     BLOB NOT NULL,
     PRIMARY KEY (audit_id, role, position)
 );
+CREATE TABLE IF NOT EXISTS parsed (
+    audit_id TEXT PRIMARY KEY,
+    body     TEXT NOT NULL
+);
 """
 
 UNFINISHED_STATES = ("pending", "running")
@@ -142,8 +146,29 @@ class Store:
         try:
             with conn:
                 conn.execute("DELETE FROM documents WHERE audit_id = ?", (audit_id,))
+                conn.execute("DELETE FROM parsed WHERE audit_id = ?", (audit_id,))
         finally:
             conn.close()
+
+    def save_parsed(self, audit_id: str, body: str) -> None:
+        """The parsed report as served by GET .../document (JSON). Blocking: use a thread."""
+        conn = _connect(self.documents_path)
+        try:
+            with conn:
+                conn.execute(
+                    "INSERT OR REPLACE INTO parsed (audit_id, body) VALUES (?, ?)", (audit_id, body)
+                )
+        finally:
+            conn.close()
+
+    def load_parsed(self, audit_id: str) -> str | None:
+        """Blocking: use a thread."""
+        conn = _connect(self.documents_path)
+        try:
+            row = conn.execute("SELECT body FROM parsed WHERE audit_id = ?", (audit_id,)).fetchone()
+        finally:
+            conn.close()
+        return str(row[0]) if row else None
 
     def create_audit(self, record: AuditRecord) -> None:
         with self.db:
