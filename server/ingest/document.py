@@ -65,6 +65,7 @@ class Column:
     period: str | None = None  # label of the period, e.g. "2024" or "31 December 2024"
     period_end: str | None = None  # ISO date when the header states one
     year: int | None = None
+    restated: bool = False  # the header says "restated" (or "as adjusted", "re-presented")
 
 
 @dataclass(slots=True)

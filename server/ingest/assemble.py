@@ -1,0 +1,409 @@
+"""Raw blocks into a `Document`: sections and notes, then each table read in its context.
+
+The same for every format. A paragraph is a heading when the format says so (a Heading style,
+"## "), when it is a statement's title, a note's title ("Note 12 ...", "12. Property, plant and
+equipment", or a Word-numbered heading), or a short bold or capitalised line. A table takes its
+scale and currency from the nearest place that states them: its own header cells, then the lines
+just above it, its headings, its page header, a document-wide "all amounts in thousands"
+sentence, and the table it continues. Its statement comes from its title, or from its own lines
+when the title is missing or belongs to another statement, or from the page header.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from server.ingest.document import (
+    ColumnRole,
+    Document,
+    DocumentKind,
+    Paragraph,
+    Section,
+    StatementKind,
+    Table,
+)
+from server.ingest.raw import RawDocument, RawParagraph, RawTable
+from server.ingest.recognise import (
+    SCALES,
+    NoteTitle,
+    document_scale,
+    find_currency,
+    find_entity_name,
+    find_period,
+    find_period_end,
+    find_scale,
+    has_revenue_lines,
+    is_notes_heading,
+    looks_like_statement_title,
+    note_title,
+    statement_from_rows,
+    statement_from_title,
+)
+from server.ingest.structure import infer_structure
+from server.ingest.tables import build_table
+
+_CONTINUED = re.compile(r"(?i)\(?\bcont(?:inued|['’]d|\.)\)?")
+MAX_HEADING_WORDS = 14
+
+
+@dataclass(slots=True)
+class _Heading:
+    level: int
+    title: str
+    note: NoteTitle | None = None
+    statement: StatementKind | None = None
+
+
+@dataclass(slots=True)
+class _Context:
+    """What the walk knows at the current point of the body."""
+
+    stack: list[Section] = field(default_factory=list)
+    recent: list[str] = field(default_factory=list)  # paragraphs since the last table/heading
+    heading_since_table: bool = False
+    blocks_since_table: int = 0
+    in_notes: bool = False
+    seen_statement: bool = False
+    last_table: Table | None = None
+
+
+def assemble(raw: RawDocument, name: str, kind: DocumentKind) -> Document:
+    doc = Document(name=name, kind=kind, pages=raw.pages, page_headers=list(raw.page_headers))
+    ctx = _Context()
+    default_scale = _default_scale(raw)
+    for block in raw.blocks:
+        if isinstance(block, RawParagraph):
+            _paragraph(doc, ctx, block)
+        else:
+            _table(doc, ctx, block, default_scale)
+    _document_facts(doc, raw)
+    return doc
+
+
+# ----------------------------------------------------------------------------- paragraphs
+
+
+def _paragraph(doc: Document, ctx: _Context, p: RawParagraph) -> None:
+    text = p.text.strip()
+    if not text:
+        return
+    heading = None if p.toc else _heading(p, text, ctx)
+    if heading is None:
+        section_id = ctx.stack[-1].id if ctx.stack else None
+        n = len(doc.paragraphs) + 1
+        doc.blocks.append(
+            Paragraph(
+                id=f"p{n}", index=len(doc.blocks), text=text, section_id=section_id, style=p.style
+            )
+        )
+        ctx.recent.append(text)
+        ctx.blocks_since_table += 1
+        return
+    while ctx.stack and ctx.stack[-1].level >= heading.level:
+        ctx.stack.pop()
+    section = Section(
+        id=f"s{len(doc.sections) + 1}",
+        title=heading.title,
+        level=heading.level,
+        parent_id=ctx.stack[-1].id if ctx.stack else None,
+        note_number=heading.note.number if heading.note else None,
+        statement=heading.statement,
+    )
+    doc.sections.append(section)
+    ctx.stack.append(section)
+    ctx.recent = []
+    ctx.heading_since_table = True
+    ctx.blocks_since_table += 1
+    if is_notes_heading(text):
+        ctx.in_notes = True
+    if heading.statement:
+        ctx.seen_statement = True
+        ctx.in_notes = False
+
+
+def _heading(p: RawParagraph, text: str, ctx: _Context) -> _Heading | None:
+    words = len(text.split())
+    short = words <= MAX_HEADING_WORDS and len(text) <= 160
+    statement = statement_from_title(text) if looks_like_statement_title(text) else None
+    styled = p.heading_level is not None
+    note = _note_of(p, text, ctx, styled and short) if short else None
+    if note:
+        title = note.title
+        level = p.heading_level if styled and p.heading_level else 2 + note.depth
+        return _Heading(max(level, 1), title, note, None)
+    if styled:
+        return _Heading(p.heading_level or 0, text, None, statement)
+    if statement:
+        return _Heading(1, text, None, statement)
+    if short and (p.bold or _capitals(text)) and not _caption_only(text):
+        enclosing_note = next((s for s in reversed(ctx.stack) if s.note_number), None)
+        level = enclosing_note.level + 1 if enclosing_note else 1
+        if is_notes_heading(text):
+            level = 1
+        return _Heading(level, text, None, None)
+    return None
+
+
+def _note_of(p: RawParagraph, text: str, ctx: _Context, styled: bool) -> NoteTitle | None:
+    titled_number = p.outline_number and (styled or p.bold or ctx.in_notes or ctx.seen_statement)
+    if titled_number and (not text.endswith(".") or len(text.split()) <= 6):
+        return NoteTitle(p.outline_number or "", text)
+    titled = styled or p.bold or _capitals(text) or ctx.in_notes or ctx.seen_statement
+    found = note_title(text, numbered_ok=titled)
+    if found is None:
+        return None
+    if not text.lower().startswith("note") and (
+        len(found.title.split()) > 10 or found.title.rstrip().endswith(".")
+    ):
+        return None
+    return found
+
+
+def _capitals(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 4 and all(ch.isupper() for ch in letters)
+
+
+def _caption_only(text: str) -> bool:
+    """A line that states only a scale, a currency or a date: a caption, not a heading."""
+    stripped = re.sub(r"[()\s]", "", text)
+    if not stripped:
+        return True
+    if find_scale(text) and len(text.split()) <= 8:
+        return True
+    period = find_period(text)
+    return bool(period and len(text.split()) <= 4)
+
+
+# --------------------------------------------------------------------------------- tables
+
+
+def _table(doc: Document, ctx: _Context, raw: RawTable, default_scale: str | None) -> None:
+    if not raw.rows or not any(any(c.strip() for c in row) for row in raw.rows):
+        return
+    n = len(doc.tables) + 1
+    table, header_rows = build_table(raw, f"t{n}", len(doc.blocks))
+    section = ctx.stack[-1] if ctx.stack else None
+    table.section_id = section.id if section else None
+    note_section = next((s for s in reversed(ctx.stack) if s.note_number), None)
+    if note_section and note_section.note_number:
+        table.note_number = note_section.note_number.split(".")[0]
+
+    captions = [t for t in reversed(ctx.recent) if len(t) <= 200]
+    table.title = _title(captions, ctx, raw.page_header)
+    continued = _continued_from(ctx, table, captions, header_rows)
+    if continued is not None:
+        table.continued_from = continued.id
+
+    header_texts = [c for row in header_rows for c in row if c] + [c.header for c in table.columns]
+    titles = [s.title for s in reversed(ctx.stack)]
+    page = [raw.page_header] if raw.page_header else []
+    _scale_and_currency(table, header_texts, captions, titles, page, default_scale, continued)
+    _statement(table, ctx, captions, page, continued)
+    if continued is not None:
+        _inherit_periods(table, continued)
+    if continued is not None:
+        if table.statement is None and table.note_number is None:
+            table.note_number = continued.note_number
+        if continued.statement is None and continued.note_number is None and table.statement:
+            continued.statement = table.statement  # the second part named what the first was
+
+    infer_structure(table)
+    doc.blocks.append(table)
+    ctx.last_table = table
+    ctx.recent = []
+    ctx.heading_since_table = False
+    ctx.blocks_since_table = 0
+
+
+def _title(captions: list[str], ctx: _Context, page_header: str | None) -> str | None:
+    """The caption just above, else a heading since the last table, else the page header's
+    statement title, else the enclosing heading."""
+    for text in captions:
+        if not _caption_only(text) and len(text) <= 120 and not text.endswith("."):
+            return text
+    section = ctx.stack[-1] if ctx.stack else None
+    if ctx.heading_since_table and section and (section.statement or section.note_number):
+        return section.title
+    for line in (page_header or "").splitlines():
+        if looks_like_statement_title(line):
+            return line
+    return section.title if section else None
+
+
+def _continued_from(
+    ctx: _Context, table: Table, captions: list[str], header_rows: list[list[str]]
+) -> Table | None:
+    prev = ctx.last_table
+    if prev is None:
+        return None
+    said = any(_CONTINUED.search(t) for t in captions) or any(
+        _CONTINUED.search(c) for row in header_rows for c in row
+    )
+    if not said and ctx.heading_since_table and ctx.stack:
+        said = bool(_CONTINUED.search(ctx.stack[-1].title))
+    same_shape = len(prev.columns) == len(table.columns) or len(prev.amount_columns()) == len(
+        table.amount_columns()
+    )
+    if said and same_shape:
+        return prev
+    adjacent = ctx.blocks_since_table == 0 and not ctx.heading_since_table
+    if adjacent and same_shape and not header_rows:
+        return prev
+    return None
+
+
+def _scale_and_currency(
+    table: Table,
+    header_texts: list[str],
+    captions: list[str],
+    titles: list[str],
+    page: list[str],
+    default_scale: str | None,
+    continued: Table | None,
+) -> None:
+    near = header_texts + captions[:3]
+    far = titles + page
+    scale = _first(find_scale, near)
+    if scale is None and continued is not None:
+        scale = continued.scale_label
+    scale = scale or _first(find_scale, far) or default_scale
+    if scale:
+        table.scale_label = scale
+        table.scale = SCALES[scale]
+    currency = _first(find_currency, near)
+    if currency is None and continued is not None:
+        currency = continued.currency
+    table.currency = currency or _first(find_currency, far)
+
+
+def _first(fn: object, texts: list[str]) -> str | None:
+    for text in texts:
+        found = fn(text)  # type: ignore[operator]
+        if found:
+            return str(found)
+    return None
+
+
+def _statement(
+    table: Table, ctx: _Context, captions: list[str], page: list[str], continued: Table | None
+) -> None:
+    labels = [r.label for r in table.rows]
+    headers = [c.header for c in table.columns]
+    by_rows = statement_from_rows(labels, headers)
+    if table.note_number is not None:
+        return
+    by_title: StatementKind | None = None
+    for text in captions[:3]:
+        if looks_like_statement_title(text):
+            by_title = statement_from_title(text)
+            break
+    if by_title is None:
+        by_title = next((s.statement for s in reversed(ctx.stack) if s.statement), None)
+    by_page = next((k for t in page if (k := _page_statement(t))), None)
+    kind: StatementKind | None
+    if continued is not None and continued.statement and by_rows in (None, continued.statement):
+        kind = continued.statement
+    elif by_title and by_rows in (None, by_title):
+        kind = by_title
+    elif by_rows:
+        kind = by_rows
+    elif by_page:
+        kind = by_page
+    else:
+        kind = by_title
+    if kind is StatementKind.COMPREHENSIVE_INCOME and has_revenue_lines(labels):
+        kind = StatementKind.PROFIT_OR_LOSS
+    if kind is None and ctx.in_notes:
+        return
+    table.statement = kind
+    if kind is StatementKind.CHANGES_IN_EQUITY:
+        # Its columns are equity components; a year heading over them names a block of rows.
+        for column in table.columns:
+            column.period = column.period_end = None
+            column.year = None
+
+
+def _page_statement(text: str) -> StatementKind | None:
+    for line in text.splitlines():
+        if looks_like_statement_title(line):
+            return statement_from_title(line)
+    return None
+
+
+def _inherit_periods(table: Table, source: Table) -> None:
+    if any(c.period for c in table.columns) or len(table.columns) != len(source.columns):
+        return
+    for mine, theirs in zip(table.columns, source.columns, strict=True):
+        if mine.role is theirs.role or not mine.header:
+            mine.period, mine.period_end, mine.year = theirs.period, theirs.period_end, theirs.year
+            mine.restated = theirs.restated
+            if not mine.header:
+                mine.header = theirs.header
+
+
+# ------------------------------------------------------------------------ document facts
+
+
+def _default_scale(raw: RawDocument) -> str | None:
+    for block in raw.blocks:
+        if isinstance(block, RawParagraph) and block.text:
+            found = document_scale(block.text)
+            if found:
+                return found
+    return None
+
+
+def _document_facts(doc: Document, raw: RawDocument) -> None:
+    header_lines = [line for h in doc.page_headers for line in h.splitlines()]
+    first_lines = [b.text for b in raw.blocks[:40] if isinstance(b, RawParagraph)]
+    doc.entity_name = find_entity_name(
+        header_lines + first_lines + [s.title for s in doc.sections[:10]]
+    )
+
+    statement_tables = [t for t in doc.tables if t.statement]
+    titles = [s.title for s in doc.sections if s.statement] + header_lines
+    titles += [t.title for t in statement_tables if t.title]
+    dates = [d for t in titles if (d := find_period_end(t))]
+    if not dates:
+        dates = [
+            c.period_end
+            for t in statement_tables
+            for c in t.columns
+            if c.period_end and c.role is ColumnRole.AMOUNT
+        ]
+        dates = [max(dates)] if dates else []
+    if not dates:
+        dates = [d for p in doc.paragraphs[:200] if (d := find_period_end(p.text))]
+    if dates:
+        doc.reporting_date = Counter(dates).most_common(1)[0][0]
+    _infer_period_ends(doc)
+
+    currencies = [t.currency for t in statement_tables if t.currency] or [
+        t.currency for t in doc.tables if t.currency
+    ]
+    if currencies:
+        doc.currency = Counter(currencies).most_common(1)[0][0]
+    else:
+        for p in doc.paragraphs[:300]:
+            m = re.search(r"(?i)presentation\s+currency[^.]{0,80}", p.text)
+            if m and (code := find_currency(m.group(0))):
+                doc.currency = code
+                break
+
+
+def _infer_period_ends(doc: Document) -> None:
+    """Year-only columns of a statement take the reporting date's day and month."""
+    if not doc.reporting_date:
+        return
+    month_day = doc.reporting_date[4:]
+    if month_day == "-02-29":
+        return
+    for table in doc.tables:
+        if table.statement is None:
+            continue
+        for column in table.columns:
+            if column.year and not column.period_end and column.role is ColumnRole.AMOUNT:
+                column.period_end = f"{column.year:04d}{month_day}"

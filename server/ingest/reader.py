@@ -1,0 +1,155 @@
+"""The one entry point for uploaded files: check them cheaply, then read them into a `Document`.
+
+`check_upload` runs on the HTTP request path, so it only looks at the extension and the magic
+bytes (a .docx is a zip holding word/document.xml, a .pdf starts with %PDF-, a text file decodes
+and holds no binary); it reads no more than the zip directory and one text decode. `read_document`
+does the full parse. Both raise `UnsupportedDocument` for a type we do not read and
+`InvalidDocument` for a file that is corrupt, empty or not what its name says; library errors
+are translated here, once, and never leak to the caller.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from pathlib import PurePath
+
+from lxml import etree
+
+from server.errors import InvalidDocument, UnsupportedDocument
+from server.ingest.assemble import assemble
+from server.ingest.document import Document, DocumentKind
+from server.ingest.raw import RawDocument, RawParagraph, RawTable
+
+SUPPORTED_EXTENSIONS: dict[str, DocumentKind] = {
+    ".docx": DocumentKind.DOCX,
+    ".md": DocumentKind.MARKDOWN,
+    ".txt": DocumentKind.TEXT,
+    ".pdf": DocumentKind.PDF,
+}
+_SUPPORTED_LIST = " ".join(SUPPORTED_EXTENSIONS)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc, or an encrypted Office file
+_BINARY_PROBE = 64 * 1024
+
+
+def kind_of(filename: str) -> DocumentKind:
+    """The kind a file name claims; `UnsupportedDocument` for any other extension."""
+    suffix = PurePath(filename or "").suffix.lower()
+    kind = SUPPORTED_EXTENSIONS.get(suffix)
+    if kind is None:
+        shown = suffix or "a file without an extension"
+        raise UnsupportedDocument(f"{filename!r} is {shown}; supported: {_SUPPORTED_LIST}.")
+    return kind
+
+
+def check_upload(data: bytes, filename: str) -> DocumentKind:
+    """Cheap checks for the upload path: extension supported and contents what it claims."""
+    kind = kind_of(filename)
+    if not data:
+        raise InvalidDocument(f"{filename!r} is empty (0 bytes).")
+    if kind is DocumentKind.DOCX:
+        _check_docx(data, filename)
+    elif kind is DocumentKind.PDF:
+        _check_pdf(data, filename)
+    else:
+        decode_text(data, filename)
+    return kind
+
+
+def read_document(data: bytes, filename: str) -> Document:
+    """The parsed document; `InvalidDocument` when it cannot be read or holds no text."""
+    kind = check_upload(data, filename)
+    raw = _read_raw(data, filename, kind)
+    if not _has_text(raw):
+        raise InvalidDocument(f"{filename!r} contains no text to audit.")
+    name = PurePath(filename).name
+    return assemble(raw, name, kind)
+
+
+def _read_raw(data: bytes, filename: str, kind: DocumentKind) -> RawDocument:
+    if kind is DocumentKind.DOCX:
+        from server.ingest.docx import read_docx
+
+        try:
+            return read_docx(data)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise InvalidDocument(f"{filename!r} is a damaged Word file.") from exc
+        except (KeyError, ValueError, etree.XMLSyntaxError) as exc:
+            raise InvalidDocument(
+                f"{filename!r} is not a readable Word document (its XML is damaged or missing)."
+            ) from exc
+        except RuntimeError as exc:  # zipfile: encrypted members
+            raise InvalidDocument(
+                f"{filename!r} is encrypted; save it without a password."
+            ) from exc
+    if kind is DocumentKind.PDF:
+        from server.ingest.pdf import read_pdf
+
+        return read_pdf(data, filename)
+    from server.ingest.text import read_text
+
+    return read_text(decode_text(data, filename), markdown=kind is DocumentKind.MARKDOWN)
+
+
+def _check_docx(data: bytes, filename: str) -> None:
+    if data.startswith(_OLE_MAGIC):
+        raise InvalidDocument(
+            f"{filename!r} is a legacy .doc or a password-protected Word file; "
+            "save it as an unprotected .docx."
+        )
+    if not data.startswith(b"PK"):
+        raise InvalidDocument(
+            f"{filename!r} is not a Word document (.docx files are zip archives)."
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            info = zf.getinfo("word/document.xml") if "word/document.xml" in names else None
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+        raise InvalidDocument(f"{filename!r} is a damaged or truncated Word file.") from exc
+    if info is None:
+        raise InvalidDocument(
+            f"{filename!r} is a zip archive but not a Word document (no word/document.xml)."
+        )
+    if info.flag_bits & 0x1:
+        raise InvalidDocument(f"{filename!r} is encrypted; save it without a password.")
+
+
+def _check_pdf(data: bytes, filename: str) -> None:
+    if b"%PDF-" not in data[:1024]:
+        raise InvalidDocument(f"{filename!r} is not a PDF (it does not start with %PDF-).")
+
+
+def decode_text(data: bytes, filename: str) -> str:
+    """Text of a .md/.txt upload: UTF-8 (with or without BOM), else Windows-1252; not binary."""
+    if not data:
+        raise InvalidDocument(f"{filename!r} is empty (0 bytes).")
+    probe = data[:_BINARY_PROBE]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InvalidDocument(f"{filename!r} is not valid UTF-16 text.") from exc
+    if b"\x00" in probe or probe.startswith((b"PK\x03\x04", b"%PDF-", _OLE_MAGIC)):
+        raise InvalidDocument(f"{filename!r} is a binary file, not text.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise InvalidDocument(f"{filename!r} is neither UTF-8 nor Windows-1252 text.") from exc
+    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > 16:
+        raise InvalidDocument(f"{filename!r} is a binary file, not text.")
+    return text
+
+
+def _has_text(raw: RawDocument) -> bool:
+    for block in raw.blocks:
+        if isinstance(block, RawParagraph) and block.text.strip():
+            return True
+        if isinstance(block, RawTable) and any(c.strip() for row in block.rows for c in row):
+            return True
+    return False

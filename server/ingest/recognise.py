@@ -1,0 +1,492 @@
+"""Reading a statement the way an accountant does: what it is, its scale, currency and periods.
+
+Every function here takes text and returns what the text states, or None: nothing is guessed.
+The callers decide where to look (a table's header cells first, then its caption, its heading,
+the page header, the document), so a scale in "EUR'000" beside the figures wins over a general
+"in thousands" far away.
+
+Combined statements ("statement of profit or loss and other comprehensive income", or a
+"statement of comprehensive income" that starts with revenue) are classed as profit or loss:
+that is where the revenue-to-profit lines are that the other checks look for.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pycountry
+
+from server.ingest.document import StatementKind
+
+# ---------------------------------------------------------------------------------- scale
+
+SCALES: dict[str, float] = {"units": 1.0, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
+_CODE = r"[A-Z]{3}"
+_SYM = r"[$€£¥₸₽₹]"
+_SCALE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "billions",
+        re.compile(
+            rf"(?i:\bin\s+billions\b|\bbillions\s+of\b|\bbillion\b|\bbn\b)|{_SYM}\s?bn\b|\b{_CODE}\s?bn\b"
+        ),
+    ),
+    (
+        "millions",
+        re.compile(
+            rf"(?i:\bin\s+millions\b|\bmillions\s+of\b|\bmillion\b|\bmln\b|\bmn\b)"
+            rf"|{_SYM}\s?['’]?\s?m\b|\b{_CODE}\s?['’]?m\b|\bm{_SYM}|\bM{_CODE}\b"
+        ),
+    ),
+    (
+        "thousands",
+        re.compile(
+            rf"(?i:\bin\s+thousands\b|\bthousands\s+of\b|\bthousand\b|\bthousands\b|\bin\s+['’‘]000)"
+            rf"|['’‘`]\s?000\b|\b000['’]?s\b|{_SYM}\s?['’]?0{{3}}\b|\(0{{3}}\)|\b{_CODE}\s?['’]?0{{3}}\b"
+            rf"|\bT{_CODE}\b|\bk{_SYM}|{_SYM}\s?k\b|\bk{_CODE}\b|\bT{_SYM}|\b0{{3}}\s?{_CODE}\b"
+        ),
+    ),
+]
+# "In thousands of ..." is only a scale statement in a short line; in a sentence like "a loss of
+# 12,400 thousand" it is a narrative amount.
+_SCALE_SENTENCE = re.compile(
+    r"(?i)\b(?:amounts?|figures?|expressed|presented|stated|shown|all\s+amounts)\b.{0,60}?"
+    r"\bin\s+(?:(?:[A-Z]{3}|\w+)\s+)?(thousands|millions|billions)\b"
+)
+
+
+def find_scale(text: str) -> str | None:
+    """The scale ("thousands", ...) a header, caption or short line states, or None."""
+    if not text or len(text) > 200:
+        return _scale_sentence(text)
+    for name, pattern in _SCALE_PATTERNS:
+        if pattern.search(text):
+            return name
+    if re.search(r"(?i)\bin\s+units\b|\bin\s+(?:whole\s+)?(?:euros?|dollars?|tenge)\b", text):
+        return "units"
+    return None
+
+
+def _scale_sentence(text: str) -> str | None:
+    m = _SCALE_SENTENCE.search(text or "")
+    return m.group(1).lower() if m else None
+
+
+def document_scale(text: str) -> str | None:
+    """A document-wide rounding statement ("All amounts are in thousands of euros")."""
+    return _scale_sentence(text)
+
+
+# ------------------------------------------------------------------------------- currency
+
+_SYMBOL_CURRENCY = [
+    ("US$", "USD"),
+    ("A$", "AUD"),
+    ("C$", "CAD"),
+    ("HK$", "HKD"),
+    ("NZ$", "NZD"),
+    ("S$", "SGD"),
+    ("R$", "BRL"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("₸", "KZT"),
+    ("₽", "RUB"),
+    ("₹", "INR"),
+    ("¥", "JPY"),
+    ("₩", "KRW"),
+    ("₺", "TRY"),
+    ("₴", "UAH"),
+    ("$", "USD"),
+]
+_EXTRA_NAMES = {
+    "euro": "EUR",
+    "euros": "EUR",
+    "us dollar": "USD",
+    "us dollars": "USD",
+    "u.s. dollars": "USD",
+    "united states dollars": "USD",
+    "dollars": "USD",
+    "pounds sterling": "GBP",
+    "sterling": "GBP",
+    "british pounds": "GBP",
+    "kazakhstani tenge": "KZT",
+    "kazakhstan tenge": "KZT",
+    "tenge": "KZT",
+    "russian roubles": "RUB",
+    "russian rubles": "RUB",
+    "roubles": "RUB",
+    "rubles": "RUB",
+    "swiss francs": "CHF",
+    "japanese yen": "JPY",
+    "renminbi": "CNY",
+    "chinese yuan": "CNY",
+    "indian rupees": "INR",
+    "danish kroner": "DKK",
+    "norwegian kroner": "NOK",
+    "swedish kronor": "SEK",
+    "hryvnias": "UAH",
+    "uzbek sum": "UZS",
+    "tenges": "KZT",
+}
+# Three-letter words that are currency codes but also ordinary capitals in a header.
+_NOT_CURRENCY = {"ALL", "CUP", "TOP", "MOP", "BOB", "PEN", "TRY", "SOS", "GEL", "MAD", "PAB"}
+
+
+@lru_cache(maxsize=1)
+def _currency_tables() -> tuple[frozenset[str], list[tuple[re.Pattern[str], str]]]:
+    codes = frozenset(c.alpha_3 for c in pycountry.currencies) - _NOT_CURRENCY
+    names: dict[str, str] = {}
+    for c in pycountry.currencies:
+        name = c.name.lower()
+        if c.alpha_3 in codes and len(name) > 3:
+            names[name] = c.alpha_3
+            names[name + "s"] = c.alpha_3
+    names.update(_EXTRA_NAMES)
+    ordered = sorted(names, key=len, reverse=True)
+    patterns = [(re.compile(rf"(?i)\b{re.escape(n)}\b"), names[n]) for n in ordered]
+    return codes, patterns
+
+
+def find_currency(text: str) -> str | None:
+    """The ISO 4217 code a header or caption states ("EUR'000", "in thousands of tenge", "€m")."""
+    if not text:
+        return None
+    codes, names = _currency_tables()
+    for m in re.finditer(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])", text):
+        if m.group(1) in codes:
+            return m.group(1)
+    for symbol, code in _SYMBOL_CURRENCY:
+        if symbol in text:
+            return code
+    if re.search(
+        r"(?i)\bin\s+(?:thousands|millions|billions|units)\s+of\b|\bamounts?\b|\bin\b", text
+    ):
+        for pattern, code in names:
+            if pattern.search(text):
+                return code
+    return None
+
+
+# -------------------------------------------------------------------------------- periods
+
+_MONTHS = {
+    name.lower(): i
+    for i in range(1, 13)
+    for name in (calendar.month_name[i], calendar.month_abbr[i])
+}
+_MONTHS["sept"] = 9
+_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_SP = r"[\s\u00a0\u202f]+"
+_DMY = re.compile(rf"(?i)\b(\d{{1,2}}){_SP}{_MONTH},?{_SP}(\d{{4}})\b")
+_MDY = re.compile(rf"(?i)\b{_MONTH}{_SP}(\d{{1,2}}),?{_SP}(\d{{4}})\b")
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
+_YEAR = re.compile(r"(?<![\d,.])(?:FY\s?)?((?:19[5-9]|20\d)\d)(?![\d,])")
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    label: str  # as printed, tidied: "31 December 2024", "2024"
+    end: str | None  # ISO date when a day is stated
+    year: int
+    restated: bool = False
+
+
+def find_date(text: str) -> tuple[str, str] | None:
+    """The first full date in `text`: (as printed, ISO)."""
+    best: tuple[int, str, str] | None = None
+    for m in _DMY.finditer(text):
+        iso = _iso(int(m.group(3)), _MONTHS[m.group(2).lower().rstrip(".")], int(m.group(1)))
+        if iso:
+            best = _earliest(best, (m.start(), _tidy(m.group(0)), iso))
+    for m in _MDY.finditer(text):
+        iso = _iso(int(m.group(3)), _MONTHS[m.group(1).lower().rstrip(".")], int(m.group(2)))
+        if iso:
+            best = _earliest(best, (m.start(), _tidy(m.group(0)), iso))
+    for m in _ISO.finditer(text):
+        iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if iso:
+            best = _earliest(best, (m.start(), m.group(0), iso))
+    for m in _NUMERIC.finditer(text):
+        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        day, month = (b, a) if b > 12 >= a else (a, b)  # day first unless impossible
+        iso = _iso(y, month, day)
+        if iso:
+            best = _earliest(best, (m.start(), m.group(0), iso))
+    return (best[1], best[2]) if best else None
+
+
+def find_period(header: str) -> Period | None:
+    """The period a column header names: a date, or a year ("2024", "FY2024", "2023 restated")."""
+    text = header.replace("\u00a0", " ")
+    restated = bool(re.search(r"(?i)\brestated\b|\bas\s+adjusted\b|\brepresented\b", text))
+    date = find_date(text)
+    if date:
+        return Period(date[0], date[1], int(date[1][:4]), restated)
+    years = {int(y) for y in _YEAR.findall(text)}
+    if len(years) == 1:
+        year = years.pop()
+        return Period(str(year), None, year, restated)
+    return None
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    if not (1900 <= year <= 2100 and 1 <= month <= 12):
+        return None
+    if not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _earliest(a: tuple[int, str, str] | None, b: tuple[int, str, str]) -> tuple[int, str, str]:
+    return b if a is None or b[0] < a[0] else a
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
+
+
+_PERIOD_END_PHRASE = re.compile(
+    rf"(?i)\b(?:as\s+at|as\s+of|at|for\s+the\s+(?:year|period|six\s+months|three\s+months|"
+    rf"twelve\s+months|financial\s+year)s?\s+ended|(?:year|period)\s+ended|ended)"
+    rf"{_SP}((?:\d{{1,2}}{_SP}{_MONTH},?{_SP}\d{{4}})|(?:{_MONTH}{_SP}\d{{1,2}},?{_SP}\d{{4}}))"
+)
+
+
+def find_period_end(text: str) -> str | None:
+    """ISO date of "as at 31 December 2024" / "for the year ended December 31, 2024"."""
+    m = _PERIOD_END_PHRASE.search(text or "")
+    if not m:
+        return None
+    date = find_date(m.group(1))
+    return date[1] if date else None
+
+
+# ----------------------------------------------------------------------------- statements
+
+_PREFIX = r"(?:(?:consolidated|separate|combined|company|group|parent|interim|condensed|unaudited|audited|the)\s+)*"
+_TITLES: list[tuple[StatementKind, re.Pattern[str]]] = [
+    (
+        StatementKind.CHANGES_IN_EQUITY,
+        re.compile(
+            r"(?i)\bstatements?\s+of\s+changes\s+in\s+(?:\w+['’]?\s+)?(?:equity|net\s+assets)"
+            r"|\bstatements?\s+of\s+(?:stockholders|shareholders|members|owners)['’]?\s+equity"
+            r"|\bstatements?\s+of\s+(?:changes\s+in\s+)?(?:stockholders|shareholders)['’]?\s+"
+            r"(?:equity|deficit)|\bchanges\s+in\s+equity\s+statement"
+        ),
+    ),
+    (
+        StatementKind.CASH_FLOWS,
+        re.compile(r"(?i)\bstatements?\s+of\s+cash\s*flows?\b|\bcash\s*flows?\s+statements?\b"),
+    ),
+    (
+        StatementKind.FINANCIAL_POSITION,
+        re.compile(
+            r"(?i)\bstatements?\s+of\s+financial\s+(?:position|condition)\b|\bbalance\s+sheets?\b"
+            r"|\bstatements?\s+of\s+(?:assets\s+and\s+liabilities|net\s+assets)\b"
+        ),
+    ),
+    (
+        StatementKind.PROFIT_OR_LOSS,
+        re.compile(
+            r"(?i)\bstatements?\s+of\s+(?:profit\s+(?:or|and)\s+loss|income|operations|earnings)\b"
+            r"|\bincome\s+statements?\b|\bprofit\s+and\s+loss\s+(?:account|statement)s?\b"
+        ),
+    ),
+    (
+        StatementKind.COMPREHENSIVE_INCOME,
+        re.compile(r"(?i)\bstatements?\s+of\s+(?:other\s+)?comprehensive\s+(?:income|loss)\b"),
+    ),
+]
+_COMBINED = re.compile(r"(?i)\bcomprehensive\s+(?:income|loss)\b")
+
+
+def statement_from_title(text: str) -> StatementKind | None:
+    """The statement a title names; "profit or loss and other comprehensive income" is P&L."""
+    if not text or len(text) > 250:
+        return None
+    for kind, pattern in _TITLES:
+        if pattern.search(text):
+            if kind is StatementKind.PROFIT_OR_LOSS and _COMBINED.search(text):
+                return StatementKind.PROFIT_OR_LOSS
+            return kind
+    return None
+
+
+_LEAD_WORDS = re.compile(
+    r"(?i)^(?:the|of|and|&|consolidated|separate|combined|company|group|parent|interim|condensed"
+    r"|unaudited|audited|\d{4}|[-–—:|,])$"
+)
+
+
+def looks_like_statement_title(text: str) -> bool:
+    """A short line that is a statement's title, not a sentence that mentions one.
+
+    Only an entity name ("Fan Milk PLC", capitalised words) or qualifiers ("Consolidated") may
+    come before the statement's name; "Expenses are presented in the statement of profit or
+    loss" is a sentence.
+    """
+    if not text or len(text) > 160 or text.rstrip().endswith((".", ";", ",", ":")):
+        return False
+    if len(text.split()) > 18 or statement_from_title(text) is None:
+        return False
+    first = min((m.start() for _, pattern in _TITLES if (m := pattern.search(text))), default=0)
+    lead = text[:first].split()
+    return all(w[:1].isupper() or w[:1].isdigit() or _LEAD_WORDS.match(w) for w in lead)
+
+
+def _has(labels: list[str], pattern: str) -> bool:
+    rx = re.compile(pattern, re.I)
+    return any(rx.search(label) for label in labels)
+
+
+def statement_from_rows(labels: list[str], headers: list[str]) -> StatementKind | None:
+    """The statement a table's own lines make it, when the title is elsewhere or missing."""
+    labels = [re.sub(r"\s+", " ", x).strip() for x in labels if x and x.strip()]
+    if len(labels) < 3:
+        return None
+    operating = _has(labels, r"^cash\s+flows?\s+(?:from|used\s+in|\(used\s+in\)/from)\s+operating")
+    if operating or (
+        _has(labels, r"operating\s+activities")
+        and _has(labels, r"investing\s+activities|financing\s+activities")
+    ):
+        return StatementKind.CASH_FLOWS
+    equity_columns = sum(
+        bool(
+            re.search(
+                r"(?i)(?:share|stated|issued|ordinary|paid-in)\s+capital|retained|reserves?\b|premium"
+                r"|treasury|non-?controlling|accumulated|paid-in|total\s+equity|\bequity\b",
+                h,
+            )
+        )
+        for h in headers
+    )
+    if equity_columns >= 2 and _has(
+        labels, r"^balance\s+(?:at|as\s+at|as\s+of)|^at\s+\d|^as\s+at|^balance,"
+    ):
+        return StatementKind.CHANGES_IN_EQUITY
+    assets = _has(labels, r"^total\s+assets$|^assets$")
+    equity_liab = _has(
+        labels,
+        r"^(?:total\s+)?(?:equity\s+and\s+liabilities|liabilities\s+and\s+(?:shareholders['’]?\s+|stockholders['’]?\s+)?equity)$|^total\s+liabilities$|^total\s+equity$",
+    )
+    if assets and equity_liab:
+        return StatementKind.FINANCIAL_POSITION
+    revenue = _has(labels, r"^(?:total\s+)?(?:revenue|revenues|sales|net\s+sales|turnover)\b")
+    profit = _has(
+        labels,
+        r"(?:profit|loss|income|earnings)(?:/\(loss\))?\s+(?:for\s+the\s+(?:year|period)|before\s+(?:income\s+)?tax)|^net\s+(?:income|profit|loss|earnings)\b|income\s+tax\s+expense",
+    )
+    oci = _has(labels, r"other\s+comprehensive\s+(?:income|loss)") and _has(
+        labels, r"total\s+comprehensive\s+(?:income|loss)"
+    )
+    if revenue and profit:
+        return StatementKind.PROFIT_OR_LOSS
+    if oci:
+        return StatementKind.COMPREHENSIVE_INCOME
+    return None
+
+
+def has_revenue_lines(labels: list[str]) -> bool:
+    return _has(labels, r"^(?:revenue|revenues|sales|net\s+sales|turnover|cost\s+of\s+sales)\b")
+
+
+# ---------------------------------------------------------------------------------- notes
+
+_NOTE_WORD = re.compile(r"(?i)^note\s+(\d{1,3}(?:\.\d{1,2})*)\s*[.:)\-–—]?\s*(.*)$")
+_NUMBERED = re.compile(r"^(\d{1,3}(?:\.\d{1,2}){0,2})(?:\.|\)|\s)\s*([A-Z(\"'‘“].{1,150})$")
+_NOTES_SECTION = re.compile(r"(?i)^(?:selected\s+)?(?:explanatory\s+)?notes\s+to\s+(?:the\s+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class NoteTitle:
+    number: str
+    title: str
+
+    @property
+    def depth(self) -> int:
+        return self.number.count(".")
+
+
+def note_title(text: str, numbered_ok: bool = True) -> NoteTitle | None:
+    """ "Note 12 Property, plant and equipment" or "12. Property, plant and equipment"."""
+    text = text.strip()
+    if not text or len(text) > 160 or text.endswith((".", ";", ",")) and len(text.split()) > 12:
+        return None
+    m = _NOTE_WORD.match(text)
+    if m:
+        return NoteTitle(m.group(1), m.group(2).strip() or text)
+    if numbered_ok:
+        m = _NUMBERED.match(text)
+        if m and int(m.group(1).split(".")[0]) <= 150 and not re.search(r"\d[\d,]{3,}", m.group(2)):
+            return NoteTitle(m.group(1), m.group(2).strip())
+    return None
+
+
+def is_notes_heading(text: str) -> bool:
+    return bool(_NOTES_SECTION.match(text.strip()))
+
+
+_NOTE_HEADER = re.compile(r"(?i)^(?:notes?|note\s+ref(?:erence)?\.?|ref\.?|прим\.?|примечани[ея])$")
+_NOTE_REF = re.compile(
+    r"^\d{1,3}(?:\.\d{1,2})*[a-z]?(?:\s*(?:,|&|and|-|–)\s*\d{1,3}(?:\.\d{1,2})*[a-z]?)*$"
+)
+
+
+def is_note_header(text: str) -> bool:
+    return bool(_NOTE_HEADER.match(text.strip()))
+
+
+def is_note_reference(text: str) -> bool:
+    return bool(_NOTE_REF.match(text.strip()))
+
+
+# ------------------------------------------------------------------------------- labels
+
+_LABEL_NOTE = re.compile(
+    r"(?i)\s*[(\[]?\b(?:see\s+)?notes?\s+(\d{1,3}(?:\.\d{1,2})*[a-z]?)[)\]]?\s*$"
+)
+_LABEL_MARKER = re.compile(r"(?:\s*(?:[*†‡§]+|\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+))+$")
+
+
+def clean_label(text: str) -> tuple[str, str | None]:
+    """A row label without non-breaking or double spaces and trailing markers; and its note."""
+    label = re.sub(r"[\s\u00a0\u2009\u202f]+", " ", text).strip()
+    note = None
+    m = _LABEL_NOTE.search(label)
+    if m and m.start() > 0:
+        note = m.group(1)
+        label = label[: m.start()].rstrip()
+    stripped = _LABEL_MARKER.sub("", label).rstrip()
+    if stripped:
+        label = stripped
+    return label.rstrip(" :"), note
+
+
+# ------------------------------------------------------------------------ document facts
+
+_LEGAL_FORM = re.compile(
+    r"(?:\b(?:plc|PLC|Plc|Ltd\.?|Limited|LIMITED|LLP|LLC|Inc\.?|Incorporated|Corp\.?|Corporation|"
+    r"JSC|PJSC|OJSC|CJSC|AO|PAO|TOO|S\.A\.|SA|S\.p\.A\.|AG|SE|GmbH|N\.V\.|NV|B\.V\.|BV|AB|ASA|A/S|"
+    r"Oyj|S\.A\.S\.|SAS|Holdings?|Group|GROUP|HOLDINGS?)(?=$|[\s,.)]))"
+)
+
+
+def find_entity_name(lines: Iterable[str]) -> str | None:
+    """The reporting entity's name: the first short line that ends in a legal form."""
+    for raw in lines:
+        line = re.sub(r"\s+", " ", raw).strip()
+        if not line or len(line) > 120 or statement_from_title(line):
+            continue
+        if re.search(r"(?i)\bnotes?\s+to\b|\bfor\s+the\s+year\b|\bas\s+at\b|\bcontents\b", line):
+            continue
+        m = _LEGAL_FORM.search(line)
+        if m and len(line.split()) <= 12 and not line.endswith("."):
+            name = line[: m.end()].strip(" ,")
+            name = re.sub(r"(?i)^(?:the\s+)", "", name)
+            if len(name) >= 3 and name[0].isalnum():
+                return name
+    return None

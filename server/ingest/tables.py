@@ -1,0 +1,205 @@
+"""A raw grid of cell texts into a `Table`: header rows, column roles and periods, parsed cells.
+
+Header rows are the leading rows that carry no figure except years and dates; a merged header
+cell ("Group" over 2024 and 2023) names every column it covers. The label column is the first
+one that mostly holds words. A column headed "Note" holds note references, not amounts, and so
+does an unheaded column of small whole numbers beside the labels when the amounts around it are
+of a different order; its cells never carry a value, so no check can add a note number.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+
+from server.ingest.document import Cell, Column, ColumnRole, Row, RowKind, Table
+from server.ingest.numbers import parse_number
+from server.ingest.raw import RawTable
+from server.ingest.recognise import (
+    clean_label,
+    find_currency,
+    find_period,
+    find_scale,
+    is_note_header,
+    is_note_reference,
+)
+
+MAX_HEADER_ROWS = 5
+_YEARISH = re.compile(r"^(?:FY\s?)?(?:19[5-9]\d|20\d\d)(?:\s*[/-]\s*\d{2,4})?\s*\*?$")
+
+
+def build_table(raw: RawTable, table_id: str, index: int) -> tuple[Table, list[list[str]]]:
+    """The table, and its header rows as printed (for scale and currency lookups)."""
+    rows = [[_tidy(c) for c in r] for r in raw.rows]
+    width = max((len(r) for r in rows), default=0)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    n_header = _header_row_count(rows)
+    header_rows = rows[:n_header]
+    body = rows[n_header:]
+
+    headers = _column_headers(header_rows, raw.spans, width)
+    label_col = _label_column(body, width)
+    roles = _roles(body, headers, label_col, width)
+    columns = []
+    for c in range(width):
+        column = Column(index=c, header=headers[c], role=roles[c])
+        if roles[c] in (ColumnRole.AMOUNT, ColumnRole.PERCENT):
+            period = find_period(_strip_scale_words(headers[c]))
+            if period:
+                column.period = period.label
+                column.period_end = period.end
+                column.year = period.year
+                column.restated = period.restated
+        columns.append(column)
+
+    table_rows = [_row(i, cells, columns, label_col) for i, cells in enumerate(body)]
+    table = Table(id=table_id, index=index, columns=columns, rows=table_rows)
+    return table, header_rows
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"[ \t\u00a0\u2009\u202f]+", " ", text.replace("\n", " ")).strip()
+
+
+def _headerish(text: str) -> bool:
+    """A cell that may sit in a header row: words, a year, a date, a scale; not an amount."""
+    if not text:
+        return True
+    if _YEARISH.match(text):
+        return True
+    parsed = parse_number(text)
+    return parsed is None
+
+
+def _header_row_count(rows: list[list[str]]) -> int:
+    count = 0
+    for r, row in enumerate(rows[:MAX_HEADER_ROWS]):
+        if not all(_headerish(c) for c in row[1:]) or not _headerish(row[0] if row else ""):
+            break
+        rest = [c for c in row[1:] if c]
+        first = row[0] if row else ""
+        if not rest and not any(row):
+            if r == count and count == 0:
+                count += 1  # leading empty row: part of the header band
+                continue
+            break
+        if not rest and not (find_scale(first) or find_currency(first) or find_period(first)):
+            break
+        if rest and all(is_note_header(c) for c in rest):
+            count += 1
+            continue
+        count += 1
+    # A band of only empty rows is no header.
+    if count and not any(any(c for c in row) for row in rows[:count]):
+        return 0
+    return count
+
+
+def _column_headers(
+    header_rows: list[list[str]], spans: dict[tuple[int, int], int], width: int
+) -> list[str]:
+    parts: list[list[str]] = [[] for _ in range(width)]
+    for r, row in enumerate(header_rows):
+        for c, text in enumerate(row):
+            if not text:
+                continue
+            for k in range(c, min(width, c + spans.get((r, c), 1))):
+                if text not in parts[k]:
+                    parts[k].append(text)
+    return [" ".join(p) for p in parts]
+
+
+def _label_column(body: list[list[str]], width: int) -> int:
+    for c in range(width):
+        words = sum(1 for row in body if row[c] and parse_number(row[c]) is None)
+        figures = sum(1 for row in body if row[c] and parse_number(row[c]) is not None)
+        if words and words >= figures:
+            return c
+    return 0
+
+
+def _roles(
+    body: list[list[str]], headers: list[str], label_col: int, width: int
+) -> list[ColumnRole]:
+    roles: list[ColumnRole] = []
+    for c in range(width):
+        if c == label_col:
+            roles.append(ColumnRole.LABEL)
+            continue
+        if is_note_header(_strip_scale_words(headers[c])):
+            roles.append(ColumnRole.NOTE)
+            continue
+        values = [row[c] for row in body if row[c]]
+        parsed = [parse_number(v) for v in values]
+        figures = [p for p in parsed if p is not None]
+        words = len(values) - len(figures)
+        if not figures or words > len(figures):
+            roles.append(ColumnRole.OTHER)
+        elif re.search(r"%|\bper\s*cent\b|\bpercent", headers[c], re.I) or (
+            sum(p.percent for p in figures) * 2 > len(figures)
+        ):
+            roles.append(ColumnRole.PERCENT)
+        else:
+            roles.append(ColumnRole.AMOUNT)
+    _unheaded_note_column(body, headers, label_col, roles)
+    return roles
+
+
+def _unheaded_note_column(
+    body: list[list[str]], headers: list[str], label_col: int, roles: list[ColumnRole]
+) -> None:
+    """An unheaded column of small whole numbers beside the labels, amid large amounts."""
+    c = label_col + 1
+    if ColumnRole.NOTE in roles or c >= len(roles) or headers[c].strip():
+        return
+    values = [row[c] for row in body if row[c]]
+    if len(values) < 2 or not all(is_note_reference(v) for v in values):
+        return
+    amount_cols = [k for k in range(c + 1, len(roles)) if roles[k] is ColumnRole.AMOUNT]
+    if len(amount_cols) < 1:
+        return
+    note_max = max(float(re.split(r"[^\d.]", v)[0] or 0) for v in values)
+    amounts = [
+        abs(p.value)
+        for k in amount_cols
+        for row in body
+        if row[k] and (p := parse_number(row[k])) is not None and not p.nil
+    ]
+    if len(amounts) >= 2 and statistics.median(amounts) >= 10 * max(note_max, 1):
+        roles[c] = ColumnRole.NOTE
+
+
+def _strip_scale_words(header: str) -> str:
+    """A column header without its scale/currency words, so "2024 EUR'000" reads as "2024"."""
+    text = re.sub(r"(?i)\b[A-Z]{3}\s?['’]?\s?0{3}\b|['’]000|\(0{3}\)|[$€£]\s?0{3}", " ", header)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _row(index: int, texts: list[str], columns: list[Column], label_col: int) -> Row:
+    cells: list[Cell] = []
+    note: str | None = None
+    for column, text in zip(columns, texts, strict=True):
+        cell = Cell(text=text)
+        if column.role is ColumnRole.NOTE:
+            if text:
+                note = text
+        elif column.role in (ColumnRole.AMOUNT, ColumnRole.PERCENT):
+            parsed = parse_number(text)
+            if parsed is not None:
+                cell.value = parsed.value
+                cell.nil = parsed.nil
+                cell.percent = parsed.percent
+        cells.append(cell)
+    label, label_note = clean_label(texts[label_col] if label_col < len(texts) else "")
+    figures = any(
+        c.value is not None
+        for c, col in zip(cells, columns, strict=True)
+        if col.role in (ColumnRole.AMOUNT, ColumnRole.PERCENT)
+    )
+    if not any(texts):
+        kind = RowKind.SPACER
+    elif not figures and label:
+        kind = RowKind.HEADING
+    else:
+        kind = RowKind.ITEM
+    return Row(index=index, label=label, cells=cells, kind=kind, note=note or label_note)

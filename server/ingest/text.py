@@ -1,0 +1,220 @@
+"""Markdown and plain text into raw blocks: headings, paragraphs, pipe tables, aligned columns.
+
+Markdown headings are "#" lines or lines underlined with "===" / "---"; a line wrapped in "**"
+is bold, so it may be a heading like a bold line in Word. Pipe tables (`| a | b |`) keep their
+columns; the "|---|" separator row is dropped. Plain-text statements often line figures up with
+spaces instead; a run of lines whose right-hand fields are figures becomes a table whose
+columns are found from where the figures end (they are right-aligned).
+
+A short line (a title, an entity name, "as at 31 December 2024") stays its own paragraph; long
+lines that wrap are joined, as a reader would.
+"""
+
+from __future__ import annotations
+
+import re
+
+from server.ingest.numbers import parse_number
+from server.ingest.raw import RawBlock, RawDocument, RawParagraph, RawTable
+
+_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+INDENT_OF_FIGURES = 12  # a line that starts this far right holds only figures
+WRAP_WIDTH = 50  # lines at least this long that run on are soft-wrapped prose
+
+
+def read_text(text: str, markdown: bool) -> RawDocument:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+    lines = [line for line in lines if not _FENCE.match(line)]
+    blocks: list[RawBlock] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        if buffer:
+            blocks.extend(_paragraphs(buffer, markdown))
+            buffer.clear()
+
+    i = 0
+    while i < len(lines):
+        line = lines[i].rstrip()
+        nxt = lines[i + 1].rstrip() if i + 1 < len(lines) else ""
+        if _is_pipe_row(line):
+            flush()
+            j = i
+            rows: list[list[str]] = []
+            while j < len(lines) and _is_pipe_row(lines[j].rstrip()):
+                if not _PIPE_SEPARATOR.match(lines[j]):
+                    rows.append(_pipe_cells(lines[j]))
+                j += 1
+            blocks.append(_rectangular(rows))
+            i = j
+            continue
+        atx = _ATX.match(line) if markdown else None
+        if atx:
+            flush()
+            blocks.append(RawParagraph(text=_inline(atx.group(2)), heading_level=len(atx.group(1))))
+            i += 1
+            continue
+        if line.strip() and _SETEXT.match(nxt) and len(nxt.strip()) >= 3 and not buffer:
+            level = 1 if nxt.strip().startswith("=") else 2
+            blocks.append(RawParagraph(text=_inline(line.strip()), heading_level=level))
+            i += 2
+            continue
+        aligned_end = _aligned_block_end(lines, i)
+        if aligned_end > i:
+            flush()
+            table = _aligned_table(lines[i:aligned_end])
+            if table is not None:
+                blocks.append(table)
+                i = aligned_end
+                continue
+        if not line.strip():
+            flush()
+        else:
+            buffer.append(line)
+        i += 1
+    flush()
+    return RawDocument(blocks=blocks)
+
+
+def _paragraphs(lines: list[str], markdown: bool) -> list[RawParagraph]:
+    out: list[RawParagraph] = []
+    current: list[str] = []
+    for line in lines:
+        current.append(line.strip())
+        hard_break = line.endswith("  ") or line.endswith("\\") or len(line.strip()) < WRAP_WIDTH
+        if hard_break:
+            out.append(_paragraph(" ".join(current), markdown))
+            current = []
+    if current:
+        out.append(_paragraph(" ".join(current), markdown))
+    return out
+
+
+def _paragraph(text: str, markdown: bool) -> RawParagraph:
+    text = text.rstrip("\\").strip()
+    bold = False
+    if markdown:
+        m = _BOLD_LINE.match(text)
+        if m:
+            bold, text = True, m.group(2)
+    return RawParagraph(text=_inline(text) if markdown else text, bold=bold)
+
+
+def _inline(text: str) -> str:
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = text.replace("\\|", "|").replace("\\*", "*")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _is_pipe_row(line: str) -> bool:
+    s = line.strip()
+    return s.startswith("|") and s.count("|") >= 2 or (s.count("|") >= 2 and "|" in s[:1] + s[-1:])
+
+
+def _pipe_cells(line: str) -> list[str]:
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|") and not s.endswith("\\|"):
+        s = s[:-1]
+    return [_inline(c) for c in re.split(r"(?<!\\)\|", s)]
+
+
+def _rectangular(rows: list[list[str]]) -> RawTable:
+    width = max((len(r) for r in rows), default=0)
+    return RawTable(rows=[r + [""] * (width - len(r)) for r in rows])
+
+
+# ------------------------------------------------------------------ space-aligned tables
+
+_FIELD = re.compile(r"\S+(?: \S+)*")  # fields are separated by two or more spaces
+
+
+def _fields(line: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in _FIELD.finditer(line.expandtabs(8))]
+
+
+def _figure_line(line: str) -> bool:
+    fields = _fields(line)
+    if len(fields) < 2:
+        return False
+    last = fields[-1][2]
+    return parse_number(last) is not None or bool(_YEAR.match(last))
+
+
+def _aligned_block_end(lines: list[str], start: int) -> int:
+    """End of a run of space-aligned figure lines starting at `start` (== start when none)."""
+    if not _figure_line(lines[start]):
+        return start
+    end = start
+    figures = 0
+    gap = 0
+    j = start
+    while j < len(lines):
+        line = lines[j].rstrip()
+        if _figure_line(line):
+            figures += 1
+            gap = 0
+            end = j + 1
+        elif line.strip() and len(line.strip()) <= 80 and len(_fields(line)) == 1 and gap == 0:
+            pass  # a group caption inside the table
+        elif not line.strip() and gap == 0:
+            gap = 1  # one blank line: a spacer row
+        else:
+            break
+        j += 1
+    return end if figures >= 3 else start
+
+
+def _aligned_table(lines: list[str]) -> RawTable | None:
+    """Columns from the right edges of figures; everything left of the first figure is the label."""
+    ends: list[int] = []
+    parsed: list[tuple[str, list[tuple[int, str]]]] = []
+    for line in lines:
+        fields = _fields(line)
+        if not fields:
+            parsed.append(("", []))
+            continue
+        k = len(fields)
+        while k > 1 and _figure_field(fields[k - 1][2]):
+            k -= 1
+        if k == 1 and fields[0][0] >= INDENT_OF_FIGURES and _figure_field(fields[0][2]):
+            k = 0  # a header of years, or figures with no label
+        if k == len(fields):  # no figure fields: a caption row
+            parsed.append((" ".join(f[2] for f in fields), []))
+            continue
+        label = " ".join(f[2] for f in fields[:k])
+        figs = [(f[1], f[2]) for f in fields[k:]]
+        ends.extend(e for e, _ in figs)
+        parsed.append((label, figs))
+    anchors = _cluster(ends)
+    if not anchors:
+        return None
+    rows: list[list[str]] = []
+    for label, figs in parsed:
+        row = [label] + [""] * len(anchors)
+        for end, text in figs:
+            col = min(range(len(anchors)), key=lambda a: abs(anchors[a] - end))
+            row[col + 1] = text
+        rows.append(row)
+    return RawTable(rows=rows)
+
+
+def _figure_field(text: str) -> bool:
+    return parse_number(text) is not None or bool(_YEAR.match(text))
+
+
+def _cluster(ends: list[int], slack: int = 3) -> list[int]:
+    anchors: list[list[int]] = []
+    for e in sorted(ends):
+        if anchors and e - anchors[-1][-1] <= slack:
+            anchors[-1].append(e)
+        else:
+            anchors.append([e])
+    return [max(group) for group in anchors]
