@@ -1,6 +1,6 @@
 """The v1 manifest: every definition's fields, required fields, enum values and constants.
 
-`schema/v1/manifest.json` is committed; tests/contract/test_compat.py fails when the schema
+`schema/manifest.v1.json` is committed; tests/contract/test_compat.py fails when the schema
 drops or renames anything in it. After an ADDITIVE change, refresh it with
 `.venv/bin/python -m tests.contract.manifest` and commit both.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema" / "v1"
-MANIFEST = SCHEMA_DIR / "manifest.json"
+MANIFEST = SCHEMA_DIR.parent / "manifest.v1.json"
 
 
 def build() -> dict[str, Any]:
