@@ -15,13 +15,16 @@ from server.agents.text_match import find_dates
 _NUMBER = re.compile(
     r"(?<![\d.,/])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d/]|,\d{3}|\.\d)"
 )
-_CURRENCY_BEFORE = re.compile(
+CURRENCY_TOKEN = (
     r"(?:\b(?:eur|usd|gbp|chf|kzt|rub|uah|pln|sek|nok|dkk|jpy|cny|inr|aud|cad|nzd|zar|huf|czk|ron|try)"
-    r"|us\$|a\$|c\$|[€$£¥₸₽])\s?(?:'000\s?)?$",
-    re.I,
+    r"|ghs|ghc|ngn|kes|ksh|zmw|tzs|ugx|egp|mad|brl|mxn|sgd|hkd|myr|idr|php|thb|krw|aed|sar|qar"
+    r"|gh₵|us\$|a\$|c\$|r\$|s\$|hk\$|n\$|[€$£¥₸₽₵₦₹₺])"
 )
+_CURRENCY_BEFORE = re.compile(CURRENCY_TOKEN + r"\s?(?:'000\s?)?$", re.I)
 _CURRENCY_AFTER = re.compile(
-    r"^\s?(?:eur|usd|gbp|chf|kzt|rub|euros?|dollars?|pounds?|tenge|roubles?|rubles?)\b", re.I
+    r"^\s?(?:eur|usd|gbp|chf|kzt|rub|ghs|euros?|dollars?|pounds?|tenge|roubles?|rubles?|cedis?|naira"
+    r"|rand|francs?|krona|kronor|kroner|yen|yuan|rupees?)\b",
+    re.I,
 )
 _SCALE_AFTER = re.compile(
     r"^\s?(thousands?|millions?|billions?|mln|mn|bn|m|k|'000|tn)(?![a-z])", re.I
@@ -53,7 +56,9 @@ _COUNT_AFTER = re.compile(
     r"|members|directors|customers|countries|per share|basis points|bps|bp\b)",
     re.I,
 )
-_COMPARATIVE_BEFORE = re.compile(r"\(\s*((?:19|20)\d\d)\s*:\s*(?:[a-z$€£]{0,4}\s?)?$", re.I)
+_COMPARATIVE_BEFORE = re.compile(
+    r"\(\s*((?:19|20)\d\d)\s*:\s*(?:[a-z ]{0,20}\bof\s)?(?:" + CURRENCY_TOKEN + r"\s?)?$", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +119,7 @@ def mentions(sentence: str) -> list[Mention]:
         end = e + (scale.end() if scale else 0)
         if _CURRENCY_AFTER.match(text[end : end + 12]):
             currency = True
-        comp = _COMPARATIVE_BEFORE.search(text[max(0, s - 16) : s])
+        comp = _COMPARATIVE_BEFORE.search(text[max(0, s - 40) : s])
         if (
             not currency
             and multiplier is None

@@ -99,7 +99,7 @@ def _borrowings(ctx: LogicContext, cy: int) -> None:
 def _ppe(ctx: LogicContext, cy: int) -> None:
     close, open_ = ctx.facts.figure("ppe", cy), ctx.facts.figure("ppe", cy - 1)
     capex = _cash_flow(ctx, "purchase_ppe", cy)
-    dep = _cash_flow(ctx, "depreciation", cy)
+    dep = _cash_flow(ctx, "depreciation", cy) or ctx.facts.figure("depreciation", cy)
     if close is None or open_ is None or capex is None or dep is None:
         ctx.skipped(CHECK)
         return

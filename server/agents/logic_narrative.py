@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from generated.models import CellRef, Location, LogicCheck, Severity
 from server.agents.logic_base import Facts, LogicContext, fmt, label_key, paragraph_location
-from server.agents.logic_mentions import Mention, mentions
+from server.agents.logic_mentions import CURRENCY_TOKEN, Mention, mentions
 from server.agents.text_match import NARRATIVE_TERMS, concept_of, find_dates, sentences
 from server.ingest.document import Paragraph, Row, RowKind, Table
 
@@ -193,7 +193,7 @@ def _connector_words(between: str) -> list[str] | None:
     for d in find_dates(cleaned):
         cleaned = cleaned.replace(d.text, " ")
     cleaned = re.sub(r"\b(19|20)\d\d\b", " ", cleaned)
-    cleaned = re.sub(r"[€$£]|\bus\b", " ", cleaned)
+    cleaned = re.sub(CURRENCY_TOKEN, " ", cleaned, flags=re.I)
     if re.search(r"\d", cleaned):
         return None
     words = _WORD.findall(cleaned)

@@ -97,9 +97,9 @@ def _tax_and_pbt(ctx: LogicContext, year: int) -> tuple[float, float] | None:
     profit_v = profit.value
     if "loss" in label_key(profit.row) and "profit" not in label_key(profit.row) and profit_v > 0:
         profit_v = -profit_v
-    tax = ctx.facts.figure("income_tax", year)
-    if tax is not None and abs(abs(tax.value) - abs(pbt_v - profit_v)) > 2 * tax.unit:
-        return None  # discontinued operations or another line between them: unclear
+    lo, hi = sorted((pbt.row.index, profit.row.index))
+    if any("discontinued" in label_key(r) for r in pbt.table.rows[lo:hi]):
+        return None  # profit includes discontinued operations: tax is not the difference
     return pbt_v - profit_v, pbt_v
 
 

@@ -120,25 +120,28 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "inventories": (r"inventor(y|ies)|stocks?",),
     "trade_receivables": (r"trade (and other )?receivables|trade debtors|accounts receivable",),
     "borrowings": (
-        r"(current )?(interest-bearing )?(loans and borrowings|borrowings|bank loans|loans)"
-        r"( - current( portion)?)?",
+        r"(current |non-current )?(interest-bearing )?(loans and borrowings|borrowings|bank loans|loans"
+        r"|bank borrowings|(medium|long|short)-term (bank )?(loans?|borrowings))( - (non-)?current( portion)?)?",
     ),
     "proceeds_borrowings": (
         r"proceeds from (new |bank )?(loans and borrowings|borrowings|bank loans|loans|bank borrowings)",
+        r"proceeds from (medium|long|short)-term (bank )?(loans?|borrowings)",
         r"(loans|borrowings) (received|raised|drawn( down)?)",
         r"drawdowns? of (loans|borrowings)",
     ),
     "repay_borrowings": (
         r"repayments? of (bank )?(loans and borrowings|borrowings|bank loans|loans|bank borrowings)",
-        r"(loans|borrowings) repaid",
+        r"(loans?|borrowings) repaid",
+        r"(medium|long|short)-term (bank )?loans? repaid",
+        r"repayments? of (medium|long|short)-term (bank )?(loans?|borrowings)",
     ),
     "depreciation": (
         r"depreciation( of property, plant and equipment)?"
         r"|depreciation and amorti[sz]ation( expense)?|depreciation charge",
     ),
     "purchase_ppe": (
-        r"(purchases?|acquisitions?) of property, plant and equipment"
-        r"|payments? for (the )?(purchase|acquisition) of property, plant and equipment"
+        r"(purchases?|acquisitions?) of (property, )?plant and equipment"
+        r"|payments? for (the )?(purchase|acquisition) of (property, )?plant and equipment"
         r"|capital expenditure",
     ),
     "investment_property": (r"investment propert(y|ies)",),
