@@ -174,7 +174,17 @@ def _caption_only(text: str) -> bool:
     if find_scale(text) and len(text.split()) <= 8:
         return True
     period = find_period(text)
-    return bool(period and len(text.split()) <= 4)
+    if period and len(text.split()) <= 4:
+        return True
+    # "For the year ended 31 December 2024", "As at 31 December 2024": a subtitle.
+    return (
+        bool(find_period_end(text))
+        and len(text.split()) <= 9
+        and text[:1].isalpha()
+        and (
+            re.match(r"(?i)^\(?(?:for|as|at|year|period|six|three|nine|twelve)\b", text) is not None
+        )
+    )
 
 
 # --------------------------------------------------------------------------------- tables

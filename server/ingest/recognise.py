@@ -396,8 +396,10 @@ def has_revenue_lines(labels: list[str]) -> bool:
 
 # ---------------------------------------------------------------------------------- notes
 
-_NOTE_WORD = re.compile(r"(?i)^note\s+(\d{1,3}(?:\.\d{1,2})*)\s*[.:)\-–—]?\s*(.*)$")
-_NUMBERED = re.compile(r"^(\d{1,3}(?:\.\d{1,2}){0,2})(?:\.|\)|\s)\s*([A-Z(\"'‘“].{1,150})$")
+_NOTE_WORD = re.compile(r"(?i)^note\s+(\d{1,3}(?:\.\d{1,2})*)(?![\d,])\s*[.:)\-–—]?\s*(.*)$")
+_NUMBERED = re.compile(
+    r"^(\d{1,3}(?:\.\d{1,2}){0,2})(?![\d,])(?:\.|\)|\s)\s*([A-Z(\"'‘“].{1,150})$"
+)
 _NOTES_SECTION = re.compile(r"(?i)^(?:selected\s+)?(?:explanatory\s+)?notes\s+to\s+(?:the\s+)?")
 
 

@@ -13,6 +13,7 @@ lines that wrap are joined, as a reader would.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from server.ingest.numbers import parse_number
 from server.ingest.raw import RawBlock, RawDocument, RawParagraph, RawTable
@@ -22,6 +23,7 @@ _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_RULE = re.compile(r"^\s{0,3}(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 INDENT_OF_FIGURES = 12  # a line that starts this far right holds only figures
 WRAP_WIDTH = 50  # lines at least this long that run on are soft-wrapped prose
@@ -64,14 +66,21 @@ def read_text(text: str, markdown: bool) -> RawDocument:
             blocks.append(RawParagraph(text=_inline(line.strip()), heading_level=level))
             i += 2
             continue
-        aligned_end = _aligned_block_end(lines, i)
-        if aligned_end > i:
+        first = i
+        while first < len(lines) and first - i < 4 and _column_header_line(lines[first]):
+            first += 1
+        aligned_end = _aligned_block_end(lines, first) if first < len(lines) else first
+        if aligned_end > first:
             flush()
-            table = _aligned_table(lines[i:aligned_end])
+            table = _aligned_table(lines[first:aligned_end], lines[i:first])
             if table is not None:
                 blocks.append(table)
                 i = aligned_end
                 continue
+        if _RULE.match(line):
+            flush()
+            i += 1
+            continue
         if not line.strip():
             flush()
         else:
@@ -102,11 +111,12 @@ def _paragraph(text: str, markdown: bool) -> RawParagraph:
         m = _BOLD_LINE.match(text)
         if m:
             bold, text = True, m.group(2)
-    return RawParagraph(text=_inline(text) if markdown else text, bold=bold)
+    return RawParagraph(text=_inline(text) if markdown else re.sub(r"\s+", " ", text), bold=bold)
 
 
 def _inline(text: str) -> str:
     text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"^([*_])(\S(?:.*\S)?)\1$", r"\2", text.strip())
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
     text = text.replace("\\|", "|").replace("\\*", "*")
     return re.sub(r"\s+", " ", text).strip()
@@ -172,10 +182,23 @@ def _aligned_block_end(lines: list[str], start: int) -> int:
     return end if figures >= 3 else start
 
 
-def _aligned_table(lines: list[str]) -> RawTable | None:
-    """Columns from the right edges of figures; everything left of the first figure is the label."""
+def _column_header_line(line: str) -> bool:
+    """An indented line of short fields above figures: "Note   2024   2023", "£'000  £'000"."""
+    fields = _fields(line)
+    if not fields or fields[0][0] < INDENT_OF_FIGURES or len(fields) > 8:
+        return False
+    return all(len(text) <= 24 for _, _, text in fields)
+
+
+def _aligned_table(lines: list[str], header_lines: Sequence[str] = ()) -> RawTable | None:
+    """Columns from the right edges of figures; everything left of the first figure is the label.
+
+    Header lines above the figures ("Note  2024  2023") are placed by the same right edges.
+    """
     ends: list[int] = []
     parsed: list[tuple[str, list[tuple[int, str]]]] = []
+    for line in header_lines:
+        parsed.append(("", [(end, text) for _, end, text in _fields(line)]))
     for line in lines:
         fields = _fields(line)
         if not fields:

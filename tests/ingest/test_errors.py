@@ -1,0 +1,115 @@
+"""Files that cannot be audited fail with a clear `InvalidDocument` / `UnsupportedDocument`."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+
+import pytest
+
+from server.errors import InvalidDocument, UnsupportedDocument
+from server.ingest.document import DocumentKind
+from server.ingest.reader import SUPPORTED_EXTENSIONS, check_upload, read_document
+from tests.ingest.builders import DocBuilder, write_pdf
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+def test_other_extensions_are_unsupported_and_the_message_lists_what_is() -> None:
+    with pytest.raises(UnsupportedDocument) as exc:
+        check_upload(b"a,b\n1,2\n", "figures.xlsx")
+    assert ".xlsx" in exc.value.message
+    for ext in (".docx", ".md", ".txt", ".pdf"):
+        assert ext in exc.value.message
+    with pytest.raises(UnsupportedDocument):
+        read_document(b"data", "no-extension")
+
+
+def test_supported_extensions_map_to_kinds() -> None:
+    assert SUPPORTED_EXTENSIONS[".docx"] is DocumentKind.DOCX
+    assert check_upload(b"# Title\n", "REPORT.MD") is DocumentKind.MARKDOWN
+
+
+@pytest.mark.parametrize("name", ["empty.docx", "empty.pdf", "empty.md", "empty.txt"])
+def test_zero_byte_files_are_invalid(name: str) -> None:
+    with pytest.raises(InvalidDocument, match="empty"):
+        read_document(b"", name)
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"Statement of financial position\nTotal assets 100\n", "not a Word document"),
+        (_zip({"hello.txt": b"hi"}), "no word/document.xml"),
+        (b"PK\x03\x04" + b"\x00" * 40, "damaged"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "password-protected"),
+    ],
+)
+def test_a_docx_that_is_not_one_is_invalid(data: bytes, reason: str) -> None:
+    with pytest.raises(InvalidDocument, match=reason):
+        check_upload(data, "report.docx")
+    with pytest.raises(InvalidDocument):
+        read_document(data, "report.docx")
+
+
+def test_a_docx_with_broken_xml_is_invalid() -> None:
+    good = DocBuilder().para("Revenue").bytes()
+    with zipfile.ZipFile(io.BytesIO(good)) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    files["word/document.xml"] = b"<w:document><w:body><w:p>"
+    with pytest.raises(InvalidDocument, match="damaged or missing"):
+        read_document(_zip(files), "broken.docx")
+
+
+def test_a_truncated_docx_is_invalid() -> None:
+    good = DocBuilder().para("Revenue").bytes()
+    with pytest.raises(InvalidDocument):
+        read_document(good[: len(good) // 2], "cut.docx")
+
+
+def test_a_docx_without_text_is_invalid() -> None:
+    with pytest.raises(InvalidDocument, match="no text"):
+        read_document(DocBuilder().bytes(), "blank.docx")
+
+
+def test_pdf_magic_is_checked_and_a_corrupt_pdf_is_invalid() -> None:
+    with pytest.raises(InvalidDocument, match="%PDF-"):
+        check_upload(b"hello", "report.pdf")
+    with pytest.raises(InvalidDocument, match="damaged PDF"):
+        read_document(b"%PDF-1.4\n" + b"garbage " * 50, "report.pdf")
+    with pytest.raises(InvalidDocument, match="no text"):
+        read_document(write_pdf([[]]), "blank.pdf")
+
+
+def test_binary_posing_as_text_is_invalid() -> None:
+    with pytest.raises(InvalidDocument, match="binary"):
+        check_upload(b"\x00\x01\x02\x03" * 100, "notes.txt")
+    with pytest.raises(InvalidDocument, match="binary"):
+        check_upload(DocBuilder().para("x").bytes(), "notes.md")
+    with pytest.raises(InvalidDocument, match="no text"):
+        read_document(b"   \n\n  ", "blank.txt")
+
+
+def test_windows_1252_text_is_read() -> None:
+    doc = read_document("Revenue rose to \u20ac12.4 million".encode("cp1252"), "memo.txt")
+    assert doc.paragraphs[0].text == "Revenue rose to \u20ac12.4 million"
+
+
+def test_check_upload_is_fast_on_a_large_file() -> None:
+    big_docx = _zip({"word/document.xml": b"<x/>", "word/media/image1.png": b"\x89PNG" * 6_000_000})
+    big_text = b"Revenue 1,234 1,100\n" * 1_250_000  # 25 MB
+    for data, name in (
+        (big_docx, "big.docx"),
+        (big_text, "big.txt"),
+        (b"%PDF-1.7\n" + big_text, "big.pdf"),
+    ):
+        start = time.perf_counter()
+        check_upload(data, name)
+        assert time.perf_counter() - start < 0.05, name

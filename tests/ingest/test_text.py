@@ -1,0 +1,109 @@
+"""Markdown and plain-text statements: headings, pipe tables and space-aligned figure columns."""
+
+from __future__ import annotations
+
+from server.ingest.document import ColumnRole, RowKind, StatementKind, Table
+from server.ingest.reader import read_document
+
+MARKDOWN = """# Northwind Foods plc
+
+Annual report 2024
+
+## Consolidated statement of financial position as at 31 December 2024
+
+*All amounts in thousands of pounds sterling*
+
+| £'000 | Note | 2024 | 2023 |
+|---|---|---:|---:|
+| **ASSETS** | | | |
+| Property, plant and equipment | 12 | 1,200 | 1,100 |
+| Cash and cash equivalents | 14 | 500 | 450 |
+| Total assets | | 1,700 | 1,550 |
+| | | | |
+| Share capital | | 1,000 | 1,000 |
+| Retained earnings | | 700 | 550 |
+| Total equity and liabilities | | 1,700 | 1,550 |
+
+Notes to the financial statements
+=================================
+
+12. Property, plant and equipment
+---------------------------------
+
+The Group's property is stated at cost. Depreciation is charged on a straight-line basis over
+the useful lives of the assets, which range from 5 to 50 years.
+"""
+
+PLAIN = """NORTHWIND FOODS PLC
+CONSOLIDATED INCOME STATEMENT
+For the year ended 31 December 2024
+
+                                        Note        2024        2023
+                                                   £'000       £'000
+Revenue                                    5       5,000       4,000
+Cost of sales                                     (3,000)     (2,500)
+Gross profit                                       2,000       1,500
+
+Administrative expenses                           (1,400)     (1,100)
+Profit before tax                                    600         400
+Income tax expense                         8        (150)       (100)
+Profit for the year                                  450         300
+
+Revenue increased by 25% to £5.0 million (2023: £4.0 million).
+"""
+
+
+def test_markdown_headings_sections_and_pipe_table() -> None:
+    doc = read_document(MARKDOWN.encode(), "northwind.md")
+    assert [(s.title, s.level, s.note_number) for s in doc.sections] == [
+        ("Northwind Foods plc", 1, None),
+        ("Consolidated statement of financial position as at 31 December 2024", 2, None),
+        ("Notes to the financial statements", 1, None),
+        ("Property, plant and equipment", 2, "12"),
+    ]
+    (table,) = doc.tables
+    assert table.statement is StatementKind.FINANCIAL_POSITION
+    assert (table.scale_label, table.currency) == ("thousands", "GBP")
+    assert [c.role for c in table.columns] == [
+        ColumnRole.LABEL,
+        ColumnRole.NOTE,
+        ColumnRole.AMOUNT,
+        ColumnRole.AMOUNT,
+    ]
+    assert table.rows[0].label == "ASSETS" and table.rows[0].kind is RowKind.HEADING
+    assert table.rows[4].kind is RowKind.SPACER
+    assert doc.entity_name == "Northwind Foods plc"
+    assert doc.reporting_date == "2024-12-31"
+    last = doc.paragraphs[-1]
+    assert last.text.endswith("from 5 to 50 years.")  # wrapped lines are joined
+    assert doc.section(last.section_id).note_number == "12"  # type: ignore[union-attr]
+
+
+def test_plain_text_aligned_columns_become_a_table() -> None:
+    doc = read_document(PLAIN.encode(), "northwind.txt")
+    (table,) = doc.tables
+    assert isinstance(table, Table)
+    assert table.statement is StatementKind.PROFIT_OR_LOSS
+    assert table.title == "CONSOLIDATED INCOME STATEMENT"
+    assert [c.role for c in table.columns] == [
+        ColumnRole.LABEL,
+        ColumnRole.NOTE,
+        ColumnRole.AMOUNT,
+        ColumnRole.AMOUNT,
+    ]
+    assert [c.period for c in table.amount_columns()] == ["2024", "2023"]
+    assert (table.scale_label, table.currency) == ("thousands", "GBP")
+    revenue = table.rows[0]
+    assert (revenue.label, revenue.note, revenue.value(2), revenue.value(3)) == (
+        "Revenue",
+        "5",
+        5000.0,
+        4000.0,
+    )
+    assert table.rows[1].value(2) == -3000.0
+    assert any(r.kind is RowKind.SPACER for r in table.rows)
+    assert doc.paragraphs[-1].text.startswith("Revenue increased by 25%")
+    assert [s.title for s in doc.sections] == [
+        "NORTHWIND FOODS PLC",
+        "CONSOLIDATED INCOME STATEMENT",
+    ]
