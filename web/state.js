@@ -41,6 +41,8 @@
  * @property {Partial<Record<string, ProgressInfo>>} progress  advisory progress by agent name
  * @property {number} serverLastSeq  newest seq the server reported in a heartbeat
  * @property {number} reconnects  how many times the stream was re-opened
+ * @property {Partial<Record<string, string>>} startedAt  `ts` of each agent's agent_started, for
+ *   the elapsed time of a running agent (the snapshot keeps only durations of finished ones)
  */
 
 /**
@@ -178,7 +180,7 @@ function seqOf(frame) {
 export function initialView(auditId) {
   return {
     snapshot: emptySnapshot(auditId),
-    live: { connection: "connecting", progress: {}, serverLastSeq: 0, reconnects: 0 },
+    live: { connection: "connecting", progress: {}, serverLastSeq: 0, reconnects: 0, startedAt: {} },
   };
 }
 
@@ -195,6 +197,10 @@ export function applyFrame(view, frame) {
   let live = view.live;
   if (snapshot !== view.snapshot) {
     live = { ...live, progress: pruneProgress(live.progress, snapshot) };
+    const event = /** @type {LogEvent} */ (frame);
+    if (event.type === "agent_started" && typeof event.ts === "string") {
+      live = { ...live, startedAt: { ...live.startedAt, [event.agent]: event.ts } };
+    }
   }
   if (typeof frame === "object" && frame !== null) {
     const f = /** @type {{ type?: unknown }} */ (frame);

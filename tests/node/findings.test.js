@@ -1,0 +1,104 @@
+// Export and grouping of findings (web/findings.js) and the page's formatting (web/format.js),
+// on the golden snapshots.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+
+import {
+  CSV_COLUMNS,
+  countBySeverity,
+  csvField,
+  describeLocation,
+  findingsOf,
+  findingsToCsv,
+  findingsToJson,
+  groupBySeverity,
+} from "../../web/findings.js";
+import { countsPhrase, formatAmount, formatDuration } from "../../web/format.js";
+import { backoffDelay } from "../../web/stream.js";
+
+const snapshot = JSON.parse(readFileSync(new URL("../fixtures/sequences/completed.snapshot.json", import.meta.url), "utf8"));
+
+/** Minimal RFC 4180 reader, enough to read our own export back. */
+function parseCsv(/** @type {string} */ text) {
+  const rows = [];
+  let row = [], field = "", quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { row.push(field); field = ""; }
+    else if (c === "\r" && text[i + 1] === "\n") { row.push(field); rows.push(row); row = []; field = ""; i++; }
+    else field += c;
+  }
+  return rows;
+}
+
+test("findings come from every completed agent and are counted by severity", () => {
+  const findings = findingsOf(snapshot);
+  const expected = snapshot.agents.flatMap((/** @type {any} */ a) => a.result?.findings ?? []);
+  assert.ok(findings.length > 0);
+  assert.deepStrictEqual(findings, expected);
+  assert.deepStrictEqual(countBySeverity(findings), snapshot.summary.findings);
+});
+
+test("groups come high, medium, low and keep every finding once", () => {
+  const findings = findingsOf(snapshot);
+  const groups = groupBySeverity(findings);
+  const order = ["high", "medium", "low"];
+  assert.deepStrictEqual(groups.map((g) => g.severity), order.filter((s) => findings.some((f) => f.severity === s)));
+  assert.equal(groups.flatMap((g) => g.findings).length, findings.length);
+});
+
+test("the CSV export reads back to the same findings, one row each", () => {
+  const findings = findingsOf(snapshot);
+  const rows = parseCsv(findingsToCsv(findings));
+  assert.deepStrictEqual(rows[0], [...CSV_COLUMNS]);
+  assert.equal(rows.length, findings.length + 1);
+  for (const [i, finding] of findings.entries()) {
+    const record = Object.fromEntries(CSV_COLUMNS.map((c, j) => [c, rows[i + 1][j]]));
+    assert.equal(record.id, finding.id);
+    assert.equal(record.title, finding.title);
+    assert.equal(record.description, finding.description);
+    assert.equal(record.location, finding.locations.map(describeLocation).join(" | "));
+    if (finding.agent === "numeric") assert.equal(Number(record.expected), finding.expected);
+  }
+});
+
+test("CSV fields are quoted when needed and formulas are defused", () => {
+  assert.equal(csvField('say "hi", then\nleave'), '"say ""hi"", then\nleave"');
+  assert.equal(csvField("=SUM(A1:A3)"), "'=SUM(A1:A3)");
+  assert.equal(csvField(-1000), "-1000");
+  assert.equal(csvField(undefined), "");
+});
+
+test("the JSON export carries the audit and every finding unchanged", () => {
+  const exported = JSON.parse(findingsToJson(snapshot));
+  assert.equal(exported.audit_id, snapshot.audit_id);
+  assert.deepStrictEqual(exported.findings, findingsOf(snapshot));
+  assert.deepStrictEqual(exported.findings_by_severity, snapshot.summary.findings);
+});
+
+test("durations, amounts and counts read as people write them", () => {
+  assert.equal(formatDuration(0), "0.0 s");
+  assert.equal(formatDuration(12_345), "12.3 s");
+  assert.equal(formatDuration(125_000), "2 min 05 s");
+  assert.equal(formatDuration(3_720_000), "1 h 02 min");
+  assert.equal(formatDuration(-5), "0.0 s");
+  assert.equal(formatAmount(48210), "48,210");
+  assert.equal(formatAmount(-1000.5), "(1,000.5)");
+  assert.equal(countsPhrase({ high: 1, medium: 0, low: 2 }), "1 high, 2 low");
+  assert.equal(countsPhrase({ high: 0, medium: 0, low: 0 }), "no findings");
+});
+
+test("reconnect delays grow, stay capped and are jittered", () => {
+  const low = () => 0, high = () => 0.999999;
+  assert.equal(backoffDelay(1, { first: 200, max: 5000 }, low), 100);
+  assert.equal(backoffDelay(1, { first: 200, max: 5000 }, high), 200);
+  assert.equal(backoffDelay(3, { first: 200, max: 5000 }, high), 800);
+  assert.equal(backoffDelay(30, { first: 200, max: 5000 }, high), 5000);
+  assert.ok(backoffDelay(30, { first: 200, max: 5000 }, low) >= 2500);
+});
