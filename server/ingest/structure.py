@@ -66,6 +66,10 @@ _EXPENSE_LABEL = re.compile(
     r"administrative|selling|allowance|accumulated|outflows?|payments?|withdrawals?|"
     r"disposals?|utili[sz]ed|used|reversed|written off|write-offs?|charge)\b"
 )
+_DEDUCTION_HEADING = re.compile(
+    r"^(less\b|accumulated (depreciation|amortisation|amortization|impairment)|"
+    r"(depreciation|amortisation|amortization|impairment)( and (amortisation|impairment))?$)"
+)
 _NOT_EXPENSE = re.compile(r"^(profit|loss|result|earnings|gross|operating)\b|before tax")
 
 
@@ -112,6 +116,7 @@ class _Block:
     units: list[int]
     signs: list[int]
     matched: frozenset[int]  # crosses the block explains
+    evidence: frozenset[int]  # matched crosses where two or more components are non-zero
     mismatched: frozenset[int]  # crosses where it does not (all-nil crosses are neither)
     sums: list[float | None]
     natural: bool
@@ -237,11 +242,24 @@ def _walk(lines: _Lines, i: int, start: list[int]) -> tuple[list[int], list[bool
     return units, natural
 
 
-def _is_expense(lines: _Lines, line: int) -> bool:
+def _is_expense(lines: _Lines, line: int, start: list[int]) -> bool:
+    """A line subtracted under "less" semantics: a cost or deduction printed as positive."""
     label = lines.labels[line]
-    if not _EXPENSE_LABEL.search(label) or _NOT_EXPENSE.search(label):
+    heading = _heading_above(lines, start[line])
+    if _NOT_EXPENSE.search(label):
+        return False
+    if not (_EXPENSE_LABEL.search(label) or (heading and _DEDUCTION_HEADING.search(heading))):
         return False
     return any(v is not None and v > 0 for v in lines.values[line])
+
+
+def _heading_above(lines: _Lines, line: int) -> str | None:
+    j = line - 1
+    while j >= 0 and lines.is_break[j]:
+        if lines.labels[j]:
+            return lines.labels[j]
+        j -= 1
+    return None
 
 
 def _explain(lines: _Lines, i: int, start: list[int]) -> _Block | None:
@@ -252,7 +270,7 @@ def _explain(lines: _Lines, i: int, start: list[int]) -> _Block | None:
     crosses = [c for c in range(len(total)) if total[c] is not None]
     if not crosses:
         return None
-    expense = [_is_expense(lines, u) for u in units]
+    expense = [_is_expense(lines, u, start) for u in units]
     variants = [[1] * len(units)]
     if any(expense):
         variants.append([-1 if e else 1 for e in expense])
@@ -261,6 +279,7 @@ def _explain(lines: _Lines, i: int, start: list[int]) -> _Block | None:
         sums = {c: 0.0 for c in crosses}
         seen = dict.fromkeys(crosses, False)  # a component printed in this cross
         nonzero = {c: total[c] != 0.0 for c in crosses}
+        parts = dict.fromkeys(crosses, 0)  # non-zero components so far
         unit = {c: lines.units[i][c] for c in crosses}
         for k, (u, sign) in enumerate(zip(units, signs, strict=True), start=1):
             row_values = lines.values[u]
@@ -271,6 +290,7 @@ def _explain(lines: _Lines, i: int, start: list[int]) -> _Block | None:
                 sums[c] += sign * v
                 seen[c] = True
                 nonzero[c] = nonzero[c] or v != 0.0
+                parts[c] += v != 0.0
                 unit[c] = max(unit[c], lines.units[u][c])
             live = [c for c in crosses if seen[c] and nonzero[c]]
             matched = frozenset(
@@ -281,6 +301,7 @@ def _explain(lines: _Lines, i: int, start: list[int]) -> _Block | None:
                     units=units[:k],
                     signs=list(signs[:k]),
                     matched=matched,
+                    evidence=frozenset(c for c in matched if parts[c] >= 2),
                     mismatched=frozenset(live) - matched,
                     sums=[sums[c] if c in sums and seen[c] else None for c in range(len(total))],
                     natural=natural[k - 1],
@@ -320,6 +341,8 @@ def _choose(
         return None  # two blocks explain the same figures: which one is meant is unknown
     if len(chosen.units) < 2 or not chosen.natural:
         return None
+    if not chosen.evidence or len(chosen.evidence) < len(chosen.mismatched):
+        return None  # too few columns where the block really adds up: unknown
     if any(not b.matched <= chosen.matched for b in explaining):
         return None  # another block explains a figure this one does not: unknown
     return chosen
@@ -361,6 +384,7 @@ def _delimited_total(
                 units=units[:k],
                 signs=[1] * k,
                 matched=frozenset(),
+                evidence=frozenset(),
                 mismatched=frozenset(crosses),
                 sums=[],
                 natural=True,

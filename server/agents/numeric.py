@@ -1,0 +1,70 @@
+"""The numeric agent: do the figures add up, and do they agree with each other?
+
+Runs, for every period column: footing of every total and subtotal (numeric_footing), the
+fundamental equations and cross-statement and note ties (numeric_ties), and opening balances
+against earlier closing balances (numeric_balances). Each comparison either passes or becomes a
+finding; a check whose structure is uncertain is counted as skipped, never guessed.
+
+Tolerances follow Calculations 1.1 ((n + 1) * u / 2 for n rounded components of unit u) and the
+DQC same-figure rule (2 units of the coarser precision); see numeric_ledger for severities.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from generated.models import NumericResult, NumericSummary
+from server.agents.base import AuditInputs, Progress, no_progress
+from server.agents.numeric_balances import check_opening_balances
+from server.agents.numeric_eps import check_eps
+from server.agents.numeric_equations import check_equations
+from server.agents.numeric_footing import foot_table
+from server.agents.numeric_ledger import Ledger
+from server.agents.numeric_notes import check_note_ties
+from server.agents.numeric_ties import check_ties
+from server.ingest.document import ColumnRole, Document
+
+PROGRESS_EVERY_TABLES = 5
+
+
+async def run(inputs: AuditInputs, progress: Progress | None = None) -> NumericResult:
+    return await asyncio.to_thread(audit, inputs.document, progress or no_progress)
+
+
+def audit(document: Document, progress: Progress = no_progress) -> NumericResult:
+    """Every numeric check over one document (sync: CPU-bound, run in a thread by `run`)."""
+    ledger = Ledger()
+    tables = document.tables
+    steps = len(tables) + 4
+    for done, table in enumerate(tables):
+        foot_table(table, ledger)
+        if done % PROGRESS_EVERY_TABLES == 0:
+            progress(done, steps, f"table {done + 1} of {len(tables)}")
+    progress(len(tables), steps, "opening balances")
+    check_opening_balances(document, ledger)
+    progress(len(tables) + 1, steps, "fundamental equations")
+    check_equations(document, ledger)
+    progress(len(tables) + 2, steps, "ties across statements")
+    check_ties(document, ledger)
+    progress(len(tables) + 3, steps, "ties to notes")
+    check_note_ties(document, ledger)
+    check_eps(document, ledger)
+    progress(steps, steps, "done")
+    tallies = ledger.tallies.values()
+    numbers = sum(
+        1
+        for t in tables
+        for c in t.columns
+        if c.role is ColumnRole.AMOUNT
+        for r in t.rows
+        if r.value(c.index) is not None
+    )
+    summary = NumericSummary(
+        checks_run=sum(t.run for t in tallies),
+        checks_failed=sum(t.failed for t in tallies),
+        checks_skipped=sum(t.skipped for t in tallies),
+        by_check=ledger.by_check(),
+        tables=len(tables),
+        numbers=numbers,
+    )
+    return NumericResult(agent="numeric", summary=summary, findings=ledger.in_document_order())

@@ -1,0 +1,131 @@
+"""Footing: every total the structure inference explained is re-added, column by column.
+
+A row total is reported as a roll-forward when it closes a balance (its label is a closing
+balance and it sums an opening balance), as a fundamental equation when it is one of the IAS 1 /
+IAS 7 totals (total assets, total comprehensive income, net change in cash), and as footing
+otherwise. Totals whose structure is unknown are counted as skipped, once per figure.
+Column totals (a "Total" column in changes in equity or a note) are cross-footed row by row.
+"""
+
+from __future__ import annotations
+
+from generated.models import NumericCheck
+from server.agents.numeric_labels import Concept, concept_of, is_closing, is_opening
+from server.agents.numeric_ledger import Cells, Ledger, period_label
+from server.ingest.document import ColumnRole, Row, RowKind, Table
+from server.ingest.structure import infer_column_structure, printed_unit, tolerance
+
+EQUATION_TOTALS = frozenset(
+    {
+        Concept.TOTAL_ASSETS,
+        Concept.TOTAL_EQUITY_AND_LIABILITIES,
+        Concept.TCI,
+        Concept.NET_CHANGE_IN_CASH,
+    }
+)
+
+
+def foot_table(table: Table, ledger: Ledger) -> None:
+    amount = [c.index for c in table.columns if c.role is ColumnRole.AMOUNT]
+    for row in table.rows:
+        if row.kind not in (RowKind.TOTAL, RowKind.SUBTOTAL):
+            continue
+        printed = [c for c in amount if row.value(c) is not None]
+        kind = _kind(table, row)
+        if not row.components:
+            ledger.skip(kind, len(printed))
+            continue
+        for column in printed:
+            _foot(table, row, column, kind, ledger)
+    cross_foot(table, ledger)
+
+
+def _kind(table: Table, row: Row) -> NumericCheck:
+    if concept_of(row.label) in EQUATION_TOTALS:
+        return NumericCheck.equation
+    if is_closing(row.label) and any(
+        is_opening(table.rows[i].label) or table.rows[i].kind is not RowKind.ITEM
+        for i, _ in row.components
+    ):
+        return NumericCheck.roll_forward
+    return NumericCheck.footing
+
+
+def _foot(table: Table, row: Row, column: int, kind: NumericCheck, ledger: Ledger) -> None:
+    actual = row.value(column)
+    assert actual is not None
+    expected = 0.0
+    unit = printed_unit(row.cells[column])
+    seen = 0
+    for i, sign in row.components:
+        comp = table.rows[i]
+        v = comp.value(column)
+        if v is None:
+            continue
+        seen += 1
+        expected += sign * v
+        unit = max(unit, printed_unit(comp.cells[column]))
+    if not seen:
+        ledger.skip(kind)
+        return
+    parts = ", ".join(
+        f"{'minus ' if sign < 0 else ''}{table.rows[i].label.strip() or f'row {i}'}"
+        for i, sign in row.components
+    )
+    label = row.label.strip() or f"the unlabelled total in row {row.index}"
+    period = period_label(table, column, row.label)
+    what = {
+        NumericCheck.equation: "does not equal the sum of its parts",
+        NumericCheck.roll_forward: "does not equal the opening balance plus movements",
+    }.get(kind, "does not add up")
+    ledger.compare(
+        kind,
+        actual=actual,
+        expected=expected,
+        tolerance=tolerance(len(row.components), unit),
+        table=table,
+        row=row.index,
+        period=period,
+        title=f"{label} {what} ({period})",
+        detail=f"In {table.title or table.id}, '{label}' should equal {parts}.",
+        locations=[Cells(table, [(row.index, column)] + [(i, column) for i, _ in row.components])],
+        key=(column,),
+    )
+
+
+def cross_foot(table: Table, ledger: Ledger) -> None:
+    """Each row's total column equals the sum of its component columns."""
+    structure = infer_column_structure(table)
+    headers = {c.index: c.header.strip() for c in table.columns}
+    for total_col, comps in structure.items():
+        for row in table.rows:
+            actual = row.value(total_col)
+            if actual is None or row.kind in (RowKind.HEADING, RowKind.SPACER):
+                continue
+            values = [(row.value(c), c, s) for c, s in comps]
+            present = [(v, c, s) for v, c, s in values if v is not None]
+            if not present:
+                ledger.skip(NumericCheck.cross_footing)
+                continue
+            expected = sum(s * v for v, _, s in present)
+            unit = max(printed_unit(row.cells[c]) for c in [total_col, *(c for _, c, _ in present)])
+            label = row.label.strip() or f"row {row.index}"
+            period = f"{headers[total_col]}, {label}"
+            ledger.compare(
+                NumericCheck.cross_footing,
+                actual=actual,
+                expected=expected,
+                tolerance=tolerance(len(comps), unit),
+                table=table,
+                row=row.index,
+                period=period,
+                title=f"'{headers[total_col]}' does not equal the sum of the columns ({label})",
+                detail=(
+                    f"In {table.title or table.id}, row '{label}': the '{headers[total_col]}' "
+                    f"column should equal " + " + ".join(f"'{headers[c]}'" for c, _ in comps) + "."
+                ),
+                locations=[
+                    Cells(table, [(row.index, total_col)] + [(row.index, c) for c, _ in comps])
+                ],
+                key=(total_col,),
+            )
