@@ -53,7 +53,7 @@ def load_set(name: str) -> Data:
     return data
 
 
-ROW_KEYS = {"l", "n", "v", "r", "decimals"}
+ROW_KEYS = {"l", "n", "v", "r", "decimals", "of"}  # of: what a total sums, when not the rows above
 ROLES = {"item", "heading", "subtotal", "total", "spacer", "opening"}
 
 
@@ -354,51 +354,80 @@ def extract_text(docx_bytes: bytes) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # The committed samples
 
-
-def _variant(name: str) -> Data:
-    """A named sample: a data set, or the planted-errors variant made by the injector."""
-    return load_set(name)
-
-
+# name, data set, companions; "planted" samples are made by bench.quality.inject.plant_many.
 SAMPLES: list[dict[str, Any]] = [
     {
         "name": "fanmilk-2024",
         "data": "fanmilk-2024",
-        "document": "fanmilk-2024.docx",
-        "prior_year": "fanmilk-2023.docx",
         "prior_data": "fanmilk-2023",
         "memos": [],
     },
+    {
+        "name": "insig-2024",
+        "data": "insig-2024",
+        "memos": ["insig-2024-board-minutes"],
+    },
+    {
+        "name": "insig-2024-planted",
+        "data": "insig-2024",
+        "planted": True,
+        "memos": ["insig-2024-board-minutes"],
+        "title": "Insig AI plc 2024 with planted errors",
+    },
 ]
+
+
+def _planted(sample: dict[str, Any]) -> tuple[Data, list[dict[str, Any]]]:
+    """The data set with one error of every kind planted, and the ground truth.
+
+    Imported lazily: the injector lives in bench/ (a development tool), and only this rebuild
+    command needs it, never the server."""
+    from bench.quality.inject import KINDS, SampleSet, plant_many
+
+    memo = sample["memos"][0] if sample["memos"] else None
+    cases, data = plant_many(
+        SampleSet(sample["data"], prior=sample.get("prior_data"), memo=memo), tuple(KINDS)
+    )
+    truth = [
+        {"kind": c.kind, "agent": c.agent, "site": c.site, "description": c.description}
+        for c in cases
+    ]
+    return data, truth
 
 
 def build_all(out_dir: Path = HERE) -> list[dict[str, Any]]:
     """Build every sample into `out_dir` and write the manifest; returns the manifest entries."""
     manifest: list[dict[str, Any]] = []
-    built: set[str] = set()
     for sample in SAMPLES:
-        data = _variant(sample["data"])
-        if sample["document"] not in built:
-            (out_dir / sample["document"]).write_bytes(build_docx(data))
-            built.add(sample["document"])
+        name = sample["name"]
+        data = load_set(sample["data"])
+        description = _clean(data["description"])
+        if sample.get("planted"):
+            data, truth = _planted(sample)
+            (out_dir / f"{name}.truth.json").write_text(
+                json.dumps(truth, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
+            kinds = ", ".join(t["kind"] for t in truth)
+            description = (
+                f"The Insig AI plc statements with {len(truth)} planted errors, one of each kind "
+                f"the agents catch ({kinds}); ground truth in {name}.truth.json."
+            )
+        document = f"{name}.docx"
+        (out_dir / document).write_bytes(build_docx(data))
         entry: dict[str, Any] = {
-            "name": sample["name"],
+            "name": name,
             "title": sample.get("title", data["title"]),
-            "description": _clean(sample.get("description", data["description"])),
-            "document": sample["document"],
+            "description": description,
+            "document": document,
         }
-        if sample.get("prior_year"):
-            if sample["prior_year"] not in built:
-                prior = load_set(sample["prior_data"])
-                (out_dir / sample["prior_year"]).write_bytes(build_docx(prior))
-                built.add(sample["prior_year"])
-            entry["prior_year"] = sample["prior_year"]
+        if sample.get("prior_data"):
+            prior = f"{sample['prior_data']}.docx"
+            (out_dir / prior).write_bytes(build_docx(load_set(sample["prior_data"])))
+            entry["prior_year"] = prior
         entry["memos"] = []
-        for memo in sample.get("memos", []):
-            if memo["document"] not in built:
-                (out_dir / memo["document"]).write_bytes(build_memo(load_set(memo["data"])))
-                built.add(memo["document"])
-            entry["memos"].append(memo["document"])
+        for memo in sample["memos"]:
+            (out_dir / f"{memo}.docx").write_bytes(build_memo(load_set(memo)))
+            entry["memos"].append(f"{memo}.docx")
         manifest.append(entry)
     (out_dir / "samples.json").write_text(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
