@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Spaces used as thousands separators: space, no-break space, thin space, narrow no-break space,
 # figure space.
@@ -55,6 +56,7 @@ class ParsedNumber:
     percent: bool = False
 
 
+@lru_cache(maxsize=65536)
 def parse_number(text: str) -> ParsedNumber | None:
     """The figure printed in `text`, or None when the text is not a figure."""
     s = _normalise(text)

@@ -465,7 +465,7 @@ def clean_label(text: str) -> tuple[str, str | None]:
     stripped = _LABEL_MARKER.sub("", label).rstrip()
     if stripped:
         label = stripped
-    return label.rstrip(" :"), note
+    return label.rstrip(), note
 
 
 # ------------------------------------------------------------------------ document facts

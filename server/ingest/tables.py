@@ -83,8 +83,10 @@ def _header_row_count(rows: list[list[str]]) -> int:
                 count += 1  # leading empty row: part of the header band
                 continue
             break
-        if not rest and not (find_scale(first) or find_currency(first) or find_period(first)):
-            break
+        if not rest and (
+            count > 0 or not (find_scale(first) or find_currency(first) or find_period(first))
+        ):
+            break  # a caption row belongs to the header only when it opens the table
         if rest and all(is_note_header(c) for c in rest):
             count += 1
             continue
@@ -100,6 +102,8 @@ def _column_headers(
 ) -> list[str]:
     parts: list[list[str]] = [[] for _ in range(width)]
     for r, row in enumerate(header_rows):
+        if width > 2 and row[0] and spans.get((r, 0), 1) >= width:
+            continue  # one caption across the whole table ("Year ended 31 December 2024")
         for c, text in enumerate(row):
             if not text:
                 continue
