@@ -1,0 +1,1 @@
+"""Outside sources the external agent checks a report against (see `base.Source`)."""

@@ -1,0 +1,47 @@
+"""One JSON GET for the online sources, with every way it can fail translated once.
+
+Network errors, timeouts, server errors and bodies that are not JSON all become
+`SourceUnavailable`, which the online sources turn into "unverifiable" verdicts: a register
+that cannot answer never passes or fails a claim, and never crashes the agent. A 404 is an
+answer ("no such record"), so it is returned, not raised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from server.errors import SourceUnavailable
+
+NOT_FOUND = 404
+
+
+@dataclass(frozen=True, slots=True)
+class JsonReply:
+    status: int
+    body: Any
+
+
+async def get_json(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str] | None = None
+) -> JsonReply:
+    try:
+        response = await client.get(url, headers=headers)
+    except httpx.TimeoutException as exc:
+        raise SourceUnavailable(f"{_host(url)} did not answer in time.") from exc
+    except httpx.HTTPError as exc:
+        raise SourceUnavailable(f"{_host(url)} could not be reached.") from exc
+    if response.status_code == NOT_FOUND:
+        return JsonReply(NOT_FOUND, None)
+    if response.status_code != httpx.codes.OK:
+        raise SourceUnavailable(f"{_host(url)} answered HTTP {response.status_code}.")
+    try:
+        return JsonReply(response.status_code, response.json())
+    except ValueError as exc:
+        raise SourceUnavailable(f"{_host(url)} answered with something that is not JSON.") from exc
+
+
+def _host(url: str) -> str:
+    return httpx.URL(url).host or url
