@@ -115,6 +115,7 @@ def tie(
     title: str,
     detail: str,
     absolute: bool = False,
+    period: str | None = None,
 ) -> bool:
     """Two printed figures that must be the same number, compared at the coarser precision."""
     scale = actual.table.scale
@@ -122,7 +123,7 @@ def tie(
     if absolute:
         a, e = abs(a), abs(e)
     unit = max(actual.unit * actual.table.scale, expected.unit * expected.table.scale)
-    period = period_label(actual.table, actual.column, actual.row.label)
+    period = period or period_label(actual.table, actual.column, actual.row.label)
     return ledger.compare(
         kind,
         actual=a / scale,

@@ -125,6 +125,7 @@ def _changes_in_equity_profit(
                 Figure(table, row, column),
                 ref_figs[year],
                 title=f"Profit for {year} in changes in equity differs from profit or loss",
+                period=f"{_header(table, column).capitalize()}, {year}",
                 detail=f"The total column of '{row.label.strip()}' in {_name(table)} should "
                 f"equal '{ref_row.label.strip()}' in {_name(ref_table)}.",
             )
@@ -203,6 +204,7 @@ def _equity_components(document: Document, ledger: Ledger) -> None:
                     bs_figs[year],
                     title=f"'{col.header.strip()}' at the end of {year} differs between changes "
                     f"in equity and the balance sheet",
+                    period=f"{name.capitalize()}, {year}",
                     detail=f"'{row.label.strip()}', column '{col.header.strip()}', should equal "
                     f"'{matches[0][1].label.strip()}' in {_name(matches[0][0])}.",
                 )
@@ -253,6 +255,10 @@ def _non_cash_adjustments(document: Document, ledger: Ledger) -> None:
                     f"should equal '{r0.label.strip()}' in {_name(t0)} (signs aside).",
                     absolute=True,
                 )
+
+
+def _header(table: Table, column: int) -> str:
+    return next(equity_header(c.header) for c in table.columns if c.index == column)
 
 
 def _name(table: Table) -> str:
