@@ -29,9 +29,9 @@ from generated.models import (
     DisclosureSummary,
     ExternalResult,
     ExternalSummary,
+    Location,
     LogicResult,
     LogicSummary,
-    Location,
     NumericFinding,
     NumericResult,
     NumericSummary,
@@ -44,10 +44,10 @@ from tests.frames import assert_valid_body, assert_valid_frame
 
 AGENTS = ("numeric", "logic", "disclosure", "external")
 STATEMENT_MD = (
-    "# Statement of financial position\n\n"
-    "| Item | 2024 | 2023 |\n|---|---|---|\n"
-    "| Cash | 10 | 8 |\n| Receivables | 5 | 4 |\n| Total assets | 15 | 12 |\n"
-).encode()
+    b"# Statement of financial position\n\n"
+    b"| Item | 2024 | 2023 |\n|---|---|---|\n"
+    b"| Cash | 10 | 8 |\n| Receivables | 5 | 4 |\n| Total assets | 15 | 12 |\n"
+)
 
 
 # -- agents --------------------------------------------------------------------------------
@@ -261,9 +261,13 @@ def body_definition(method: str, path: str, status: int) -> str | None:
     parts = path.rstrip("/").split("/")
     for m, pattern, code, definition in BODY_DEFS:
         expected = pattern.split("/")
-        if m == method and code == status and len(expected) == len(parts):
-            if all(e == "*" or e == p for e, p in zip(expected, parts, strict=True)):
-                return definition
+        if (
+            m == method
+            and code == status
+            and len(expected) == len(parts)
+            and all(e == "*" or e == p for e, p in zip(expected, parts, strict=True))
+        ):
+            return definition
     return None
 
 

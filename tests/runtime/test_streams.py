@@ -16,8 +16,8 @@ from tests.runtime.harness import (
     small_buffer_socket,
     sse_stream,
     wait_finished,
-    ws_connect,
     wait_for_seq,
+    ws_connect,
     ws_stream,
 )
 
