@@ -31,7 +31,7 @@ _DASHES = str.maketrans(
 )
 # British spelling is the canonical form; American variants are folded into it.
 _SPELLING = (
-    (re.compile(r"\b(\w+)iz(e|es|ed|ing|ation|ations)\b"), r"\1is\2"),
+    (re.compile(r"\b(\w{3,})iz(e|es|ed|ing|ation|ations)\b"), r"\1is\2"),
     (re.compile(r"\bjudgments?\b"), lambda m: m.group(0).replace("judgment", "judgement")),
     (re.compile(r"\blabor\b"), "labour"),
     (re.compile(r"\bprogram\b"), "programme"),
@@ -307,3 +307,33 @@ def contains_any(text: str, phrases: Iterable[str]) -> str | None:
         if re.search(p, text):
             return p
     return None
+
+
+# Synonym macros for checklist patterns: "{ppe}" in a pattern stands for this alternation.
+TERMS: dict[str, str] = {
+    "ppe": r"(property, plant and equipment|plant and equipment|fixed assets|tangible (fixed )?assets)",
+    "fs": r"(consolidated |separate |group |company |parent company )?financial statements",
+    "board": r"(board of directors|board|directors|supervisory board|management board|management"
+    r"|executive board|governing body|trustees|council)",
+    "authorised": r"(authorised for (issue|publication)|approved (for issue )?by|approved for issue"
+    r"|approved and (authorised|signed)|were approved|was approved|signed on (its|their) behalf)",
+    "rp": r"(related part(y|ies)|related companies|related entities|group companies|affiliates)",
+    "kmp": r"(key management( personnel)?|directors'? (remuneration|emoluments|fees|compensation)"
+    r"|remuneration of (the )?(directors|key management)|compensation (of|to) (the )?(key|directors)"
+    r"|executive (remuneration|compensation)|management (remuneration|compensation))",
+    "opening": r"(at (the )?(1|01|beginning|start)|balance at (the )?(1|01|beginning|start)|opening"
+    r"|as at 1 |at 1 january|at beginning of (the )?(year|period)|brought forward|b/f|cost at 1)",
+    "closing": r"(at (the )?(31|30|end)|balance at (the )?(31|30|end)|closing|carrying amount"
+    r"|net book value|carried forward|c/f)",
+    "ecl": r"(expected credit loss(es)?|ecl|loss allowance|impairment allowance|allowance for"
+    r" (impairment|doubtful|expected|credit)|provision for (impairment|doubtful|bad))",
+    "revenue": r"(revenue|turnover|sales)",
+    "lease_liab": r"(lease liabilit(y|ies)|lease obligations|finance lease (liabilit|obligation))",
+    "rou": r"(right-of-use|right of use|rou asset)",
+}
+_MACRO = re.compile(r"\{([a-z_]+)\}")
+
+
+def expand(pattern: str) -> str:
+    """A checklist pattern with its "{term}" macros replaced by their alternations."""
+    return _MACRO.sub(lambda m: TERMS[m.group(1)], pattern)
