@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from server.cli_audit import audit
+from server.cli_watch import watch
 from server.settings import (
     DEFAULT_AGENT_TIMEOUT_S,
     DEFAULT_DATA_DIR,
@@ -70,6 +72,10 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"Crosscheck on http://{shown}:{port}/  (data: {data_dir.resolve()})")
     build_server(settings).run()
+
+
+cli.command("audit")(audit)
+cli.command("watch")(watch)
 
 
 def main() -> None:

@@ -1,17 +1,16 @@
-"""Agents whose timing the browser tests control.
+"""Agents whose timing the browser and CLI tests control.
 
-Each agent reports progress, then waits on its `Gate` and returns the golden result of its kind
-(tests/fixtures/results/<agent>/valid-with-findings.json). The numeric result is re-pointed at a
-real total row of the audited document, so the page can show that cell highlighted in the
-table the server parsed. A gate opened with `fail=` makes its agent raise instead.
+Each agent reports progress, then waits on its gate (tests/runtime/harness.py `Gate`, opened
+from the test thread) and returns the golden result of its kind
+(tests/fixtures/results/<agent>/valid-with-findings.json), or raises `SourceUnavailable` when
+told to fail. The numeric finding is re-pointed at a real total row of the audited document, so
+the page can show that cell highlighted in the table the server parsed.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
-from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from generated.models import DisclosureResult, ExternalResult, LogicResult, Nume
 from server.agents.base import Agent, AgentResultModel, AuditInputs, Progress
 from server.errors import SourceUnavailable
 from server.ingest.document import ColumnRole, Document, RowKind, Table
+from tests.runtime.harness import Gate
 
 RESULTS = Path(__file__).resolve().parent.parent / "fixtures" / "results"
 AGENT_NAMES = ("numeric", "logic", "disclosure", "external")
@@ -30,34 +30,8 @@ MODELS: dict[str, type[AgentResultModel]] = {
 }
 
 
-class Gate:
-    """Opened from the test thread, awaited on the server's event loop."""
-
-    def __init__(self) -> None:
-        self._opened = threading.Event()
-        self._lock = threading.Lock()
-        self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
-        self.fail: str | None = None
-
-    def open(self, fail: str | None = None) -> None:
-        with self._lock:
-            self.fail = fail
-            self._opened.set()
-            waiters = list(self._waiters)
-        for loop, event in waiters:
-            loop.call_soon_threadsafe(event.set)
-
-    async def wait(self) -> None:
-        event = asyncio.Event()
-        with self._lock:
-            if self._opened.is_set():
-                return
-            self._waiters.append((asyncio.get_running_loop(), event))
-        await event.wait()
-
-
 def total_cell(document: Document) -> tuple[Table, int, int, list[int]]:
-    """The first statement total with known components: (table, row, amount column, components)."""
+    """The first total with known components: (table, row, amount column, component rows)."""
     for table in document.tables:
         amounts = [c.index for c in table.columns if c.role is ColumnRole.AMOUNT]
         for row in table.rows:
@@ -84,17 +58,35 @@ def golden(agent: str, inputs: AuditInputs) -> AgentResultModel:
     return MODELS[agent].model_validate(data)
 
 
-def gated_agent(name: str, gate: Gate) -> Agent:
-    async def run(inputs: AuditInputs, progress: Progress | None = None) -> AgentResultModel:
+@dataclass
+class GatedAgent:
+    name: str
+    gate: Gate = field(default_factory=Gate)
+    fail_message: str | None = None
+
+    async def __call__(self, inputs: AuditInputs, progress: Progress | None = None) -> Any:
         if progress is not None:
-            progress(1, 4, f"{name}: step 1 of 4")
-        await gate.wait()
-        if gate.fail is not None:
-            raise SourceUnavailable(gate.fail)
-        return golden(name, inputs)
+            progress(1, 4, f"step 1 of 4 ({self.name})")
+        await self.gate.wait()
+        if self.fail_message is not None:
+            raise SourceUnavailable(self.fail_message)
+        return golden(self.name, inputs)
 
-    return run
+    def complete(self) -> None:
+        self.gate.open()
+
+    def fail(self, message: str) -> None:
+        self.fail_message = message
+        self.gate.open()
 
 
-def gated_agents(gates: Mapping[str, Gate]) -> dict[str, Agent]:
-    return {name: gated_agent(name, gates[name]) for name in AGENT_NAMES}
+def gated_team(*, open_all: bool = False) -> dict[str, GatedAgent]:
+    team = {name: GatedAgent(name) for name in AGENT_NAMES}
+    if open_all:
+        for agent in team.values():
+            agent.complete()
+    return team
+
+
+def as_agents(team: dict[str, GatedAgent]) -> dict[str, Agent]:
+    return dict(team)

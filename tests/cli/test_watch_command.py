@@ -1,0 +1,113 @@
+"""`crosscheck watch`: follows an audit on a real server through a connection that is cut
+mid-audit, resumes with ?after=<last seq>, and ends with exactly the server's snapshot."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from server.cli_view import EXIT_BAD_INPUT, EXIT_HIGH_FINDINGS, AuditView, exit_code
+from server.cli_watch import WatchFailed, follow, stream_url
+from tests.cli.proxy import CuttableProxy
+from tests.frames import assert_valid_frame
+from tests.runtime.harness import LiveServer, api, make_settings, snapshot, wait_finished, wait_for
+from tests.web.agents import AGENT_NAMES, gated_team
+
+
+def _view(audit_id: str) -> tuple[AuditView, io.StringIO]:
+    out = io.StringIO()
+    return AuditView(Console(file=out, width=160, color_system=None), audit_id), out
+
+
+def _state(view: AuditView, agent: str) -> str:
+    return next((a["state"] for a in view.snapshot["agents"] if a["agent"] == agent), "pending")
+
+
+async def test_watch_resumes_after_a_cut_and_ends_with_the_server_snapshot(tmp_path: Path) -> None:
+    team = gated_team()
+    server = LiveServer(make_settings(tmp_path / "data"), team).start()  # type: ignore[arg-type]
+    proxy = await CuttableProxy(server.port).start()
+    try:
+        async with api(server) as client:
+            created = await client.post("/api/v1/audits", data={"sample": "fanmilk-2024"})
+            audit_id = created.json()["audit_id"]
+            view, out = _view(audit_id)
+            watching = asyncio.create_task(follow(audit_id, proxy.base, view))
+            await wait_for(lambda: all(_state(view, n) == "running" for n in AGENT_NAMES))
+            team["numeric"].complete()
+            await wait_for(lambda: _state(view, "numeric") == "completed")
+            seen = view.snapshot["last_seq"]
+
+            proxy.refusing = True
+            proxy.drop()
+            await wait_for(lambda: (view.connection or "").startswith("reconnecting"))
+            for name in ("logic", "disclosure", "external"):
+                team[name].complete()
+            finished = await wait_finished(client, audit_id)
+            assert _state(view, "logic") == "running", "frames arrived through a cut connection"
+
+            proxy.refusing = False
+            await asyncio.wait_for(watching, 20)
+            assert view.snapshot == await snapshot(client, audit_id) == finished
+    finally:
+        await proxy.close()
+        server.stop()
+    text = out.getvalue()
+    for name in AGENT_NAMES:
+        assert text.count(f"✔ {name} completed") == 1, text
+    resumed = [
+        int(m.group(1)) for line in proxy.request_lines if (m := re.search(r"after=(\d+)", line))
+    ]
+    assert resumed[0] == 0 and resumed[-1] == seen, proxy.request_lines
+    assert exit_code(view.snapshot) == EXIT_HIGH_FINDINGS
+
+
+async def test_json_lines_print_each_log_event_once_across_reconnects(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team = gated_team()
+    server = LiveServer(make_settings(tmp_path / "data"), team).start()  # type: ignore[arg-type]
+    proxy = await CuttableProxy(server.port).start()
+    try:
+        async with api(server) as client:
+            created = await client.post("/api/v1/audits", data={"sample": "fanmilk-2024"})
+            audit_id = created.json()["audit_id"]
+            view, _ = _view(audit_id)
+            watching = asyncio.create_task(follow(audit_id, proxy.base, view, json_lines=True))
+            await wait_for(lambda: view.snapshot["last_seq"] >= 5)
+            proxy.drop()  # an immediate reconnect: the replay must not print anything twice
+            for agent in team.values():
+                agent.complete()
+            await asyncio.wait_for(watching, 20)
+    finally:
+        await proxy.close()
+        server.stop()
+    frames = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    for frame in frames:
+        assert_valid_frame(frame)
+    assert [f["seq"] for f in frames if "seq" in f] == list(range(1, 11))
+    assert len(proxy.request_lines) >= 2
+
+
+async def test_an_unknown_audit_is_bad_input(tmp_path: Path) -> None:
+    server = LiveServer(make_settings(tmp_path / "data"), gated_team()).start()  # type: ignore[arg-type]
+    try:
+        view, _ = _view("no-such-audit")
+        with pytest.raises(WatchFailed) as failure:
+            await asyncio.wait_for(follow("no-such-audit", server.base, view), 10)
+    finally:
+        server.stop()
+    assert failure.value.exit_code == EXIT_BAD_INPUT
+    assert "no-such-audit" in str(failure.value)
+
+
+def test_stream_url_accepts_http_ws_and_bare_hosts() -> None:
+    assert stream_url("http://h:8000", "abc123", 4) == "ws://h:8000/ws/audit/abc123?after=4"
+    assert stream_url("https://h/base/", "abc123", 0) == "wss://h/base/ws/audit/abc123?after=0"
+    assert stream_url("127.0.0.1:9", "abc123", 1) == "ws://127.0.0.1:9/ws/audit/abc123?after=1"
