@@ -454,7 +454,7 @@ class _Builder:
         net_change = total(
             "Net increase/(decrease) in cash and cash equivalents", [net_op, net_inv, net_fin]
         )
-        opening = Line(f"Cash and cash equivalents at 1 January", cash_open_cy, cash_open_py)
+        opening = Line("Cash and cash equivalents at 1 January", cash_open_cy, cash_open_py)
         closing = total(
             "Cash and cash equivalents at 31 December", [net_change, opening, fx_effect]
         )
