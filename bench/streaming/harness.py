@@ -1,0 +1,465 @@
+"""What every streaming benchmark shares: the real server in a thread, gates, paced agents,
+the hand-to-sink stamp, the machine description and the report (a table, then one JSON line).
+
+The server runs exactly as `crosscheck serve` runs it (`serve.build_server`: uvicorn, the app
+from `create_app`, websockets-sansio) on 127.0.0.1, in a thread of the benchmark process with its
+own event loop; the clients always run in another process (bench/streaming/clients.py).
+
+Latency is measured from the moment the orchestrator hands an event to its sink
+(`EventLog.emit`) to the moment a client has parsed the frame. `Stamper` wraps the log's `emit`
+on the instance and records `time.perf_counter_ns()` per frame key; frames themselves carry
+nothing extra (they stay valid against the closed v1 schema). On Linux `perf_counter_ns` reads
+CLOCK_MONOTONIC, one clock for every process on the machine, so server and client stamps
+subtract directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import importlib
+import json
+import os
+import platform
+import random
+import resource
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from bench.streaming.clients import Key, frame_key
+from generated.models import (
+    DisclosureResult,
+    DisclosureSummary,
+    ExternalResult,
+    ExternalSummary,
+    Location,
+    LogicResult,
+    LogicSummary,
+    NumericFinding,
+    NumericResult,
+    NumericSummary,
+    Severity,
+)
+from server.agents.base import AgentResultModel, AuditInputs, Progress, finding_id
+from server.intake import Upload, loader, sample_uploads
+from server.orchestrator import LoadInputs
+from server.runtime import Runtime
+from server.samples import list_samples, sample_path
+from server.serve import GracefulServer, build_server
+from server.settings import Settings
+from server.store import AuditRecord, StoredFile, new_audit_id
+
+AGENT_NAMES = ("numeric", "logic", "disclosure", "external")
+
+STATEMENT_MD = (
+    b"# Statement of financial position\n\n"
+    b"| Item | 2024 | 2023 |\n|---|---|---|\n"
+    b"| Cash | 10 | 8 |\n| Receivables | 5 | 4 |\n| Total assets | 15 | 12 |\n"
+)
+
+
+# -- process and machine -------------------------------------------------------------------
+
+
+def raise_nofile_limit() -> int:
+    """Lift the soft open-file limit to the hard one (1,000 sockets need more than 1,024)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def rss_bytes() -> int:
+    """Resident set size of this process, from /proc (psutil is not a dependency)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("VmRSS not found in /proc/self/status (Linux only).")
+
+
+def settle_memory() -> None:
+    """Collect garbage and hand freed arenas back before a memory reading."""
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def machine() -> dict[str, Any]:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        mem_kb = 0
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model,
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_avg_1m": round(os.getloadavg()[0], 2),
+    }
+
+
+def percentile(sorted_values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile of an already sorted sequence (NaN when empty)."""
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, -(-int(fraction * 1_000_000) * len(sorted_values) // 1_000_000))
+    return float(sorted_values[min(rank, len(sorted_values)) - 1])
+
+
+def median(values: Sequence[float]) -> float:
+    return percentile(sorted(values), 0.5)
+
+
+# -- the report ------------------------------------------------------------------------------
+
+
+def report(
+    title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], figures: dict[str, Any]
+) -> None:
+    """Print the table, then the figures as the final JSON line (what scripts and tests read)."""
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, justify="left" if column == columns[0] else "right")
+    for row in rows:
+        table.add_row(*(_cell(value) for value in row))
+    Console(stderr=False, width=160).print(table)
+    sys.stdout.flush()
+    print(json.dumps(figures, sort_keys=True), flush=True)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "-" if value != value else f"{value:.2f}"
+    return str(value)
+
+
+# -- gates and agents ------------------------------------------------------------------------
+
+
+class Gate:
+    """Opened from any thread; awaited inside the server's loop."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.opened_ns: int | None = None
+        self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
+
+    def open(self) -> int:
+        with self._lock:
+            self.opened_ns = time.perf_counter_ns()
+            waiters, self._waiters = self._waiters, []
+        for loop, event in waiters:
+            loop.call_soon_threadsafe(event.set)
+        return self.opened_ns
+
+    async def wait(self) -> None:
+        with self._lock:
+            if self.opened_ns is not None:
+                return
+            event = asyncio.Event()
+            self._waiters.append((asyncio.get_running_loop(), event))
+        await event.wait()
+
+
+def bench_result(agent: str, findings: int = 0) -> AgentResultModel:
+    """A valid, deterministic result; the numeric one carries `findings` findings."""
+    if agent == "numeric":
+        items = [
+            NumericFinding(
+                id=finding_id("numeric", "bench", i),
+                agent="numeric",
+                severity=Severity.medium,
+                title=f"Total of table t{i} does not add up",
+                description="The printed total differs from the sum of its components.",
+                reference="IAS 1.54",
+                locations=[Location(table=f"t{i}")],
+                check="footing",
+                expected=1500.0 + i,
+                actual=1510.0 + i,
+                difference=10.0,
+                period="2024",
+                scale="thousands",
+            )
+            for i in range(findings)
+        ]
+        summary = NumericSummary(checks_run=max(1, findings), checks_failed=findings, by_check=[])
+        return NumericResult(agent="numeric", summary=summary, findings=items)
+    if agent == "logic":
+        return LogicResult(
+            agent="logic",
+            summary=LogicSummary(
+                claims_found=0, claims_checked=0, checks_run=0, checks_failed=0, by_check=[]
+            ),
+            findings=[],
+        )
+    if agent == "disclosure":
+        return DisclosureResult(
+            agent="disclosure",
+            summary=DisclosureSummary(
+                standards=[], requirements_checked=0, present=0, missing=0, incomplete=0
+            ),
+            findings=[],
+        )
+    return ExternalResult(
+        agent="external",
+        summary=ExternalSummary(
+            claims_found=0,
+            verified=0,
+            contradicted=0,
+            unverifiable=0,
+            sources=[],
+            verified_facts=[],
+        ),
+        findings=[],
+    )
+
+
+class PacedAgent:
+    """A benchmark agent: waits for the gate, then reports `steps` progress frames every
+    `interval_s` (after a random phase, so audits do not tick in lockstep) and completes.
+
+    It does no work of its own: it drives the streaming path at a known rate.
+    """
+
+    def __init__(
+        self, name: str, gate: Gate, steps: int, interval_s: float, findings: int = 0, seed: int = 8
+    ) -> None:
+        self.name = name
+        self.gate = gate
+        self.steps = steps
+        self.interval_s = interval_s
+        self.result = bench_result(name, findings)
+        self._random = random.Random(f"{seed}-{name}")
+
+    async def __call__(self, inputs: AuditInputs, progress: Progress | None = None) -> Any:
+        await self.gate.wait()
+        await asyncio.sleep(self._random.uniform(0, self.interval_s))
+        for step in range(1, self.steps + 1):
+            if progress is not None:
+                progress(step, self.steps, f"Checked {step} of {self.steps} tables")
+            await asyncio.sleep(self.interval_s)
+        return self.result
+
+
+def paced_team(
+    gate: Gate, steps: int, interval_s: float, findings: int = 20
+) -> dict[str, PacedAgent]:
+    return {
+        name: PacedAgent(name, gate, steps, interval_s, findings if name == "numeric" else 0)
+        for name in AGENT_NAMES
+    }
+
+
+def real_agents() -> tuple[dict[str, Any], list[str]]:
+    """The project's agents that import today; the others are reported as missing."""
+    found: dict[str, Any] = {}
+    missing: list[str] = []
+    for name in AGENT_NAMES:
+        module_name = f"server.agents.{name}"
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:  # absent, or being rewritten by its owner
+            missing.append(f"{name} ({exc})")
+            continue
+        found[name] = module.run
+    if not found:
+        raise RuntimeError(f"No agent imports; missing: {missing}")
+    return found, missing
+
+
+def gated(agent: Any, gate: Gate) -> Callable[..., Coroutine[Any, Any, Any]]:
+    async def run(inputs: AuditInputs, progress: Progress | None = None) -> Any:
+        await gate.wait()
+        return await agent(inputs, progress)
+
+    return run
+
+
+def largest_sample() -> tuple[str, list[Upload]]:
+    """The bundled sample with the biggest document, as the uploads a user would send."""
+    entry = max(list_samples(), key=lambda s: sample_path(s["document"]).stat().st_size)
+    return str(entry["name"]), sample_uploads(entry["name"])
+
+
+# -- the server ------------------------------------------------------------------------------
+
+
+class ServerThread:
+    """The real app under uvicorn on 127.0.0.1:<free port>, in a thread with its own loop."""
+
+    def __init__(self, settings: Settings, agents: dict[str, Any]) -> None:
+        self.server: GracefulServer = build_server(settings, agents, log_level="warning")
+        self.loop = asyncio.new_event_loop()
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind(("127.0.0.1", 0))
+        self.port = self._sock.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.ws_base = f"ws://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self._run, name="bench-server", daemon=True)
+
+    @property
+    def runtime(self) -> Runtime:
+        found: Runtime = self.server.crosscheck_app.state.runtime
+        return found
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_until_complete(self.server.serve(sockets=[self._sock]))
+        finally:
+            close_loop(self.loop)
+
+    def __enter__(self) -> ServerThread:
+        self._thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the benchmark server did not start")
+            time.sleep(0.005)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._thread.is_alive():
+            self.server.should_exit = True
+            self._thread.join(30)
+
+    def call(self, coro: Coroutine[Any, Any, Any], timeout: float = 300) -> Any:
+        """Run a coroutine in the server's loop and wait for its result."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def subscribers(self, audit_ids: Sequence[str]) -> int:
+        log = self.runtime.log
+        return sum(log.subscriber_count(a) for a in set(audit_ids))
+
+    def wait_subscribers(self, audit_ids: Sequence[str], count: int, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while self.subscribers(audit_ids) < count:
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"only {self.subscribers(audit_ids)} of {count} subscribers arrived"
+                )
+            time.sleep(0.01)
+
+
+def close_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what is left (sse-starlette's shutdown watcher) and close, as asyncio.run does."""
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.close()
+
+
+def bench_settings(data_dir: Path, **overrides: Any) -> Settings:
+    return Settings(data_dir=data_dir, **overrides)
+
+
+async def start_audit(
+    rt: Runtime, uploads: Sequence[Upload], gate: Gate | None = None, sample: str | None = None
+) -> str:
+    """Like intake.start_audit, but the audit's loading (parsing) may wait for `gate`, so
+    subscribers can connect first and the wall time starts when the gate opens."""
+    reservation = rt.orchestrator.reserve()
+    audit_id = new_audit_id()
+    counters: dict[str, int] = {}
+    stored = []
+    for upload in uploads:
+        position = counters.get(upload.role, 0)
+        counters[upload.role] = position + 1
+        stored.append(StoredFile(upload.role, position, upload.filename, upload.data))
+    await asyncio.to_thread(rt.store.save_documents, audit_id, stored)
+    document = next(u for u in uploads if u.role == "document")
+    rt.store.create_audit(
+        AuditRecord(
+            audit_id=audit_id,
+            created_at=time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+            document_name=document.filename,
+            state="pending",
+            sample=sample,
+        )
+    )
+    load: LoadInputs = loader(rt.store, audit_id)
+    if gate is not None:
+        load = _gated_load(load, gate)
+    rt.orchestrator.start(audit_id, load, reservation)
+    return audit_id
+
+
+def _gated_load(load: LoadInputs, gate: Gate) -> LoadInputs:
+    async def gated_load() -> AuditInputs:
+        await gate.wait()
+        return await load()
+
+    return gated_load
+
+
+async def start_audits(rt: Runtime, count: int, uploads: Sequence[Upload]) -> list[str]:
+    """Start `count` audits, a few at a time (each stores its upload in a worker thread)."""
+    ids: list[str] = []
+    batch = 32
+    for first in range(0, count, batch):
+        ids.extend(
+            await asyncio.gather(
+                *(start_audit(rt, uploads) for _ in range(min(batch, count - first)))
+            )
+        )
+    return ids
+
+
+def statement_upload() -> list[Upload]:
+    return [Upload("document", "statement.md", STATEMENT_MD)]
+
+
+# -- the stamp -------------------------------------------------------------------------------
+
+
+class Stamper:
+    """Wraps `EventLog.emit` (on the instance): the time each frame is handed to the sink.
+
+    Keeps the event objects too, so the baseline can replay exactly the same frames later;
+    they are serialised only after the run, never on the measured path.
+    """
+
+    def __init__(self, rt: Runtime) -> None:
+        self.stamps: dict[Key, int] = {}
+        self.events: list[tuple[int, Any]] = []
+        log = rt.log
+        original = log.emit
+
+        async def emit(event: Any) -> None:
+            now = time.perf_counter_ns()
+            key = frame_key(
+                event.audit_id,
+                event.type,
+                getattr(event, "seq", None),
+                getattr(event, "agent", None),
+                getattr(event, "done", None),
+            )
+            if key is not None:
+                self.stamps[key] = now
+                self.events.append((now, event))
+            await original(event)
+
+        log.emit = emit  # type: ignore[method-assign]

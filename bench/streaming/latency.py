@@ -1,0 +1,313 @@
+"""Event latency, hand-to-sink to parsed-by-the-client, over WebSocket and SSE, beside a bare
+`websockets` broadcast server fed the same frames (issue 8, items 1 and 6).
+
+    .venv/bin/python -m bench.streaming.latency [--sizes 1,100,1000] [--steps 12]
+        [--interval 0.5] [--tiny]
+
+For each size N, two shapes: `own` (N audits, one client each) and `shared` (one audit, N
+clients). Each audit runs four paced agents (harness.PacedAgent): after a gate opens, each
+reports `steps` progress frames `interval` s apart (random phase), then completes; the numeric
+result carries 20 findings, so `agent_completed` frames are a few kB like real ones. The clients
+(another process) connect first; the gate opens once every subscriber is in the server's log,
+and only frames handed to the sink after that are measured. Lost = frames handed to the sink
+for an audit that one of its clients never parsed (progress frames are droppable by design
+under backpressure, so a loss there is a dropped progress frame; any lost log event would be a
+bug).
+
+The baseline replays the Crosscheck WebSocket run's frames (same texts, same offsets, same
+channels) through `websockets.broadcast`, to the same clients. Ratios are p99 / baseline p99.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.streaming.baseline import BroadcastServer, Scheduled
+from bench.streaming.clients import ClientProcess, Key
+from bench.streaming.harness import (
+    Gate,
+    ServerThread,
+    Stamper,
+    bench_settings,
+    machine,
+    paced_team,
+    percentile,
+    raise_nofile_limit,
+    report,
+    start_audits,
+    statement_upload,
+)
+from server.runtime import Runtime
+
+SETTLE_S = 0.3  # after the last subscriber arrives, before the gate opens
+
+
+@dataclass
+class Workload:
+    steps: int
+    interval_s: float
+    findings: int = 20
+
+    @property
+    def agents(self) -> int:
+        return 4
+
+
+@dataclass
+class Case:
+    size: int
+    shape: str  # own | shared
+    transport: str  # ws | sse | baseline-ws
+    samples: int
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+    lost: int
+    expected: int
+    errors: int
+    frames_per_s: float
+
+    def row(self, ratio: float | None) -> list[Any]:
+        return [
+            f"{self.size} {self.shape}",
+            self.transport,
+            self.samples,
+            self.p50_ms,
+            self.p99_ms,
+            self.max_ms,
+            self.lost,
+            round(self.frames_per_s),
+            "-" if ratio is None else f"{ratio:.2f}x",
+        ]
+
+
+def measure(
+    size: int,
+    shape: str,
+    transport: str,
+    result: dict[str, Any],
+    connection_audits: Sequence[str],
+    stamps: dict[Key, int],
+    since_ns: int,
+) -> Case:
+    """Latency of every measured frame each client parsed; frames it never parsed are lost."""
+    expected: dict[str, set[Key]] = defaultdict(set)
+    for key, stamp in stamps.items():
+        if stamp >= since_ns:
+            expected[key[0]].add(key)
+    latencies: list[float] = []
+    lost = total = 0
+    first_ns = min((stamps[k] for keys in expected.values() for k in keys), default=since_ns)
+    last_ns = first_ns
+    for audit_id, records in zip(connection_audits, result["records"], strict=True):
+        wanted = expected[audit_id]
+        got: set[Key] = set()
+        for key, received in records:
+            key = tuple(key)
+            if key in wanted and key not in got:
+                got.add(key)
+                latencies.append((received - stamps[key]) / 1e6)
+                last_ns = max(last_ns, received)
+        total += len(wanted)
+        lost += len(wanted - got)
+    latencies.sort()
+    elapsed = max(1e-9, (last_ns - first_ns) / 1e9)
+    return Case(
+        size=size,
+        shape=shape,
+        transport=transport,
+        samples=len(latencies),
+        p50_ms=round(percentile(latencies, 0.5), 3),
+        p99_ms=round(percentile(latencies, 0.99), 3),
+        max_ms=round(latencies[-1], 3) if latencies else float("nan"),
+        lost=lost,
+        expected=total,
+        errors=int(result["error_count"]),
+        frames_per_s=len(latencies) / elapsed,
+    )
+
+
+async def _wait_loaded(rt: Runtime, audit_ids: Sequence[str], seq: int, timeout: float) -> None:
+    """Until every audit has emitted audit_started and its agent_started events."""
+    deadline = time.monotonic() + timeout
+    while any(rt.log.last_seq(a) < seq for a in audit_ids):
+        if time.monotonic() > deadline:
+            raise RuntimeError("audits did not start in time")
+        await asyncio.sleep(0.02)
+
+
+def run_crosscheck(
+    clients: ClientProcess,
+    transport: str,
+    size: int,
+    shape: str,
+    work: Workload,
+    data_dir: Path,
+) -> tuple[Case, list[Scheduled]]:
+    gate = Gate()
+    team = paced_team(gate, work.steps, work.interval_s, work.findings)
+    audits = size if shape == "own" else 1
+    settings = bench_settings(data_dir, max_running_audits=audits + 8)
+    with ServerThread(settings, team) as server:
+        rt = server.runtime
+        stamper = Stamper(rt)
+        audit_ids: list[str] = server.call(start_audits(rt, audits, statement_upload()))
+        server.call(_wait_loaded(rt, audit_ids, 1 + work.agents, 120))
+        connection_audits = audit_ids if shape == "own" else audit_ids * size
+        if transport == "ws":
+            urls = [f"{server.ws_base}/ws/audit/{a}" for a in connection_audits]
+        else:
+            urls = [f"{server.base}/api/v1/audits/{a}/events" for a in connection_audits]
+
+        def open_gate(_: dict[str, Any]) -> None:
+            server.wait_subscribers(audit_ids, size)
+            time.sleep(SETTLE_S)
+            gate.open()
+
+        timeout = 120 + work.steps * work.interval_s * 4
+        result = clients.run(
+            {"op": "stream", "kind": transport, "urls": urls, "timeout_s": timeout},
+            on_ready=open_gate,
+            timeout=timeout + 30,
+        )
+    since = gate.opened_ns or 0
+    case = measure(size, shape, transport, result, connection_audits, stamper.stamps, since)
+    schedule = [
+        (stamp - since, str(event.audit_id), event.model_dump_json(), key)
+        for (stamp, event), key in _keyed(stamper.events)
+        if stamp >= since
+    ]
+    return case, schedule
+
+
+def _keyed(events: list[tuple[int, Any]]) -> list[tuple[tuple[int, Any], Key]]:
+    from bench.streaming.clients import frame_key
+
+    out = []
+    for stamp, event in events:
+        key = frame_key(
+            event.audit_id,
+            event.type,
+            getattr(event, "seq", None),
+            getattr(event, "agent", None),
+            getattr(event, "done", None),
+        )
+        if key is not None:
+            out.append(((stamp, event), key))
+    return out
+
+
+def run_baseline(
+    clients: ClientProcess,
+    size: int,
+    shape: str,
+    schedule: list[Scheduled],
+    connection_audits: Sequence[str],
+) -> Case:
+    stamps: dict[Key, int] = {}
+    with BroadcastServer() as server:
+        urls = [f"{server.ws_base}/{a}" for a in connection_audits]
+        replay: list[Any] = []
+
+        def start(_: dict[str, Any]) -> None:
+            server.wait_connected(len(urls))
+            time.sleep(SETTLE_S)
+            replay.append(
+                asyncio.run_coroutine_threadsafe(server.replay(schedule, stamps), server.loop)
+            )
+
+        last = max((offset for offset, *_ in schedule), default=0) / 1e9
+        timeout = 120 + last * 4
+        result = clients.run(
+            {"op": "stream", "kind": "ws", "urls": urls, "timeout_s": timeout},
+            on_ready=start,
+            timeout=timeout + 30,
+        )
+        replay[0].result(30)
+    return measure(size, shape, "baseline-ws", result, connection_audits, stamps, 0)
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1,100,1000")
+    parser.add_argument("--steps", type=int, default=12)
+    parser.add_argument("--interval", type=float, default=0.5)
+    parser.add_argument("--transports", default="ws,sse")
+    parser.add_argument("--tiny", action="store_true", help="smoke-test size")
+    args = parser.parse_args(argv)
+    sizes = [3] if args.tiny else [int(s) for s in args.sizes.split(",")]
+    work = Workload(steps=3, interval_s=0.05) if args.tiny else Workload(args.steps, args.interval)
+    transports = args.transports.split(",")
+    raise_nofile_limit()
+    cases: list[tuple[Case, float | None]] = []
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp, ClientProcess() as clients:
+        for size in sizes:
+            for shape in ("own",) if size == 1 else ("own", "shared"):
+                ws_case, schedule = run_crosscheck(
+                    clients, "ws", size, shape, work, Path(tmp) / f"ws-{size}-{shape}"
+                )
+                audit_ids = sorted({audit for _, audit, _, _ in schedule})
+                connection_audits = audit_ids if shape == "own" else audit_ids * size
+                base = run_baseline(clients, size, shape, schedule, connection_audits)
+                cases.append((base, None))
+                cases.append((ws_case, ws_case.p99_ms / base.p99_ms))
+                if "sse" in transports:
+                    sse_case, _ = run_crosscheck(
+                        clients, "sse", size, shape, work, Path(tmp) / f"sse-{size}-{shape}"
+                    )
+                    cases.append((sse_case, sse_case.p99_ms / base.p99_ms))
+    figures = {
+        "benchmark": "latency",
+        "machine": machine(),
+        "workload": {
+            "agents_per_audit": work.agents,
+            "progress_per_agent": work.steps,
+            "interval_s": work.interval_s,
+            "frames_per_connection": work.agents * (work.steps + 1) + 1,
+        },
+        "cases": [
+            {**case.__dict__, "p99_vs_baseline": None if ratio is None else round(ratio, 2)}
+            for case, ratio in cases
+        ],
+        "goals": goals([case for case, _ in cases]),
+        "elapsed_s": round(time.monotonic() - started, 1),
+    }
+    report(
+        "Event latency: sink -> parsed by a client on loopback (ms)",
+        ["connections", "server", "samples", "p50", "p99", "max", "lost", "frames/s", "p99/base"],
+        [case.row(ratio) for case, ratio in cases],
+        figures,
+    )
+    return figures
+
+
+def goals(cases: Sequence[Case]) -> dict[str, Any]:
+    """Issue 8's goals, per size and shape, for the WebSocket path (and SSE beside it)."""
+    base = {(c.size, c.shape): c for c in cases if c.transport == "baseline-ws"}
+    out: dict[str, Any] = {}
+    for case in cases:
+        if case.transport == "baseline-ws":
+            continue
+        name = f"{case.transport}_{case.size}_{case.shape}"
+        limit = {100: 10.0, 1000: 100.0}.get(case.size)
+        checks: dict[str, bool] = {
+            "p99_within_2x_baseline": case.p99_ms <= 2 * base[(case.size, case.shape)].p99_ms,
+            "nothing_lost": case.lost == 0 and case.errors == 0,
+        }
+        if limit is not None:
+            checks[f"p99_under_{limit:g}_ms"] = case.p99_ms < limit
+        out[name] = checks
+    return out
+
+
+if __name__ == "__main__":
+    main()
