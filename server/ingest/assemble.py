@@ -147,8 +147,10 @@ def _heading(p: RawParagraph, text: str, ctx: _Context) -> _Heading | None:
 
 
 def _note_of(p: RawParagraph, text: str, ctx: _Context, styled: bool) -> NoteTitle | None:
-    titled_number = p.outline_number and (styled or p.bold or ctx.in_notes or ctx.seen_statement)
-    if titled_number and (not text.endswith(".") or len(text.split()) <= 6):
+    # Word list numbers make a note title only on a heading or bold line: numbered lists in
+    # the notes' prose ("1. The Group has ...") are not notes.
+    titled_number = p.outline_number and (styled or p.bold)
+    if titled_number and not text.endswith("."):
         return NoteTitle(p.outline_number or "", text)
     titled = styled or p.bold or _capitals(text) or ctx.in_notes or ctx.seen_statement
     found = note_title(text, numbered_ok=titled)

@@ -22,6 +22,7 @@ from typing import Any
 
 import docx
 from docx.oxml.ns import qn
+from lxml import etree
 
 from server.ingest.raw import RawBlock, RawDocument, RawParagraph, RawTable
 
@@ -43,7 +44,7 @@ def read_docx(data: bytes) -> RawDocument:
     numbering = _Numbering(document)
     headers = _section_headers(document)
     walker = _BodyWalker(styles, numbering, headers)
-    blocks = walker.walk(document.element.body)
+    blocks = walker.walk(_plain_body(data, document))
     pages = max(_app_pages(data) or 0, walker.page_count())
     return RawDocument(blocks=blocks, page_headers=_unique(h for h in headers if h), pages=pages)
 
@@ -334,6 +335,21 @@ def _compact(grid: list[list[str]], starts: list[dict[int, int]]) -> RawTable:
             if covered > 1:
                 spans[(r, index[c])] = covered
     return RawTable(rows=rows, spans=spans)
+
+
+_PLAIN_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def _plain_body(data: bytes, document: Any) -> Any:
+    """The body parsed again without python-docx's element classes, which make each element
+    access several times slower; the walk touches every cell."""
+    name = str(document.part.partname).lstrip("/")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        root = etree.fromstring(zf.read(name), parser=_PLAIN_PARSER)
+    body = root.find(f"{_W}body")
+    if body is None:
+        raise ValueError("word/document.xml has no body")
+    return body
 
 
 def _body_children(parent: Any) -> Iterator[Any]:

@@ -65,7 +65,7 @@ def _headerish(text: str) -> bool:
     """A cell that may sit in a header row: words, a year, a date, a scale; not an amount."""
     if not text:
         return True
-    if _YEARISH.match(text):
+    if _YEARISH.match(text) or find_scale(text):
         return True
     parsed = parse_number(text)
     return parsed is None

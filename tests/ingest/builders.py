@@ -8,6 +8,8 @@ from collections.abc import Sequence
 import docx
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Pt
 
 
@@ -40,6 +42,26 @@ class DocBuilder:
         p = self.doc.add_paragraph(style=style)
         run = p.add_run(text)
         run.bold = bold or None
+        return self
+
+    def numbered_heading(self, text: str, level: int = 2, num_id: str = "5") -> DocBuilder:
+        """A heading numbered by Word's list numbering: the number is not in the text."""
+        p = self.doc.add_heading(text, level=level)
+        ppr = p._p.get_or_add_pPr()
+        num_pr = OxmlElement("w:numPr")
+        ilvl = OxmlElement("w:ilvl")
+        ilvl.set(qn("w:val"), "0")
+        num = OxmlElement("w:numId")
+        num.set(qn("w:val"), num_id)
+        num_pr.append(ilvl)
+        num_pr.append(num)
+        ppr.append(num_pr)
+        return self
+
+    def superscript_para(self, text: str, marker: str) -> DocBuilder:
+        p = self.doc.add_paragraph()
+        p.add_run(text)
+        p.add_run(marker).font.superscript = True
         return self
 
     def page_break(self) -> DocBuilder:

@@ -1,0 +1,241 @@
+"""Details of real Word statements, one at a time: numbering, merges, markers, columns, speed."""
+
+from __future__ import annotations
+
+import copy
+import time
+
+from server.ingest.document import ColumnRole, RowKind, StatementKind
+from server.ingest.reader import read_document
+from tests.ingest.builders import DocBuilder
+
+BALANCE_SHEET_ROWS = [
+    ["Property, plant and equipment", "12", "1,200", "1,100"],
+    ["Cash and cash equivalents", "14", "500", "450"],
+    ["Total assets", "", "1,700", "1,550"],
+    ["Share capital", "15", "1,000", "1,000"],
+    ["Retained earnings", "", "700", "550"],
+    ["Total equity and liabilities", "", "1,700", "1,550"],
+]
+
+
+def test_word_numbered_note_headings_take_their_list_number() -> None:
+    b = DocBuilder()
+    b.heading("Notes to the financial statements", 1)
+    b.numbered_heading("General information")
+    b.para("The Company is incorporated in Ghana.")
+    b.numbered_heading("Revenue")
+    b.table(
+        [
+            ["GH\u20b5'000", "2024", "2023"],
+            ["Ice cream", "500", "400"],
+            ["Total revenue", "500", "400"],
+        ]
+    )
+    b.para("Revenue is recognised at a point in time.", style="List Number")
+    doc = read_document(b.bytes(), "numbered.docx")
+    notes = [(s.note_number, s.title) for s in doc.sections if s.note_number]
+    assert notes == [("1", "General information"), ("2", "Revenue")]
+    assert doc.tables[0].note_number == "2"
+    assert doc.paragraphs[-1].text == "Revenue is recognised at a point in time."
+
+
+def test_headings_from_bold_capitals_and_note_titles() -> None:
+    b = DocBuilder()
+    b.para("STEPPE GRAIN JSC")
+    b.para("Accounting policies", bold=True)
+    b.para(
+        "The policies below were applied consistently to all periods presented in these statements."
+    )
+    b.para("Note 7 Finance costs")
+    b.para("Interest on bank loans is expensed as incurred.")
+    b.para("7.1 Interest on lease liabilities", bold=True)
+    doc = read_document(b.bytes(), "headings.docx")
+    assert [(s.title, s.level, s.note_number, s.parent_id) for s in doc.sections] == [
+        ("STEPPE GRAIN JSC", 1, None, None),
+        ("Accounting policies", 1, None, None),
+        ("Finance costs", 2, "7", "s2"),
+        ("Interest on lease liabilities", 3, "7.1", "s3"),
+    ]
+    assert [p.text for p in doc.paragraphs] == [
+        "The policies below were applied consistently to all periods presented in these statements.",
+        "Interest on bank loans is expensed as incurred.",
+    ]
+
+
+def test_a_sentence_naming_a_statement_is_not_a_title() -> None:
+    b = DocBuilder()
+    b.para("Expenses are presented in the statement of profit or loss by function")
+    b.para("Consolidated Statement of Cash Flows")
+    doc = read_document(b.bytes(), "sentences.docx")
+    assert [s.statement for s in doc.sections] == [StatementKind.CASH_FLOWS]
+    assert doc.paragraphs[0].text.startswith("Expenses are presented")
+
+
+def test_statement_recognised_from_its_rows_without_any_title() -> None:
+    b = DocBuilder()
+    b.table(
+        [
+            ["", "Note", "2024", "2023"],
+            ["ASSETS", "", "", ""],
+            *BALANCE_SHEET_ROWS[:3],
+            ["EQUITY AND LIABILITIES", "", "", ""],
+            *BALANCE_SHEET_ROWS[3:],
+        ]
+    )
+    doc = read_document(b.bytes(), "untitled.docx")
+    assert doc.tables[0].statement is StatementKind.FINANCIAL_POSITION
+    assert doc.tables[0].scale_label == "units"
+
+
+def test_vertically_merged_cells_are_read_once() -> None:
+    b = DocBuilder()
+    b.table(
+        [
+            ["", "2024", "2023"],
+            ["Borrowings due within one year and after", "300", "200"],
+            ["", "100", "50"],
+        ],
+        merges=[(1, 0, 2, 0)],
+    )
+    doc = read_document(b.bytes(), "vmerge.docx")
+    rows = doc.tables[0].rows
+    assert [c.text for c in rows[0].cells] == [
+        "Borrowings due within one year and after",
+        "300",
+        "200",
+    ]
+    assert [c.text for c in rows[1].cells] == ["", "100", "50"]
+
+
+def test_merged_header_cell_names_every_column_it_covers() -> None:
+    b = DocBuilder()
+    b.table(
+        [
+            ["In millions of euros", "Group", "", "Company", ""],
+            ["", "2024", "2023 (restated)", "2024", "2023"],
+            ["Revenue", "1,500", "1,400", "300", "250"],
+            ["Cost of sales", "(900)", "(850)", "(100)", "(90)"],
+        ],
+        merges=[(0, 1, 0, 2), (0, 3, 0, 4)],
+    )
+    table = read_document(b.bytes(), "merged-header.docx").tables[0]
+    assert [c.header for c in table.columns] == [
+        "In millions of euros",
+        "Group 2024",
+        "Group 2023 (restated)",
+        "Company 2024",
+        "Company 2023",
+    ]
+    assert [c.year for c in table.amount_columns()] == [2024, 2023, 2024, 2023]
+    assert [c.restated for c in table.amount_columns()] == [False, True, False, False]
+    assert (table.scale, table.currency) == (1e6, "EUR")
+    assert [c.text for c in table.rows[0].cells] == ["Revenue", "1,500", "1,400", "300", "250"]
+
+
+def test_unheaded_note_column_beside_large_amounts() -> None:
+    b = DocBuilder()
+    b.table([["$000", "", "2024", "2023"], *BALANCE_SHEET_ROWS])
+    table = read_document(b.bytes(), "unheaded-note.docx").tables[0]
+    assert [c.role for c in table.columns] == [
+        ColumnRole.LABEL,
+        ColumnRole.NOTE,
+        ColumnRole.AMOUNT,
+        ColumnRole.AMOUNT,
+    ]
+    assert table.rows[0].note == "12"
+    assert (table.scale_label, table.currency) == ("thousands", "USD")
+
+
+def test_small_amounts_are_not_mistaken_for_note_references() -> None:
+    b = DocBuilder()
+    b.table(
+        [
+            ["\u20acm", "2024", "2023"],
+            ["Revenue", "5", "4"],
+            ["Other income", "2", "1"],
+            ["Total", "7", "5"],
+        ]
+    )
+    table = read_document(b.bytes(), "small.docx").tables[0]
+    assert [c.role for c in table.columns] == [
+        ColumnRole.LABEL,
+        ColumnRole.AMOUNT,
+        ColumnRole.AMOUNT,
+    ]
+    assert (table.scale_label, table.currency) == ("millions", "EUR")
+
+
+def test_percent_columns_and_label_note_references() -> None:
+    b = DocBuilder()
+    b.table(
+        [
+            ["", "2024", "%", "2023"],
+            ["Ice cream (note 5)", "500", "62.5%", "400"],
+            ["Yoghurt (Note 6)", "300", "37.5%", "250"],
+            ["Total", "800", "100.0%", "650"],
+        ]
+    )
+    table = read_document(b.bytes(), "percent.docx").tables[0]
+    assert [c.role for c in table.columns] == [
+        ColumnRole.LABEL,
+        ColumnRole.AMOUNT,
+        ColumnRole.PERCENT,
+        ColumnRole.AMOUNT,
+    ]
+    assert [(r.label, r.note) for r in table.rows[:2]] == [("Ice cream", "5"), ("Yoghurt", "6")]
+    assert table.rows[0].cells[2].percent and table.rows[0].value(2) == 62.5
+
+
+def test_superscript_footnote_markers_are_dropped_from_text() -> None:
+    b = DocBuilder()
+    b.superscript_para("Revenue grew to 12,400", "1")
+    doc = read_document(b.bytes(), "footnotes.docx")
+    assert doc.paragraphs[0].text == "Revenue grew to 12,400"
+
+
+def test_page_count_follows_page_and_section_breaks() -> None:
+    b = DocBuilder()
+    b.para("First page")
+    b.page_break()
+    b.para("Second page")
+    b.new_section("Header")
+    b.para("Third page")
+    assert read_document(b.bytes(), "pages.docx").pages == 3
+
+
+def test_contents_list_entries_are_not_headings() -> None:
+    b = DocBuilder()
+    b.doc.add_paragraph(
+        "Statement of financial position\t5", style=b.doc.styles.add_style("TOC 1", 1)
+    )
+    b.heading("Statement of financial position", 1)
+    doc = read_document(b.bytes(), "toc.docx")
+    assert len(doc.sections) == 1
+    assert doc.sections[0].statement is StatementKind.FINANCIAL_POSITION
+
+
+def test_a_hundred_table_document_reads_well_under_a_second() -> None:
+    b = DocBuilder()
+    rows = [["In thousands of euros", "Note", "2024", "2023"]] + [
+        [f"Line item {i}", str(i % 30 + 1), f"{i * 1_013:,}", f"({i * 977:,})"]
+        for i in range(1, 25)
+    ]
+    rows.append(["Total", "", "1", "2"])
+    b.para("1. Note number 1", bold=True)
+    b.table(rows)
+    body = b.doc.element.body
+    title, table = body[-3], body[-2]  # python-docx builds tables slowly: copy the XML instead
+    for n in range(2, 101):
+        for element in (title, table):
+            clone = copy.deepcopy(element)
+            body.insert(len(body) - 1, clone)
+        body[-3].xpath(".//w:t")[0].text = f"{n}. Note number {n}"
+    data = b.bytes()
+    start = time.perf_counter()
+    doc = read_document(data, "big.docx")
+    elapsed = time.perf_counter() - start
+    assert len(doc.tables) == 100
+    assert [t.note_number for t in doc.tables] == [str(n) for n in range(1, 101)]
+    assert all(t.rows[0].kind is RowKind.ITEM for t in doc.tables)
+    assert elapsed < 1.0, elapsed
