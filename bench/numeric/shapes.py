@@ -20,7 +20,6 @@ from server.ingest.document import (
     ColumnRole,
     Document,
     DocumentKind,
-    Paragraph,
     Row,
     StatementKind,
     Table,
@@ -139,14 +138,6 @@ def total(label: str, parts: Sequence[Line], note: str = "") -> Line:
 def two_year_grid(lines: Sequence[Line], cy: int, py: int, with_note: bool = True) -> Grid:
     head = [""] + (["Note"] if with_note else []) + [str(cy), str(py)]
     return [head] + [ln.grid_row(with_note) for ln in lines]
-
-
-@dataclass(slots=True)
-class Report:
-    """The statement set as figures, kept so tests can plant errors at known places."""
-
-    document: Document
-    year: int
 
 
 def annual_report(seed: int = 0, extra_notes: int = 0, year: int = 2024) -> Document:
@@ -492,12 +483,14 @@ class _Builder:
         self.provisions_note(prov)
         self.borrowings_note(borrow_nc, borrow_c)
         for k in range(extra_notes):
-            self.generic_note(20 + k)
-        paragraphs: list[Paragraph] = []
+            if k % 3 == 2:
+                self.roll_forward_note(20 + k)
+            else:
+                self.generic_note(20 + k)
         return Document(
             name=f"Example Group annual report {cy}",
             kind=DocumentKind.DOCX,
-            blocks=[*paragraphs, *self.tables],
+            blocks=list(self.tables),
             entity_name="Example Group plc",
             reporting_date=f"{cy}-12-31",
             currency="EUR",
@@ -675,6 +668,54 @@ class _Builder:
             note=str(number),
             title=f"{number}. Other note {number}",
         )
+
+    def roll_forward_note(self, number: int) -> None:
+        """An asset note: class columns and a total, cost and depreciation rolled forward over two
+        years, carrying amounts (the widest common note shape)."""
+        classes = [
+            "Land and buildings",
+            "Plant and machinery",
+            "Vehicles",
+            "Fixtures",
+            "Work in progress",
+        ]
+        cost = [float(self.r(2_000, 40_000)) for _ in classes]
+        dep = [float(self.r(100, int(c) // 2)) for c in cost]
+        grid: Grid = [["", *classes, "Total"]]
+
+        def row(label: str, values: list[float] | None) -> None:
+            if values is None:
+                grid.append([label] + [""] * (len(classes) + 1))
+            else:
+                grid.append([label, *(fmt(v) for v in values), fmt(sum(values))])
+
+        closing: dict[tuple[str, int], list[float]] = {}
+        for section, balance in (("Cost", cost), ("Accumulated depreciation", dep)):
+            row(section, None)
+            row(f"Balance at 1 January {self.py}", balance)
+            for year in (self.py, self.cy):
+                adds = [float(self.r(0, 3_000)) for _ in classes]
+                outs = [-float(self.r(0, int(b) // 10)) for b in balance]
+                if year == self.cy:
+                    row(f"Balance at 1 January {year}", balance)
+                row("Additions" if section == "Cost" else "Charge for the year", adds)
+                row("Disposals", outs)
+                balance = [b + a + o for b, a, o in zip(balance, adds, outs, strict=True)]
+                row(f"Balance at 31 December {year}", balance)
+                closing[(section, year)] = balance
+            row("", None)
+        row("Carrying amounts", None)
+        for year in (self.py, self.cy):
+            carrying = [
+                c - d
+                for c, d in zip(
+                    closing[("Cost", year)],
+                    closing[("Accumulated depreciation", year)],
+                    strict=True,
+                )
+            ]
+            row(f"At 31 December {year}", carrying)
+        self.add(grid, note=str(number), title=f"{number}. Other assets {number}")
 
 
 def _dated_grid(lines: Sequence[Line], cy: int, py: int) -> Grid:

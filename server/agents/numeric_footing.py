@@ -30,6 +30,8 @@ def foot_table(table: Table, ledger: Ledger) -> None:
     for row in table.rows:
         if row.kind not in (RowKind.TOTAL, RowKind.SUBTOTAL):
             continue
+        if len(row.components) == 1 and is_opening(row.label):
+            continue  # an opening balance carried from the prior closing: opening_balance checks it
         printed = [c for c in amount if row.value(c) is not None]
         kind = _kind(table, row)
         if not row.components:
@@ -68,6 +70,9 @@ def _foot(table: Table, row: Row, column: int, kind: NumericCheck, ledger: Ledge
     if not seen:
         ledger.skip(kind)
         return
+    allowed = tolerance(len(row.components), unit)
+    if ledger.passes(kind, actual - expected, allowed):
+        return
     parts = ", ".join(
         f"{'minus ' if sign < 0 else ''}{table.rows[i].label.strip() or f'row {i}'}"
         for i, sign in row.components
@@ -82,7 +87,7 @@ def _foot(table: Table, row: Row, column: int, kind: NumericCheck, ledger: Ledge
         kind,
         actual=actual,
         expected=expected,
-        tolerance=tolerance(len(row.components), unit),
+        tolerance=allowed,
         table=table,
         row=row.index,
         period=period,
@@ -109,13 +114,16 @@ def cross_foot(table: Table, ledger: Ledger) -> None:
                 continue
             expected = sum(s * v for v, _, s in present)
             unit = max(printed_unit(row.cells[c]) for c in [total_col, *(c for _, c, _ in present)])
+            allowed = tolerance(len(comps), unit)
+            if ledger.passes(NumericCheck.cross_footing, actual - expected, allowed):
+                continue
             label = row.label.strip() or f"row {row.index}"
             period = f"{headers[total_col]}, {label}"
             ledger.compare(
                 NumericCheck.cross_footing,
                 actual=actual,
                 expected=expected,
-                tolerance=tolerance(len(comps), unit),
+                tolerance=allowed,
                 table=table,
                 row=row.index,
                 period=period,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 from server.ingest.document import ColumnRole, RowKind, StatementKind, Table
 from server.ingest.structure import normalise_label
@@ -20,6 +21,9 @@ _DATE = re.compile(
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _PAREN_UNIT = re.compile(r"\s*\((?:[^()]*'000|[^()]*000s?|[a-z$€£₵₸₽]{1,4}|restated|note \d+)\)$")
 _INCREASE = re.compile(r"\b(increase|decrease)\s*/\s*\(?(increase|decrease)\)?")
+
+
+LABEL_CACHE = 1 << 16  # labels repeat across tables and checks: normalise each once
 
 
 class Concept(StrEnum):
@@ -110,6 +114,7 @@ _CONCEPTS: list[tuple[Concept, re.Pattern[str]]] = [
 ]
 
 
+@lru_cache(maxsize=LABEL_CACHE)
 def clean(label: str) -> str:
     """A label for matching: normalised, "increase/(decrease)" folded, unit notes dropped."""
     s = normalise_label(label)
@@ -119,6 +124,7 @@ def clean(label: str) -> str:
     return s.strip()
 
 
+@lru_cache(maxsize=LABEL_CACHE)
 def undated(label: str) -> str:
     """The label without dates and years: "balance at 31 december 2024" -> "balance at"."""
     s = _DATE.sub("", clean(label))
@@ -126,6 +132,7 @@ def undated(label: str) -> str:
     return re.sub(r"\s+", " ", s).strip(" ,")
 
 
+@lru_cache(maxsize=LABEL_CACHE)
 def concept_of(label: str) -> Concept | None:
     s = clean(label)
     for concept, pattern in _CONCEPTS:
@@ -148,16 +155,19 @@ _BALANCE_WORDS = re.compile(
 )
 
 
+@lru_cache(maxsize=LABEL_CACHE)
 def is_opening(label: str) -> bool:
     s = clean(label)
     return bool(_OPENING.search(s)) and not _CLOSING.search(s)
 
 
+@lru_cache(maxsize=LABEL_CACHE)
 def is_closing(label: str) -> bool:
     s = clean(label)
     return bool(_CLOSING.search(s)) and not _OPENING.search(s)
 
 
+@lru_cache(maxsize=LABEL_CACHE)
 def balance_stem(label: str) -> str:
     """What a balance row is a balance of: "cash and cash equivalents at 1 january" -> "cash
     and cash equivalents"; "balance at 31 december 2024" -> "balance"."""
@@ -169,6 +179,7 @@ def balance_stem(label: str) -> str:
     return s.strip(" ,") or "balance"
 
 
+@lru_cache(maxsize=LABEL_CACHE)
 def label_year(label: str) -> int | None:
     years = _YEAR.findall(label)
     if len(years) != 1:
@@ -197,6 +208,7 @@ def is_changes_in_equity(table: Table) -> bool:
     return any(is_opening(r.label) or is_closing(r.label) for r in table.rows)
 
 
+@lru_cache(maxsize=LABEL_CACHE)
 def equity_header(header: str) -> str:
     """A changes-in-equity column header as a balance-sheet label ("Stated capital Year ended 31
     December 2024" -> "stated capital")."""

@@ -115,6 +115,13 @@ class Ledger:
     def skip(self, kind: NumericCheck, count: int = 1) -> None:
         self.tallies[kind].skipped += count
 
+    def passes(self, kind: NumericCheck, difference: float, tolerance: float) -> bool:
+        """Count a check that passes, cheaply; False (nothing counted) means: call `compare`."""
+        if abs(difference) <= tolerance:
+            self.tallies[kind].run += 1
+            return True
+        return False
+
     def compare(
         self,
         kind: NumericCheck,

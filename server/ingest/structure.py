@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 
 from server.ingest.document import Cell, ColumnRole, Row, RowKind, Table
@@ -73,6 +74,7 @@ _DEDUCTION_HEADING = re.compile(
 _NOT_EXPENSE = re.compile(r"^(profit|loss|result|earnings|gross|operating)\b|before tax")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_label(text: str) -> str:
     """Compare labels as a reader would: case, spacing, dashes and "profit/(loss)" folded."""
     s = unicodedata.normalize("NFKC", text).translate(_DASHES).lower()

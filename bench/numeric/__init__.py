@@ -1,0 +1,1 @@
+"""Benchmark and realistic table shapes for the numeric agent."""
