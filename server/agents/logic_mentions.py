@@ -57,7 +57,10 @@ _COUNT_AFTER = re.compile(
     re.I,
 )
 _COMPARATIVE_BEFORE = re.compile(
-    r"\(\s*((?:19|20)\d\d)\s*:\s*(?:[a-z ]{0,20}\bof\s)?(?:" + CURRENCY_TOKEN + r"\s?)?$", re.I
+    r"\(\s*(?:(?:\d{1,2}\s+)?[a-z]+\s+|fy\s?)?((?:19|20)\d\d)\s*:\s*(?:[a-z ]{0,20}\bof\s)?(?:"
+    + CURRENCY_TOKEN
+    + r"\s?)?$",
+    re.I,
 )
 
 

@@ -55,7 +55,7 @@ _CONNECT = _UP | _DOWN | {
     "period", "financial", "a", "an", "ended", "as", "compared", "with", "from", "in", "its",
     "net", "which", "has", "have", "had", "been", "be", "amount", "balance", "recorded",
     "reported", "s", "on", "end", "this", "current", "previous", "prior", "last", "group",
-    "company", "thousand", "thousands", "million", "millions", "billion", "eur", "usd", "gbp",
+    "company", "against", "versus", "vs", "thousand", "thousands", "million", "millions", "billion", "eur", "usd", "gbp",
     "euro", "euros", "dollars", "it", "and", "total", "came", "y", "yoy",
 }  # fmt: skip
 _APPROX = {"approximately", "approx", "about", "around", "some", "nearly", "almost", "over",
@@ -68,6 +68,12 @@ _BEFORE_OK = {
 }  # fmt: skip
 _GENERIC = {"other", "total", "additions", "disposals", "net", "balance", "closing", "opening"}
 _WORD = re.compile(r"[a-z']+")
+# A sentence about a breakdown (segments, one subsidiary, "respectively") states figures for parts
+# that no statement line carries; its figures are counted but not checked.
+_BREAKDOWN = re.compile(
+    r"\b(segments?|divisions?|of which|respectively|business units?|subsidiar(y|ies)|regions?"
+    r"|countr(y|ies)|geographic|per share|each)\b"
+)
 _FORWARD_CHANGE = re.compile(
     r"^\s*(increase|decrease|rise|fall|growth|decline|reduction|drop)\s+in\s+(the\s+)?(group's\s+|company's\s+)?"
 )
@@ -133,17 +139,60 @@ def _find_terms(low: str, terms: list[Term]) -> list[tuple[int, int, Term]]:
     return sorted(taken, key=lambda x: x[0])
 
 
-def _years_in(low: str, ms: list[Mention], facts: Facts) -> set[int]:
-    years = {
-        int(m.number) for m in ms if m.kind == "year" and not low[m.end :].lstrip().startswith(":")
-    }
+_COMPARISON = re.compile(
+    r"\b(compared|as against|against|versus|vs|from|prior year|previous year|last year)\b"
+)
+
+
+def _year_marks(low: str, ms: list[Mention], facts: Facts) -> list[tuple[int, int]]:
+    """(offset, year) of each year or date in the sentence, comparatives "(2023:" left out."""
+    marks = [
+        (m.start, int(m.number))
+        for m in ms
+        if m.kind == "year" and not low[m.end :].lstrip().startswith(":")
+    ]
+    rd = facts.reporting_date
     for d in find_dates(low):
         y = d.value.year
-        rd = facts.reporting_date
-        if rd and d.value.month == (rd.month % 12) + 1 and d.value.day == 1 and rd.month == 12:
-            y = d.value.year - 1  # "at 1 January 2024" is the 2023 closing balance
-        years.add(y)
-    return years
+        if rd and rd.month == 12 and (d.value.month, d.value.day) == (1, 1):
+            y -= 1  # "at 1 January 2024" is the 2023 closing balance
+        if not low[d.end :].lstrip().startswith(":"):
+            marks.append((d.start, y))
+    return sorted(marks)
+
+
+def _years_for(
+    low: str, ms: list[Mention], marks: list[tuple[int, int]], current: int | None
+) -> dict[int, int | None]:
+    """The period each figure is for, by the figure's offset.
+
+    A year right after the figure ("12.4 million in 2023") wins; then a year between it and the
+    previous figure, unless a comparison word sits there ("X as against Y"): then the year before
+    the previous figure's. A figure tied to no year is for the current period.
+    """
+    figures = [m for m in ms if m.kind != "year"]
+    out: dict[int, int | None] = {}
+    prev_end, prev_year = 0, None
+    for i, m in enumerate(figures):
+        nxt = figures[i + 1].start if i + 1 < len(figures) else len(low)
+        after = [y for pos, y in marks if m.end <= pos < min(nxt, m.end + 45)]
+        before = [y for pos, y in marks if prev_end <= pos < m.start]
+        year: int | None
+        if m.comparative_year:
+            year = m.comparative_year
+        elif after:
+            year = after[0]
+        elif prev_year is not None and _COMPARISON.search(low[prev_end : m.start]):
+            year = prev_year - 1
+        elif before:
+            year = before[-1]
+        else:
+            year = prev_year if prev_year is not None and i > 0 else current
+        out[m.start] = year
+        prev_end = m.end
+        if not m.comparative_year:
+            prev_year = year
+    return out
 
 
 def _check_sentence(
@@ -155,10 +204,10 @@ def _check_sentence(
     if not candidates:
         return
     found = _find_terms(low, terms)
-    years = _years_in(low, ms, ctx.facts)
-    principal = (
-        ctx.facts.current_year if not years else (next(iter(years)) if len(years) == 1 else None)
-    )
+    phrases = [t[2].phrase for t in found]
+    if _BREAKDOWN.search(low) or len(phrases) != len(set(phrases)):
+        found = []  # figures for parts of a line: counted below, never checked
+    years = _years_for(low, ms, _year_marks(low, ms, ctx.facts), ctx.facts.current_year)
     chain: tuple[int, int, Term] | None = None
     chain_end = -1
     previous_from = False
@@ -169,12 +218,14 @@ def _check_sentence(
         else:
             start, previous_from = (term[1] if term else 0), False
         claim: Claim | None = None
+        if m.comparative_year and chain is not None and chain_end <= m.start:
+            term, start = chain, m.start  # "(2023: loss of 9,870)" belongs to the figure before it
         if term is not None:
             words = _connector_words(low[start : m.start])
-            claim = _classify(m, term[2], words, principal, previous_from)
+            claim = _classify(m, term[2], words, years.get(m.start), previous_from)
             previous_from = bool(words) and words is not None and words[-1] == "from"
         if claim is None and m.kind == "percent":
-            claim = _forward_change(low, m, found, principal)
+            claim = _forward_change(low, m, found, years.get(m.start))
         if m.money_like or claim is not None:
             ctx.claims_found += 1
         if claim is None:
@@ -205,13 +256,12 @@ def _connector_words(between: str) -> list[str] | None:
 
 
 def _classify(
-    m: Mention, term: Term, words: list[str] | None, principal: int | None, previous_from: bool
+    m: Mention, term: Term, words: list[str] | None, year: int | None, previous_from: bool
 ) -> Claim | None:
     if words is None:
         return None
     direction = 1 if any(w in _UP for w in words) else (-1 if any(w in _DOWN for w in words) else 0)
     last = words[-1] if words else ""
-    year = m.comparative_year or principal
     if year is None:
         return None
     if m.kind == "percent":
@@ -240,11 +290,11 @@ def _classify(
 
 
 def _forward_change(
-    low: str, m: Mention, found: list[tuple[int, int, Term]], principal: int | None
+    low: str, m: Mention, found: list[tuple[int, int, Term]], year: int | None
 ) -> Claim | None:
     """ "a 6% decrease in revenue": the figure comes before its item."""
     fm = _FORWARD_CHANGE.match(low[m.end :])
-    if not fm or principal is None:
+    if not fm or year is None:
         return None
     at = m.end + fm.end()
     term = next((t for t in found if t[0] == at), None)
@@ -252,7 +302,7 @@ def _forward_change(
         return None
     word = fm.group(1)
     direction = 1 if word in _UP or word in {"rise", "growth"} else -1
-    return Claim(m, term[2], "change_pct", principal, direction)
+    return Claim(m, term[2], "change_pct", year, direction)
 
 
 def _lines(ctx: LogicContext, term: Term) -> list[tuple[Table, Row]]:

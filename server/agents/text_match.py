@@ -55,6 +55,8 @@ _PROFIT_LOSS = re.compile(
     r"\b(?:profit\s*/\s*\(loss\)|\(loss\)\s*/\s*profit|profit\s*/\s*loss|loss\s*/\s*profit)"
 )
 _INCOME_EXPENSE = re.compile(r"\b(income|expense)\s*/\s*\((income|expense)\)")
+_SLASH_PAREN = re.compile(r"\b([a-z]+)\s*/\s*\([a-z]+\)")  # "earnings/(loss)" -> "earnings"
+_PAREN_SLASH = re.compile(r"\(([a-z]+)\)\s*/\s*([a-z]+)\b")  # "(loss)/earnings" -> "earnings"
 
 
 def normalise_label(label: str) -> str:
@@ -62,6 +64,8 @@ def normalise_label(label: str) -> str:
     t = normalise(label)
     t = _PROFIT_LOSS.sub("profit", t)
     t = _INCOME_EXPENSE.sub(r"\1", t)
+    t = _SLASH_PAREN.sub(r"\1", t)
+    t = _PAREN_SLASH.sub(r"\2", t)
     t = t.rstrip(":;,. ").strip()
     for _ in range(2):
         t = _NOTE_MARKER.sub("", t).strip()
@@ -92,7 +96,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"tax on profit",
     ),
     "profit_for_year": (
-        r"(net )?(profit|loss|result)( for the (year|period|financial year))?",
+        r"(group |company |consolidated )?(net )?(profit|loss|result)( for the (year|period|financial year))?",
         r"net income( for the (year|period))?",
         r"(net )?(profit|loss) and total comprehensive (income|loss) for the (year|period)",
     ),
