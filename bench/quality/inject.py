@@ -587,6 +587,7 @@ class SampleSet:
 SETS: tuple[SampleSet, ...] = (
     SampleSet("fanmilk-2024", prior="fanmilk-2023"),
     SampleSet("insig-2024", memo="insig-2024-board-minutes"),
+    SampleSet("flowtraders-2024"),
 )
 
 

@@ -368,6 +368,11 @@ SAMPLES: list[dict[str, Any]] = [
         "memos": ["insig-2024-board-minutes"],
     },
     {
+        "name": "flowtraders-2024",
+        "data": "flowtraders-2024",
+        "memos": [],
+    },
+    {
         "name": "insig-2024-planted",
         "data": "insig-2024",
         "planted": True,

@@ -15,7 +15,8 @@ Row = dict[str, Any]
 
 
 def _vals(row: Row, width: int) -> list[float]:
-    return [0.0 if v is None else float(v) for v in row.get("v", [None] * width)]
+    """Figures of a row; nil and text cells (percentages in an amount table) count as 0."""
+    return [float(v) if isinstance(v, int | float) else 0.0 for v in row.get("v", [None] * width)]
 
 
 def _sum(rows: list[Row], width: int) -> list[float]:

@@ -10,7 +10,7 @@ from server.samples import SAMPLES_DIR, list_samples, sample_path
 from server.samples.build import _table_specs, build_all, extract_text, load_set
 from tests.samples.footing import uncrossfooted_rows, unexplained_totals
 
-SETS = ["fanmilk-2024", "fanmilk-2023", "insig-2024"]
+SETS = ["fanmilk-2024", "fanmilk-2023", "insig-2024", "flowtraders-2024"]
 
 
 @pytest.mark.parametrize("name", SETS)

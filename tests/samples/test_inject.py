@@ -9,7 +9,7 @@ import pytest
 from bench.quality.inject import KINDS, SETS, build_case, clean_inputs, plan, sites
 from server.samples.build import extract_text, load_set
 
-FANMILK, INSIG = SETS
+FANMILK, INSIG, FLOW = SETS
 
 
 def _diff(sample, kind: str, site: str) -> tuple[list[str], list[str], object]:
@@ -81,4 +81,11 @@ def test_plan_is_deterministic_and_covers_many_sites() -> None:
     assert first == plan(5, kinds=tuple(KINDS))
     kinds = {kind for _, kind, _ in first}
     assert len(first) > 80
-    assert kinds >= set(KINDS) - {"wrong_fx_rate", "bad_lei"}
+    assert kinds >= set(KINDS) - {"bad_lei"}
+
+
+def test_wrong_fx_rate_changes_the_stated_closing_rate() -> None:
+    removed, added, case = _diff(FLOW, "wrong_fx_rate", "note:5/0")
+    assert len(removed) == len(added) == 1
+    assert "1.0389" in removed[0] and "1.0389" not in added[0]
+    assert case.agent == "external" and case.keywords[0] in added[0]
