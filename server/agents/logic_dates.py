@@ -55,11 +55,23 @@ def _headers(ctx: LogicContext, rd: date) -> None:
     ]
     titles += [(s.title, Location(section=s.id)) for s in doc.sections if s.statement]
     titles += [(h, Location(quote=h)) for h in doc.page_headers]
+    # Some preparers print the comparative statement of changes in equity as its own statement.
+    current_kinds = {
+        t.statement
+        for t in doc.tables
+        if t.statement and t.title and any(d.value == rd for d in find_dates(t.title))
+    }
+    prior_end = (
+        rd.replace(year=rd.year - 1)
+        if (rd.month, rd.day) != (2, 29)
+        else rd.replace(year=rd.year - 1, day=28)
+    )
     for text, loc in titles:
+        kind = next((t.statement for t in doc.tables if t.title == text and t.statement), None)
         for d in find_dates(text):
             if not _PERIOD_PHRASE.search(normalise(text[: d.start])):
                 continue
-            if d.value == rd:
+            if d.value == rd or (d.value == prior_end and kind in current_kinds):
                 ctx.passed(CHECK)
                 continue
             ctx.failed(
