@@ -149,26 +149,52 @@ def check_memos(report: Document, memos: list[Document]) -> SourceReport:
 def find_events(
     memo: Document, vocab: Vocabulary, reporting: date | None, own: set[str]
 ) -> list[Event]:
-    """Events in a memo, one per paragraph and kind."""
+    """Events in a memo, one per item and kind. An item is a heading with the paragraphs under
+    it (minutes are organised by agenda item), or a lone paragraph when the memo has none."""
     out: list[Event] = []
-    for segment in segments(memo):
-        if segment.paragraph is None and segment.row is None:
-            continue
+    for item in memo_items(memo):
         found: dict[str, Event] = {}
-        for sentence in sentences(segment.text):
+        for sentence in item.sentences:
             for category in vocab.categories:
-                if not _asserts(sentence, category.memo, vocab.negations):
-                    continue
-                event = found.get(category.key)
-                if event is None:
-                    event = Event(category, memo, segment, sentence)
-                    found[category.key] = event
-                _add_anchors(event, sentence, vocab, reporting, own)
+                if _asserts(sentence, category.memo, vocab.negations):
+                    found.setdefault(category.key, Event(category, memo, item.segment, sentence))
         for event in found.values():
-            if not (event.names or event.amounts or event.dates or event.words):
-                _add_anchors(event, segment.text, vocab, reporting, own)
+            if event.quote == item.title and len(item.sentences) > 1:
+                event.quote = item.sentences[1]  # quote the minute, not only its heading
+            for sentence in item.sentences:
+                _add_anchors(event, sentence, vocab, reporting, own)
             out.append(event)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class MemoItem:
+    title: str
+    segment: Segment  # the first paragraph (or the heading when it has none)
+    sentences: list[str]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.sentences)
+
+
+def memo_items(memo: Document) -> list[MemoItem]:
+    parts = [s for s in segments(memo) if s.paragraph is not None or s.row is not None]
+    grouped: dict[str | None, list[Segment]] = {}
+    for part in parts:
+        section = memo.section(part.paragraph.section_id) if part.paragraph else None
+        key = section.id if section is not None and section.level > 1 else None
+        if key is None:
+            grouped[f"#{len(grouped)}"] = [part]
+        else:
+            grouped.setdefault(key, []).append(part)
+    items: list[MemoItem] = []
+    for key, members in grouped.items():
+        section = memo.section(key) if key and not key.startswith("#") else None
+        title = section.title if section else ""
+        lines = ([title] if title else []) + [s for m in members for s in sentences(m.text)]
+        items.append(MemoItem(title, members[0], lines))
+    return items
 
 
 def _asserts(
@@ -201,8 +227,8 @@ def _add_anchors(
             event.names.add(name)
     event.amounts.extend(amounts_in(text))
     for when, _ in find_dates(text):
-        if reporting is None or when > reporting:
-            event.dates.add(when)
+        if reporting is None or (when.month, when.day) != (reporting.month, reporting.day):
+            event.dates.add(when)  # year-ends say nothing about which event it is
     triggers = event.category.memo + event.category.report
     for word in _WORD.findall(text):
         low = word.lower()
@@ -231,22 +257,30 @@ def find_trace(event: Event, units: list[Segment]) -> Trace | None:
 
 
 def _shared_anchor(event: Event, unit: Segment) -> str | None:
+    """Why `unit` is about `event`: it shares two of the event's names, amounts and dates (or
+    the only one the event has), or, for an event with none, two distinctive words."""
     text = unit.text
     low = text.lower()
+    shared: list[str] = []
     for name in sorted(event.names, key=len, reverse=True):
         if re.search(rf"\b{re.escape(name.lower())}\b", low):
-            return f"names {name}"
+            shared.append(name)
     amounts = amounts_in(text) + _row_amounts(unit)
     for mine in event.amounts:
-        for theirs in amounts:
-            if mine.overlaps(theirs):
-                return f"states {theirs.printed} (memo: {mine.printed})"
+        theirs = next((a for a in amounts if mine.overlaps(a)), None)
+        if theirs is not None:
+            shared.append(theirs.printed)
     for when, printed in find_dates(text):
-        if when in event.dates:
-            return f"mentions {printed}"
-    shared = {w for w in event.words if re.search(rf"\b{re.escape(w)}\b", low)}
-    if len(shared) >= 2:
-        return "shares the words " + ", ".join(sorted(shared)[:4])
+        if when in event.dates and printed not in shared:
+            shared.append(printed)
+    strong = len(event.names) + len(event.amounts) + len(event.dates)
+    if strong and len(shared) >= min(2, strong):
+        return "mentions " + ", ".join(shared[:4])
+    if strong:
+        return None
+    words = sorted(w for w in event.words if re.search(rf"\b{re.escape(w)}\b", low))
+    if len(words) >= 2:
+        return "shares the words " + ", ".join(words[:4])
     return None
 
 
