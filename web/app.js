@@ -123,7 +123,6 @@ function openAudit(auditId) {
     onFrame: (frame) => update(applyFrame(/** @type {ViewState} */ (view), frame)),
     onStatus: (status, detail) => {
       if (status === "offline") streamProblem = detail ?? "The audit cannot be followed.";
-      if (status === "closed") refreshRecent();
       update(withConnection(/** @type {ViewState} */ (view), status));
     },
   });
@@ -142,6 +141,7 @@ function closeStream() {
 function update(next) {
   if (!view || next === view) return;
   announce(announcements(view, next));
+  if (view.snapshot.state !== next.snapshot.state) refreshRecentSoon();
   view = next;
   if (!renderQueued) {
     renderQueued = true;
@@ -412,6 +412,15 @@ ui.exportJson.addEventListener("click", () => {
 });
 
 // ------------------------------------------------------------------------------ side lists
+
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let recentTimer;
+
+/** The audit's state changed: show it in the list, once a burst of frames has settled. */
+function refreshRecentSoon() {
+  clearTimeout(recentTimer);
+  recentTimer = setTimeout(refreshRecent, 300);
+}
 
 async function refreshRecent() {
   try {

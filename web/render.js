@@ -478,7 +478,7 @@ export function renderSamples(list, samples) {
         "li",
         { class: "sample" },
         h("div", {}, h("b", {}, s.title), h("p", { class: "muted" }, s.description)),
-        h("button", { type: "button", class: "secondary", "data-sample": s.name }, "Audit this sample"),
+        h("button", { type: "button", class: "secondary", "data-sample": s.name, "aria-label": `Audit the sample ${s.title}` }, "Audit this sample"),
       ),
     ),
   );

@@ -1,0 +1,94 @@
+"""Browser tests: Debian's chromium (never a downloaded browser), headless, driven by Playwright,
+against the real server on a loopback port with agents whose timing the test controls."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from tests.runtime.harness import LiveServer, make_settings
+from tests.web.agents import GatedAgent, gated_team
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    found = os.environ.get("CROSSCHECK_CHROMIUM") or shutil.which("chromium")
+    if not found:
+        pytest.fail(
+            "Debian's chromium is missing: scripts/test installs it (apt-get install chromium)."
+        )
+    return found
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Site:
+    server: LiveServer
+    team: dict[str, GatedAgent]
+
+    @property
+    def base(self) -> str:
+        return self.server.base
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Site]:
+    team = gated_team()
+    server = LiveServer(make_settings(tmp_path / "data", heartbeat_s=1.0), team).start()  # type: ignore[arg-type]
+    try:
+        yield Site(server, team)
+    finally:
+        for agent in team.values():
+            agent.complete()  # let nothing hang in the server's shutdown
+        server.stop()
+
+
+@pytest.fixture
+def page(browser: Browser, site: Site) -> Iterator[Page]:
+    """A fresh page, closed before the server stops; a script or console error fails the test."""
+    context = browser.new_context(viewport={"width": 1360, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and "WebSocket" not in message.text:
+            problems.append(f"console error: {message.text}")
+
+    page.on("console", on_console)
+    yield page
+    context.close()
+    assert not problems, problems
+
+
+def save_screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    return path
