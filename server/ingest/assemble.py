@@ -90,6 +90,8 @@ def _paragraph(doc: Document, ctx: _Context, p: RawParagraph) -> None:
     if not text:
         return
     heading = None if p.toc else _heading(p, text, ctx)
+    if heading is not None and _repeats_current(heading, text, ctx):
+        heading = None  # "24. Property and equipment (continued)": a caption, not a new note
     if heading is None:
         section_id = ctx.stack[-1].id if ctx.stack else None
         n = len(doc.paragraphs) + 1
@@ -121,6 +123,16 @@ def _paragraph(doc: Document, ctx: _Context, p: RawParagraph) -> None:
     if heading.statement:
         ctx.seen_statement = True
         ctx.in_notes = False
+
+
+def _repeats_current(heading: _Heading, text: str, ctx: _Context) -> bool:
+    if not _CONTINUED.search(text):
+        return False
+    if heading.note is not None:
+        return any(s.note_number == heading.note.number for s in ctx.stack)
+    return heading.statement is not None and any(
+        s.statement is heading.statement for s in ctx.stack
+    )
 
 
 def _heading(p: RawParagraph, text: str, ctx: _Context) -> _Heading | None:

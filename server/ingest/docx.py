@@ -32,7 +32,10 @@ _P, _TBL, _TR, _TC, _R, _T = (f"{_W}{n}" for n in ("p", "tbl", "tr", "tc", "r", 
 _SDT, _SDT_CONTENT, _CUSTOM_XML = f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"
 _TAB, _BR, _CR, _NBH = f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"
 _PPR, _RPR, _SECTPR = f"{_W}pPr", f"{_W}rPr", f"{_W}sectPr"
-_VAL = qn("w:val")
+_VAL, _TYPE = qn("w:val"), qn("w:type")
+_VERT_ALIGN, _BOLD, _RENDERED_BREAK = f"{_W}vertAlign", f"{_W}b", f"{_W}lastRenderedPageBreak"
+_TCPR, _TRPR, _GRID_SPAN = f"{_W}tcPr", f"{_W}trPr", f"{_W}gridSpan"
+_VMERGE, _HMERGE = f"{_W}vMerge", f"{_W}hMerge"
 _FOOTNOTE_MARK = re.compile(r"^[\d*†‡,\s]{1,4}$|^[a-z]$|^\([a-z\d]\)$")
 _SKIPPED = {f"{_W}{n}" for n in ("footnoteReference", "endnoteReference", "delText", "instrText")}
 
@@ -242,9 +245,9 @@ class _BodyWalker:
             superscript = False
             bold = style_bold
             if rpr is not None:
-                va = rpr.find(f"{_W}vertAlign")
+                va = rpr.find(_VERT_ALIGN)
                 superscript = va is not None and va.get(_VAL) == "superscript"
-                b = rpr.find(f"{_W}b")
+                b = rpr.find(_BOLD)
                 if b is not None:
                     bold = _on(b)
             chunk = self._run_text(run)
@@ -266,7 +269,7 @@ class _BodyWalker:
             elif tag == _TAB:
                 out.append(" ")
             elif tag == _BR:
-                if child.get(qn("w:type")) == "page":
+                if child.get(_TYPE) == "page":
                     self._breaks += 1
                 else:
                     out.append("\n")
@@ -274,7 +277,7 @@ class _BodyWalker:
                 out.append("\n")
             elif tag == _NBH:
                 out.append("-")
-            elif tag == f"{_W}lastRenderedPageBreak":
+            elif tag == _RENDERED_BREAK:
                 self._rendered_breaks += 1
         return "".join(out)
 
@@ -284,18 +287,18 @@ class _BodyWalker:
         for tr in _children(tbl, _TR):
             row: list[str] = []
             row_starts: dict[int, int] = {}
-            trpr = tr.find(f"{_W}trPr")
+            trpr = tr.find(_TRPR)
             before = _int_val(trpr.find(f"{_W}gridBefore")) if trpr is not None else 0
             row.extend([""] * before)
             for tc in _children(tr, _TC):
-                tcpr = tc.find(f"{_W}tcPr")
+                tcpr = tc.find(_TCPR)
                 span = 1
                 continued = False
                 if tcpr is not None:
-                    span = max(1, _int_val(tcpr.find(f"{_W}gridSpan")) or 1)
-                    vm = tcpr.find(f"{_W}vMerge")
+                    span = max(1, _int_val(tcpr.find(_GRID_SPAN)) or 1)
+                    vm = tcpr.find(_VMERGE)
                     continued = vm is not None and vm.get(_VAL) in (None, "continue")
-                    hm = tcpr.find(f"{_W}hMerge")
+                    hm = tcpr.find(_HMERGE)
                     if hm is not None and hm.get(_VAL) in (None, "continue"):
                         row.append("")
                         continue
@@ -417,7 +420,12 @@ def _int_val(el: Any) -> int:
         return 0
 
 
+_UNCLEAN = re.compile(r"[\u00ad\u200b\t\u00a0\u2009\u202f]|  | \n|^\s|\s$")
+
+
 def _clean(text: str) -> str:
+    if not _UNCLEAN.search(text):
+        return text
     text = text.replace("\u00ad", "").replace("\u200b", "")
     return re.sub(r"[ \t\u00a0\u2009\u202f]+", " ", text).replace(" \n", "\n").strip()
 

@@ -10,6 +10,7 @@ top band that repeat on most pages are page headers, and bare page numbers are d
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
 from collections import Counter
@@ -23,6 +24,10 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from server.errors import InvalidDocument
 from server.ingest.raw import RawBlock, RawDocument, RawParagraph, RawTable
 from server.ingest.text import read_text
+
+# pdfminer logs a warning for every damaged object it skips; a damaged upload is reported once,
+# as InvalidDocument or as what could be read, not as a screenful of log lines.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 HEADER_BAND = 0.08  # top share of the page where running headers sit
 FOOTER_BAND = 0.93

@@ -53,7 +53,7 @@ def check_upload(data: bytes, filename: str) -> DocumentKind:
     elif kind is DocumentKind.PDF:
         _check_pdf(data, filename)
     else:
-        decode_text(data, filename)
+        _check_text(data, filename)
     return kind
 
 
@@ -119,6 +119,20 @@ def _check_docx(data: bytes, filename: str) -> None:
 def _check_pdf(data: bytes, filename: str) -> None:
     if b"%PDF-" not in data[:1024]:
         raise InvalidDocument(f"{filename!r} is not a PDF (it does not start with %PDF-).")
+
+
+def _check_text(data: bytes, filename: str) -> None:
+    """Decode only the first 64 KiB: enough to tell text from binary on the upload path."""
+    probe = data[:_BINARY_PROBE]
+    if len(data) > _BINARY_PROBE:
+        # Do not cut a UTF-8 sequence in two: drop trailing continuation and lead bytes.
+        end = len(probe)
+        while end > len(probe) - 4 and probe[end - 1] & 0xC0 == 0x80:
+            end -= 1
+        if end > len(probe) - 4 and probe[end - 1] >= 0xC0:
+            end -= 1
+        probe = probe[:end]
+    decode_text(probe, filename)
 
 
 def decode_text(data: bytes, filename: str) -> str:

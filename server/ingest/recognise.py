@@ -486,7 +486,10 @@ def find_entity_name(lines: Iterable[str]) -> str | None:
         if re.search(r"(?i)\bnotes?\s+to\b|\bfor\s+the\s+year\b|\bas\s+at\b|\bcontents\b", line):
             continue
         m = _LEGAL_FORM.search(line)
-        if m and len(line.split()) <= 12 and not line.endswith("."):
+        if not m or len(line[: m.end()].split()) > 8:
+            continue
+        sentence = line.endswith(".") and m.end() < len(line) - 1
+        if not sentence and ":" not in line[: m.start()]:
             name = line[: m.end()].strip(" ,")
             name = re.sub(r"(?i)^(?:the\s+)", "", name)
             if len(name) >= 3 and name[0].isalnum():

@@ -25,6 +25,8 @@ from server.ingest.recognise import (
 )
 
 MAX_HEADER_ROWS = 5
+# "2024 %", "2024 (€'000)", "2023 restated": a year followed by words or symbols, no figures.
+_YEAR_WITH_WORDS = re.compile(r"^(?:FY\s?)?(?:19[5-9]\d|20\d\d)\b[^\d]*$")
 _YEARISH = re.compile(r"^(?:FY\s?)?(?:19[5-9]\d|20\d\d)(?:\s*[/-]\s*\d{2,4})?\s*\*?$")
 
 
@@ -58,6 +60,8 @@ def build_table(raw: RawTable, table_id: str, index: int) -> tuple[Table, list[l
 
 
 def _tidy(text: str) -> str:
+    if text.isascii() and "  " not in text and "\n" not in text and "\t" not in text:
+        return text.strip()
     return re.sub(r"[ \t\u00a0\u2009\u202f]+", " ", text.replace("\n", " ")).strip()
 
 
@@ -65,7 +69,7 @@ def _headerish(text: str) -> bool:
     """A cell that may sit in a header row: words, a year, a date, a scale; not an amount."""
     if not text:
         return True
-    if _YEARISH.match(text) or find_scale(text):
+    if _YEARISH.match(text) or _YEAR_WITH_WORDS.match(text) or find_scale(text):
         return True
     parsed = parse_number(text)
     return parsed is None

@@ -232,9 +232,9 @@ def test_a_hundred_table_document_reads_well_under_a_second() -> None:
             body.insert(len(body) - 1, clone)
         body[-3].xpath(".//w:t")[0].text = f"{n}. Note number {n}"
     data = b.bytes()
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: other processes on a shared machine do not count
     doc = read_document(data, "big.docx")
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert len(doc.tables) == 100
     assert [t.note_number for t in doc.tables] == [str(n) for n in range(1, 101)]
     assert all(t.rows[0].kind is RowKind.ITEM for t in doc.tables)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import random
 import time
 import zipfile
 
@@ -110,6 +112,46 @@ def test_check_upload_is_fast_on_a_large_file() -> None:
         (big_text, "big.txt"),
         (b"%PDF-1.7\n" + big_text, "big.pdf"),
     ):
-        start = time.perf_counter()
+        start = time.process_time()
         check_upload(data, name)
-        assert time.perf_counter() - start < 0.05, name
+        assert time.process_time() - start < 0.05, name
+
+
+def _mutations(good: bytes, seed: int, count: int) -> list[bytes]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 12)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        out.append(bytes(data))
+        out.append(good[: rng.randrange(1, len(good))])
+    return out
+
+
+def test_damaged_docx_files_never_leak_a_library_error() -> None:
+    b = DocBuilder().header("ACME plc")
+    b.heading("Statement of financial position", 1)
+    b.table([["EUR'000", "2024", "2023"], ["Cash", "1", "2"], ["Total assets", "1", "2"]])
+    good = b.bytes()
+    with zipfile.ZipFile(io.BytesIO(good)) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    cases = _mutations(good, seed=1, count=20)
+    for name in files:
+        for replacement in (None, b"", b"<garbage"):
+            changed = dict(files)
+            if replacement is None:
+                del changed[name]
+            else:
+                changed[name] = replacement
+            cases.append(_zip(changed))
+    for data in cases:
+        with contextlib.suppress(InvalidDocument):
+            read_document(data, "report.docx")
+
+
+def test_damaged_pdf_files_never_leak_a_library_error() -> None:
+    good = write_pdf([[(50, 800, "ACME plc", 10), (50, 700, "Revenue   1,000   900", 10)]])
+    for data in _mutations(good, seed=2, count=40):
+        with contextlib.suppress(InvalidDocument):
+            read_document(data, "report.pdf")

@@ -58,10 +58,15 @@ def _parts(doc: Document, first: Table) -> list[Table]:
     return chain
 
 
-def _statement_rows(doc: Document, kind: StatementKind) -> tuple[list[Table], list[Any]]:
-    tables = doc.statement_tables(kind)
-    assert tables, f"no {kind.value} table; found {[t.statement for t in doc.tables]}"
-    parts = _parts(doc, tables[0])
+def _statement_rows(
+    doc: Document, kind: StatementKind, occurrence: int = 0
+) -> tuple[list[Table], list[Any]]:
+    """The `occurrence`-th statement of `kind` (2024 and 2023 may be separate tables)."""
+    firsts = [t for t in doc.statement_tables(kind) if t.continued_from is None]
+    assert len(firsts) > occurrence, (
+        f"no {kind.value} #{occurrence}; found {[t.statement for t in doc.tables]}"
+    )
+    parts = _parts(doc, firsts[occurrence])
     rows = [r for t in parts for r in t.rows if r.kind is not RowKind.SPACER]
     return parts, rows
 
@@ -80,13 +85,22 @@ def test_document_facts_match_the_data(sample: tuple[dict[str, Any], Document]) 
     assert doc.currency == data["currency"]
 
 
+def _specs(data: dict[str, Any]) -> list[tuple[StatementKind, int, dict[str, Any]]]:
+    seen: dict[StatementKind, int] = {}
+    out = []
+    for spec in data["statements"]:
+        kind = StatementKind(spec["kind"])
+        out.append((kind, seen.get(kind, 0), spec))
+        seen[kind] = seen.get(kind, 0) + 1
+    return out
+
+
 def test_every_statement_is_recognised_with_its_lines_figures_and_notes(
     sample: tuple[dict[str, Any], Document],
 ) -> None:
     data, doc = sample
-    for spec in data["statements"]:
-        kind = StatementKind(spec["kind"])
-        parts, rows = _statement_rows(doc, kind)
+    for kind, occurrence, spec in _specs(data):
+        parts, rows = _statement_rows(doc, kind, occurrence)
         expected = [r for r in spec["rows"] if r.get("r") != "spacer"]
         assert len(rows) == len(expected), (kind, [r.label for r in rows])
         amount = [c.index for c in parts[0].amount_columns()]
@@ -104,9 +118,8 @@ def test_scale_currency_and_note_columns_of_statements(
     sample: tuple[dict[str, Any], Document],
 ) -> None:
     data, doc = sample
-    for spec in data["statements"]:
-        kind = StatementKind(spec["kind"])
-        for table in _statement_rows(doc, kind)[0]:
+    for kind, occurrence, spec in _specs(data):
+        for table in _statement_rows(doc, kind, occurrence)[0]:
             assert table.scale_label == data["scale"], (kind, table.id)
             assert table.currency == data["currency"], (kind, table.id)
             has_note = any("n" in r for r in spec["rows"])
@@ -117,9 +130,8 @@ def test_scale_currency_and_note_columns_of_statements(
 def test_statement_columns_carry_their_periods(sample: tuple[dict[str, Any], Document]) -> None:
     data, doc = sample
     current = int(data["reporting_date"][:4])
-    for spec in data["statements"]:
-        kind = StatementKind(spec["kind"])
-        table = _statement_rows(doc, kind)[0][0]
+    for kind, occurrence, spec in _specs(data):
+        table = _statement_rows(doc, kind, occurrence)[0][0]
         columns = table.amount_columns()
         if spec.get("columns"):  # changes in equity: the columns are components
             assert all(c.period is None for c in columns)
@@ -143,6 +155,6 @@ def test_every_note_and_its_tables_are_found(sample: tuple[dict[str, Any], Docum
 def test_samples_read_quickly() -> None:
     for name in SETS:
         raw = (SAMPLES / f"{name}.docx").read_bytes()
-        start = time.perf_counter()
+        start = time.process_time()
         read_document(raw, f"{name}.docx")
-        assert time.perf_counter() - start < 1.0, name
+        assert time.process_time() - start < 1.0, name
