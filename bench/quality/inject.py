@@ -12,6 +12,7 @@ event...) and sampled deterministically, so recall is measured over many places,
 from __future__ import annotations
 
 import copy
+import functools
 import random
 import re
 from collections.abc import Callable, Iterator
@@ -641,6 +642,7 @@ def build_case(sample: SampleSet, kind: str, site: str) -> Built:
     )
 
 
+@functools.lru_cache(maxsize=8)
 def _prior(sample: SampleSet) -> tuple[str, bytes] | None:
     if not sample.prior:
         return None
@@ -648,9 +650,14 @@ def _prior(sample: SampleSet) -> tuple[str, bytes] | None:
 
 
 def _memos(sample: SampleSet) -> list[tuple[str, bytes]]:
+    return list(_memo_files(sample))
+
+
+@functools.lru_cache(maxsize=8)
+def _memo_files(sample: SampleSet) -> tuple[tuple[str, bytes], ...]:
     if not sample.memo:
-        return []
-    return [(f"{sample.memo}.docx", build_memo(load_set(sample.memo)))]
+        return ()
+    return ((f"{sample.memo}.docx", build_memo(load_set(sample.memo))),)
 
 
 _REMOVALS = ("note_removed", "going_concern_removed", "memo_event_omitted")

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import importlib
 import json
 import re
@@ -75,12 +76,25 @@ def load_agents() -> tuple[dict[str, Callable[..., Any]], list[str]]:
     return found, missing
 
 
+_COMPANIONS: dict[tuple[str, str], Any] = {}
+
+
+def _read_companion(name: str, data: bytes) -> Any:
+    """Prior years and memos are the same in every case of a set: read each once."""
+    from server.ingest.reader import read_document
+
+    key = (name, hashlib.sha256(data).hexdigest())
+    if key not in _COMPANIONS:
+        _COMPANIONS[key] = read_document(data, name)
+    return _COMPANIONS[key]
+
+
 def read_inputs(built: Built) -> Any:
     from server.agents.base import AuditInputs
     from server.ingest.reader import read_document
 
-    prior = read_document(built.prior_year[1], built.prior_year[0]) if built.prior_year else None
-    memos = [read_document(data, name) for name, data in built.memos]
+    prior = _read_companion(*built.prior_year) if built.prior_year else None
+    memos = [_read_companion(name, data) for name, data in built.memos]
     return AuditInputs(
         document=read_document(built.document, built.filename), prior_year=prior, memos=memos
     )
@@ -184,6 +198,7 @@ def evaluate(
     fp: dict[str, Counter[str]] = defaultdict(Counter)
     known_fp: Counter[str] = Counter()
     fp_titles: dict[str, Counter[str]] = defaultdict(Counter)
+    fp_details: list[dict[str, Any]] = []
     clean_ids: dict[tuple[str, str], set[str]] = {}
     for sample in sets:
         inputs = read_inputs(clean_inputs(sample))
@@ -197,6 +212,15 @@ def evaluate(
                     continue
                 fp[name][f["severity"]] += 1
                 fp_titles[name][f["title"]] += 1
+                fp_details.append(
+                    {
+                        "set": sample.name,
+                        "agent": name,
+                        "severity": f["severity"],
+                        "title": f["title"],
+                        "locations": f.get("locations", []),
+                    }
+                )
 
     by_kind: dict[str, Tally] = defaultdict(Tally)
     cases = plan(per_kind, sets=sets, kinds=kinds)
@@ -262,7 +286,8 @@ def evaluate(
         },
         "cases": len(cases),
         "seconds": round(elapsed, 1),
-        "misses": misses[:40],
+        "false_positive_details": fp_details,
+        "misses": misses,
     }
 
 
@@ -307,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tiny", action="store_true", help="CI smoke test: one set, few cases")
     parser.add_argument("--sets", default=None, help="comma-separated set names")
     parser.add_argument("--kinds", default=None, help="comma-separated error kinds")
+    parser.add_argument(
+        "--details", default=None, help="write misses and false positives (JSON) to this file"
+    )
     args = parser.parse_args(argv)
     sets = SETS
     if args.sets:
@@ -324,7 +352,12 @@ def main(argv: list[str] | None = None) -> int:
         )
     report = evaluate(sets, per_kind, limit, kinds)
     render(report)
-    print(json.dumps({k: v for k, v in report.items() if k != "misses"}, sort_keys=True))
+    if args.details:
+        details = {k: report[k] for k in ("misses", "false_positive_details")}
+        with open(args.details, "w", encoding="utf-8") as fh:
+            json.dump(details, fh, indent=2, ensure_ascii=False)
+    hidden = ("misses", "false_positive_details")
+    print(json.dumps({k: v for k, v in report.items() if k not in hidden}, sort_keys=True))
     return 0
 
 

@@ -124,9 +124,10 @@ def _write_cell(
 ) -> None:
     para = cell.paragraphs[0]
     run = para.add_run(text)
-    run.bold = bold
-    run.italic = italic
-    run.font.size = Pt(9)
+    if bold:  # set only when true: each property costs an XML search in python-docx
+        run.bold = True
+    if italic:
+        run.italic = True
     if right:
         para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
@@ -256,9 +257,15 @@ def _new_section(doc: DocxDocument, header_text: str | None) -> None:
     para.text = header_text or ""
 
 
+def _new_doc() -> DocxDocument:
+    doc = new_document()
+    doc.styles["Normal"].font.size = Pt(9)
+    return doc
+
+
 def build_docx(data: Data) -> bytes:
     """Render one data set as a Word document and return the .docx bytes."""
-    doc = new_document()
+    doc = _new_doc()
     props = doc.core_properties
     props.author = "Crosscheck samples"
     props.title = data.get("title", "")
@@ -310,7 +317,7 @@ def build_docx(data: Data) -> bytes:
 
 def build_memo(data: Data) -> bytes:
     """Render a board-minutes memo (title, date line, paragraphs) as .docx."""
-    doc = new_document()
+    doc = _new_doc()
     props = doc.core_properties
     props.author = "Crosscheck samples"
     props.title = data["title"]
