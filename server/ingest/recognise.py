@@ -158,6 +158,9 @@ def find_currency(text: str) -> str | None:
     for m in re.finditer(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])", text):
         if m.group(1) in codes:
             return m.group(1)
+    m = re.search(r"(?<![A-Za-z])[TkM]([A-Z]{3})(?![A-Za-z])", text)  # TEUR, kUSD, MEUR
+    if m and m.group(1) in codes:
+        return m.group(1)
     for symbol, code in _SYMBOL_CURRENCY:
         if symbol in text:
             return code
@@ -184,6 +187,7 @@ _DMY = re.compile(rf"(?i)\b(\d{{1,2}}){_SP}{_MONTH},?{_SP}(\d{{4}})\b")
 _MDY = re.compile(rf"(?i)\b{_MONTH}{_SP}(\d{{1,2}}),?{_SP}(\d{{4}})\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
+_FISCAL_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[/–-]\s*(\d{2}|(?:19|20)\d\d)(?!\d)")
 _YEAR = re.compile(r"(?<![\d,.])(?:FY\s?)?((?:19[5-9]|20\d)\d)(?![\d,])")
 
 
@@ -226,6 +230,12 @@ def find_period(header: str) -> Period | None:
     date = find_date(text)
     if date:
         return Period(date[0], date[1], int(date[1][:4]), restated)
+    fiscal = _FISCAL_YEAR.search(text)
+    if fiscal:  # "2023/24" and "2023-2024" name the year that ends in 2024
+        first, second = int(fiscal.group(1)), fiscal.group(2)
+        year = int(second) if len(second) == 4 else first // 100 * 100 + int(second)
+        if year == first + 1:
+            return Period(fiscal.group(0), None, year, restated)
     years = {int(y) for y in _YEAR.findall(text)}
     if len(years) == 1:
         year = years.pop()
@@ -258,7 +268,14 @@ _PERIOD_END_PHRASE = re.compile(
 
 def find_period_end(text: str) -> str | None:
     """ISO date of "as at 31 December 2024" / "for the year ended December 31, 2024"."""
-    m = _PERIOD_END_PHRASE.search(text or "")
+    m = next(
+        (
+            m
+            for m in _PERIOD_END_PHRASE.finditer(text or "")
+            if not re.search(r"(?i)\b(?:balances?|opening)\s+(?:as\s+)?$", text[: m.start()])
+        ),
+        None,
+    )
     if not m:
         return None
     date = find_date(m.group(1))

@@ -97,8 +97,12 @@ class DocBuilder:
         return out.getvalue()
 
 
-def write_pdf(pages: Sequence[Sequence[tuple[float, float, str, float]]]) -> bytes:
-    """A minimal valid PDF: each page a list of (x, y, text, font size) in Helvetica."""
+def write_pdf(
+    pages: Sequence[Sequence[tuple[float, float, str, float]]],
+    rules: Sequence[Sequence[tuple[float, float, float, float]]] = (),
+) -> bytes:
+    """A minimal valid PDF: each page a list of (x, y, text, font size) in Helvetica, and
+    optionally ruled lines (x1, y1, x2, y2) per page."""
     objects: list[bytes] = []
     page_ids = [3 + 2 * i for i in range(len(pages))]
     objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
@@ -106,10 +110,13 @@ def write_pdf(pages: Sequence[Sequence[tuple[float, float, str, float]]]) -> byt
     objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode())
     font_id = 3 + 2 * len(pages)
     for i, page in enumerate(pages):
-        stream = "".join(
+        words = "".join(
             f"BT /F1 {size} Tf {x} {y} Td ({_pdf_escape(text)}) Tj ET\n"
             for x, y, text, size in page
-        ).encode("latin-1")
+        )
+        page_rules = rules[i] if i < len(rules) else ()
+        lines = "".join(f"{x1} {y1} m {x2} {y2} l S\n" for x1, y1, x2, y2 in page_rules)
+        stream = (words + lines).encode("latin-1")
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
             f"/Resources << /Font << /F1 {font_id} 0 R >> >> /Contents {page_ids[i] + 1} 0 R >>".encode()

@@ -72,3 +72,38 @@ def test_pdf_lines_headings_and_figure_columns() -> None:
     assert "driven by new contracts in the northern region." in doc.paragraphs[1].text
     assert not any(p.text in ("1", "2") for p in doc.paragraphs)  # page numbers are dropped
     assert doc.entity_name == "Northwind Foods plc"
+
+
+def test_ruled_pdf_table_is_read_by_its_lines() -> None:
+    rows = [
+        ("In thousands of euros", "2024", "2023"),
+        ("Land", "100", "90"),
+        ("Buildings", "200", "180"),
+        ("Total", "300", "270"),
+    ]
+    words = [(50.0, 800.0, "Note 11 Property, plant and equipment", 12.0)]
+    rules = []
+    top = 760.0
+    for i, (label, current, prior) in enumerate(rows):
+        y = top - i * 20
+        words += [
+            (55.0, y - 14, label, 9.0),
+            (255.0, y - 14, current, 9.0),
+            (355.0, y - 14, prior, 9.0),
+        ]
+        rules.append((50.0, y, 450.0, y))
+    bottom = top - len(rows) * 20
+    rules.append((50.0, bottom, 450.0, bottom))
+    rules += [(x, top, x, bottom) for x in (50.0, 250.0, 350.0, 450.0)]
+    doc = read_document(write_pdf([words], [rules]), "ruled.pdf")
+    assert [(s.note_number, s.title) for s in doc.sections] == [
+        ("11", "Property, plant and equipment")
+    ]
+    (table,) = doc.tables
+    assert (table.note_number, table.scale_label, table.currency) == ("11", "thousands", "EUR")
+    assert [c.period for c in table.amount_columns()] == ["2024", "2023"]
+    assert [(r.label, r.value(1), r.value(2)) for r in table.rows] == [
+        ("Land", 100.0, 90.0),
+        ("Buildings", 200.0, 180.0),
+        ("Total", 300.0, 270.0),
+    ]
