@@ -158,9 +158,9 @@ def find_currency(text: str) -> str | None:
     for m in re.finditer(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])", text):
         if m.group(1) in codes:
             return m.group(1)
-    m = re.search(r"(?<![A-Za-z])[TkM]([A-Z]{3})(?![A-Za-z])", text)  # TEUR, kUSD, MEUR
-    if m and m.group(1) in codes:
-        return m.group(1)
+    prefixed = re.search(r"(?<![A-Za-z])[TkM]([A-Z]{3})(?![A-Za-z])", text)  # TEUR, kUSD
+    if prefixed and prefixed.group(1) in codes:
+        return prefixed.group(1)
     for symbol, code in _SYMBOL_CURRENCY:
         if symbol in text:
             return code
