@@ -327,21 +327,25 @@ def _statement(
     if by_title is None:
         by_title = next((s.statement for s in reversed(ctx.stack) if s.statement), None)
     by_page = next((k for t in page if (k := _page_statement(t))), None)
+    # Lines alone do not make a statement in the notes (a segment table has revenue and profit
+    # too), nor under a heading of its own ("Five-year summary") unless the page header names
+    # a statement.
+    in_notes = ctx.in_notes or any(is_notes_heading(line) for t in page for line in t.splitlines())
+    under_other_heading = ctx.heading_since_table and not any(s.statement for s in ctx.stack)
+    rows_trusted = not in_notes and (not under_other_heading or by_page is not None)
     kind: StatementKind | None
     if continued is not None and continued.statement and by_rows in (None, continued.statement):
         kind = continued.statement
     elif by_title and by_rows in (None, by_title):
         kind = by_title
-    elif by_rows:
+    elif by_rows and rows_trusted:
         kind = by_rows
-    elif by_page:
+    elif by_page and by_rows in (None, by_page):
         kind = by_page
     else:
         kind = by_title
     if kind is StatementKind.COMPREHENSIVE_INCOME and has_revenue_lines(labels):
         kind = StatementKind.PROFIT_OR_LOSS
-    if kind is None and ctx.in_notes:
-        return
     table.statement = kind
     if kind is StatementKind.CHANGES_IN_EQUITY:
         # Its columns are equity components; a year heading over them names a block of rows.

@@ -239,3 +239,39 @@ def test_a_hundred_table_document_reads_well_under_a_second() -> None:
     assert [t.note_number for t in doc.tables] == [str(n) for n in range(1, 101)]
     assert all(t.rows[0].kind is RowKind.ITEM for t in doc.tables)
     assert elapsed < 1.0, elapsed
+
+
+INCOME_ROWS = [
+    ["", "2024", "2023"],
+    ["Revenue", "5,000", "4,000"],
+    ["Cost of sales", "(3,000)", "(2,500)"],
+    ["Profit before tax", "2,000", "1,500"],
+    ["Profit for the year", "1,500", "1,100"],
+]
+
+
+def test_lines_alone_do_not_make_a_statement_under_another_heading_or_in_the_notes() -> None:
+    b = DocBuilder()
+    b.heading("Five-year summary", 1)
+    b.table(INCOME_ROWS)
+    b.heading("Consolidated income statement", 1)
+    b.table(INCOME_ROWS)
+    b.heading("Notes to the financial statements", 1)
+    b.heading("Segment information", 2)
+    b.table(INCOME_ROWS)
+    b.table(INCOME_ROWS)
+    doc = read_document(b.bytes(), "summary.docx")
+    assert [t.statement for t in doc.tables] == [None, StatementKind.PROFIT_OR_LOSS, None, None]
+
+
+def test_lines_make_the_statement_when_its_title_is_only_in_the_page_header() -> None:
+    b = DocBuilder()
+    b.heading("Directors' report", 1)
+    b.para("The directors present their report.")
+    b.new_section("ACME plc", "Consolidated income statement for the year ended 31 December 2024")
+    b.table(INCOME_ROWS)
+    b.new_section("ACME plc")
+    b.table(INCOME_ROWS)
+    doc = read_document(b.bytes(), "header-title.docx")
+    assert [t.statement for t in doc.tables] == [StatementKind.PROFIT_OR_LOSS, StatementKind.PROFIT_OR_LOSS]
+    assert doc.tables[0].title == "Consolidated income statement for the year ended 31 December 2024"
