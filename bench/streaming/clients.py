@@ -259,23 +259,25 @@ async def _hold(job: dict[str, Any], conn: Connection) -> dict[str, Any]:
 
 
 async def _upload(job: dict[str, Any], conn: Connection) -> dict[str, Any]:
-    """`uploaders` loops: upload the sample's files, follow the audit's WebSocket to its
-    `audit_finished`, repeat while time is left (and below `max_each`)."""
+    """`uploaders` loops: upload a sample's files, follow the audit's WebSocket to its
+    `audit_finished`, repeat while time is left (at least once, at most `max_each`)."""
     base: str = job["base"]
     ws_base = "ws" + base[4:]
-    files: list[tuple[str, str, bytes]] = job["files"]
+    sets: list[list[tuple[str, str, bytes]]] = job["files"]  # one file set per sample
     deadline = time.monotonic() + job["duration_s"]
     finished: list[dict[str, Any]] = []
     refused = 0
 
-    async def uploader(client: httpx.AsyncClient) -> None:
+    async def uploader(client: httpx.AsyncClient, index: int) -> None:
         nonlocal refused
         done = 0
-        while time.monotonic() < deadline and done < job["max_each"]:
+        while done < job["max_each"] and (done == 0 or time.monotonic() < deadline):
             started = time.perf_counter_ns()
             response = await client.post(
                 "/api/v1/audits",
-                files=[(role, (name, data)) for role, name, data in files],
+                files=[
+                    (role, (name, data)) for role, name, data in sets[(index + done) % len(sets)]
+                ],
             )
             if response.status_code == 429:
                 refused += 1
@@ -302,7 +304,7 @@ async def _upload(job: dict[str, Any], conn: Connection) -> dict[str, Any]:
     first = time.perf_counter_ns()
     async with httpx.AsyncClient(base_url=base, timeout=120) as client:
         async with asyncio.timeout(job["duration_s"] + job["grace_s"]):
-            await asyncio.gather(*(uploader(client) for _ in range(job["uploaders"])))
+            await asyncio.gather(*(uploader(client, i) for i in range(job["uploaders"])))
     return {"first_ns": first, "finished": finished, "refused": refused}
 
 

@@ -435,6 +435,35 @@ def statement_upload() -> list[Upload]:
 # -- the stamp -------------------------------------------------------------------------------
 
 
+class LagProbe:
+    """A task in the server's loop that sleeps `interval_s` again and again and records how
+    late it wakes: the longest lateness is the longest stall any frame could have suffered."""
+
+    def __init__(self, interval_s: float = 0.002) -> None:
+        self.interval_s = interval_s
+        self.lags_ms: list[float] = []
+        self._stop: asyncio.Event | None = None
+
+    async def run(self, started: threading.Event) -> None:
+        self._stop = asyncio.Event()
+        started.set()
+        while not self._stop.is_set():
+            before = time.perf_counter()
+            await asyncio.sleep(self.interval_s)
+            self.lags_ms.append((time.perf_counter() - before - self.interval_s) * 1000)
+
+    def start(self, server: ServerThread) -> None:
+        started = threading.Event()
+        self._future = asyncio.run_coroutine_threadsafe(self.run(started), server.loop)
+        started.wait(10)
+
+    def stop(self, server: ServerThread) -> list[float]:
+        if self._stop is not None:
+            server.loop.call_soon_threadsafe(self._stop.set)
+        self._future.result(10)
+        return self.lags_ms
+
+
 class Stamper:
     """Wraps `EventLog.emit` (on the instance): the time each frame is handed to the sink.
 
@@ -445,6 +474,7 @@ class Stamper:
     def __init__(self, rt: Runtime) -> None:
         self.stamps: dict[Key, int] = {}
         self.events: list[tuple[int, Any]] = []
+        self.finished: dict[str, int] = {}  # audit id -> when audit_finished was handed over
         log = rt.log
         original = log.emit
 
@@ -460,6 +490,8 @@ class Stamper:
             if key is not None:
                 self.stamps[key] = now
                 self.events.append((now, event))
+            if event.type == "audit_finished":
+                self.finished[event.audit_id] = now
             await original(event)
 
         log.emit = emit  # type: ignore[method-assign]

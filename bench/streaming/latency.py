@@ -48,6 +48,7 @@ from bench.streaming.harness import (
 from server.runtime import Runtime
 
 SETTLE_S = 0.3  # after the last subscriber arrives, before the gate opens
+TINY_SETTLE_S = 0.05
 
 
 @dataclass
@@ -247,6 +248,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     work = Workload(steps=3, interval_s=0.05) if args.tiny else Workload(args.steps, args.interval)
     transports = args.transports.split(",")
     raise_nofile_limit()
+    global SETTLE_S
+    if args.tiny:
+        SETTLE_S = TINY_SETTLE_S
     cases: list[tuple[Case, float | None]] = []
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp, ClientProcess() as clients:

@@ -1,0 +1,206 @@
+"""Memory per idle WebSocket connection and per finished audit (issue 8, item 4).
+
+    .venv/bin/python -m bench.streaming.memory [--connections 1000] [--audits 20] [--tiny]
+
+Idle connections: N WebSocket clients (another process) follow one audit whose agents wait on
+a gate, so nothing is sent; the server process's RSS (from /proc, after a garbage collection
+and malloc_trim) is read before and after, and the difference divided by N. Measured twice:
+with permessage-deflate (what browsers and the `websockets` client offer, and uvicorn accepts:
+each connection then holds zlib state) and without it.
+
+Finished audits: the largest sample is audited M times, one after another, by the real agents;
+RSS and the Python heap (tracemalloc) are read before and after, with the difference divided
+by M. The event log lives in SQLite, so what an audit leaves in memory is its cached seq and
+finished flag plus SQLite's page cache (bounded); growth beyond that would be a leak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bench.streaming.clients import ClientProcess
+from bench.streaming.harness import (
+    Gate,
+    ServerThread,
+    Stamper,
+    bench_settings,
+    largest_sample,
+    machine,
+    paced_team,
+    raise_nofile_limit,
+    real_agents,
+    report,
+    rss_bytes,
+    settle_memory,
+    start_audit,
+    statement_upload,
+)
+from server.intake import Upload
+
+SETTLE_S = 0.5
+TINY_SETTLE_S = 0.05
+KIB = 1024
+
+
+def idle_connections(clients: ClientProcess, tmp: Path, count: int) -> dict[str, Any]:
+    gate = Gate()
+    out: dict[str, Any] = {}
+    with ServerThread(bench_settings(tmp / "idle"), paced_team(gate, 1, 0.01)) as server:
+        audit_id: str = server.call(start_audit(server.runtime, statement_upload()))
+        url = f"{server.ws_base}/ws/audit/{audit_id}"
+        hold(clients, server, audit_id, url, min(count, 20), True)  # warm-up, not counted
+        for compression in (True, False):
+            before, after = hold(clients, server, audit_id, url, count, compression)
+            name = "deflate" if compression else "no_compression"
+            out[name] = {
+                "rss_before_mb": round(before / KIB / KIB, 1),
+                "rss_after_mb": round(after / KIB / KIB, 1),
+                "kib_per_connection": round((after - before) / count / KIB, 1),
+            }
+        gate.open()
+    return out
+
+
+def hold(
+    clients: ClientProcess,
+    server: ServerThread,
+    audit_id: str,
+    url: str,
+    count: int,
+    compression: bool,
+) -> tuple[int, int]:
+    """RSS before and while `count` idle connections are open."""
+    settle_memory()
+    time.sleep(SETTLE_S)
+    before = rss_bytes()
+    readings: list[int] = []
+
+    def measure(_: dict[str, Any]) -> None:
+        server.wait_subscribers([audit_id], count)
+        time.sleep(SETTLE_S)
+        settle_memory()
+        readings.append(rss_bytes())
+        clients.release()
+
+    clients.run(
+        {"op": "hold", "urls": [url] * count, "compression": compression, "timeout_s": 300},
+        on_ready=measure,
+    )
+    server.wait_subscribers([audit_id], 0)
+    deadline = time.monotonic() + 30
+    while server.subscribers([audit_id]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return before, readings[0]
+
+
+def finished_audits(tmp: Path, count: int, tiny: bool) -> dict[str, Any]:
+    if tiny:  # keep the smoke test quick: paced agents on a one-table statement
+        opened = Gate()
+        opened.open()
+        agents: dict[str, Any] = dict(paced_team(opened, 1, 0.001))
+        missing: list[str] = []
+        sample, uploads = "statement.md", statement_upload()
+    else:
+        agents, missing = real_agents()
+        sample, uploads = largest_sample()
+    with ServerThread(bench_settings(tmp / "audits"), agents) as server:
+        stamper = Stamper(server.runtime)
+        for _ in range(1 if tiny else 2):  # warm-up: imports, caches, SQLite pages
+            run_audit(server, stamper, uploads)
+        settle_memory()
+        rss_before = rss_bytes()
+        tracemalloc.start()
+        heap_before = tracemalloc.take_snapshot()
+        for _ in range(count):
+            run_audit(server, stamper, uploads)
+        settle_memory()
+        heap_after = tracemalloc.take_snapshot()
+        rss_after = rss_bytes()
+        tracemalloc.stop()
+    growth = heap_after.compare_to(heap_before, "filename")
+    heap_delta = sum(stat.size_diff for stat in growth)
+    return {
+        "sample": sample,
+        "agents": sorted(agents),
+        "agents_missing": missing,
+        "audits": count,
+        "rss_kib_per_audit": round((rss_after - rss_before) / count / KIB, 1),
+        "heap_kib_per_audit": round(heap_delta / count / KIB, 2),
+        "heap_growth_top": [
+            {"file": str(stat.traceback[0].filename), "kib": round(stat.size_diff / KIB, 1)}
+            for stat in growth[:5]
+        ],
+    }
+
+
+def run_audit(server: ServerThread, stamper: Stamper, uploads: list[Upload]) -> None:
+    audit_id: str = server.call(start_audit(server.runtime, uploads))
+    deadline = time.monotonic() + 300
+    while audit_id not in stamper.finished:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"audit {audit_id} did not finish")
+        time.sleep(0.01)
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--connections", type=int, default=1000)
+    parser.add_argument("--audits", type=int, default=20)
+    parser.add_argument("--tiny", action="store_true", help="smoke-test size")
+    args = parser.parse_args(argv)
+    connections = 5 if args.tiny else args.connections
+    audits = 1 if args.tiny else args.audits
+    raise_nofile_limit()
+    global SETTLE_S
+    if args.tiny:
+        SETTLE_S = TINY_SETTLE_S
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp, ClientProcess() as clients:
+        idle = idle_connections(clients, Path(tmp), connections)
+        kept = finished_audits(Path(tmp), audits, args.tiny)
+    figures = {
+        "benchmark": "memory",
+        "machine": machine(),
+        "idle_connections": connections,
+        "per_idle_connection": idle,
+        "per_finished_audit": kept,
+        "elapsed_s": round(time.monotonic() - started, 1),
+    }
+    report(
+        "Memory of the server process",
+        ["what", "KiB each", "measured over"],
+        [
+            [
+                "idle WebSocket (permessage-deflate)",
+                idle["deflate"]["kib_per_connection"],
+                f"{connections} connections",
+            ],
+            [
+                "idle WebSocket (no compression)",
+                idle["no_compression"]["kib_per_connection"],
+                f"{connections} connections",
+            ],
+            [
+                "finished audit, RSS",
+                kept["rss_kib_per_audit"],
+                f"{audits} audits of {kept['sample']}",
+            ],
+            [
+                "finished audit, Python heap",
+                kept["heap_kib_per_audit"],
+                f"{audits} audits of {kept['sample']}",
+            ],
+        ],
+        figures,
+    )
+    return figures
+
+
+if __name__ == "__main__":
+    main()
