@@ -35,7 +35,7 @@ _PPR, _RPR, _SECTPR = f"{_W}pPr", f"{_W}rPr", f"{_W}sectPr"
 _VAL, _TYPE = qn("w:val"), qn("w:type")
 _VERT_ALIGN, _BOLD, _RENDERED_BREAK = f"{_W}vertAlign", f"{_W}b", f"{_W}lastRenderedPageBreak"
 _TCPR, _TRPR, _GRID_SPAN = f"{_W}tcPr", f"{_W}trPr", f"{_W}gridSpan"
-_VMERGE, _HMERGE = f"{_W}vMerge", f"{_W}hMerge"
+_VMERGE, _HMERGE, _VANISH = f"{_W}vMerge", f"{_W}hMerge", f"{_W}vanish"
 _FOOTNOTE_MARK = re.compile(r"^[\d*†‡,\s]{1,4}$|^[a-z]$|^\([a-z\d]\)$")
 _SKIPPED = {f"{_W}{n}" for n in ("footnoteReference", "endnoteReference", "delText", "instrText")}
 
@@ -250,6 +250,8 @@ class _BodyWalker:
                 b = rpr.find(_BOLD)
                 if b is not None:
                     bold = _on(b)
+                if _on(rpr.find(_VANISH)):
+                    continue  # hidden text is not printed
             chunk = self._run_text(run)
             if superscript and _FOOTNOTE_MARK.match(chunk.strip() or "x"):
                 continue

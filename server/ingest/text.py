@@ -55,6 +55,14 @@ def read_text(text: str, markdown: bool) -> RawDocument:
             blocks.append(_rectangular(rows))
             i = j
             continue
+        tab_end = _tab_block_end(lines, i)
+        if tab_end > i:
+            flush()
+            blocks.append(
+                _rectangular([[c.strip() for c in ln.split("\t")] for ln in lines[i:tab_end]])
+            )
+            i = tab_end
+            continue
         atx = _ATX.match(line) if markdown else None
         if atx:
             flush()
@@ -120,6 +128,18 @@ def _inline(text: str) -> str:
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
     text = text.replace("\\|", "|").replace("\\*", "*")
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _tab_block_end(lines: list[str], start: int) -> int:
+    """End of a run of tab-separated lines (pasted from a spreadsheet) with a figure in each
+    run of two or more; == start when there is none."""
+    end = start
+    while end < len(lines) and "\t" in lines[end].strip("\n") and lines[end].strip():
+        end += 1
+    figures = sum(
+        1 for ln in lines[start:end] if any(_figure_field(c.strip()) for c in ln.split("\t")[1:])
+    )
+    return end if end - start >= 2 and figures >= 1 else start
 
 
 def _is_pipe_row(line: str) -> bool:
@@ -216,6 +236,7 @@ def _aligned_table(lines: list[str], header_lines: Sequence[str] = ()) -> RawTab
         figs = [(f[1], f[2]) for f in fields[k:]]
         ends.extend(e for e, _ in figs)
         parsed.append((label, figs))
+    parsed = _join_wrapped_labels(parsed)
     anchors = _cluster(ends)
     if not anchors:
         return None
@@ -227,6 +248,26 @@ def _aligned_table(lines: list[str], header_lines: Sequence[str] = ()) -> RawTab
             row[col + 1] = text
         rows.append(row)
     return RawTable(rows=rows)
+
+
+def _join_wrapped_labels(
+    parsed: list[tuple[str, list[tuple[int, str]]]],
+) -> list[tuple[str, list[tuple[int, str]]]]:
+    """A label that wraps: a line of words with no figures, continued by a line that starts in
+    lower case or with "(" and carries the figures ("Impairment of investees" / "(net of tax)")."""
+    out: list[tuple[str, list[tuple[int, str]]]] = []
+    for label, figs in parsed:
+        if (
+            out
+            and figs
+            and out[-1][0]
+            and not out[-1][1]
+            and (label[:1].islower() or label.startswith("("))
+        ):
+            out[-1] = (f"{out[-1][0]} {label}", figs)
+            continue
+        out.append((label, figs))
+    return out
 
 
 def _figure_field(text: str) -> bool:

@@ -273,5 +273,19 @@ def test_lines_make_the_statement_when_its_title_is_only_in_the_page_header() ->
     b.new_section("ACME plc")
     b.table(INCOME_ROWS)
     doc = read_document(b.bytes(), "header-title.docx")
-    assert [t.statement for t in doc.tables] == [StatementKind.PROFIT_OR_LOSS, StatementKind.PROFIT_OR_LOSS]
-    assert doc.tables[0].title == "Consolidated income statement for the year ended 31 December 2024"
+    assert [t.statement for t in doc.tables] == [
+        StatementKind.PROFIT_OR_LOSS,
+        StatementKind.PROFIT_OR_LOSS,
+    ]
+    assert (
+        doc.tables[0].title == "Consolidated income statement for the year ended 31 December 2024"
+    )
+
+
+def test_hidden_text_is_not_read() -> None:
+    b = DocBuilder()
+    p = b.doc.add_paragraph()
+    p.add_run("Revenue grew")
+    p.add_run(" by 99%").font.hidden = True
+    p.add_run(" strongly.")
+    assert read_document(b.bytes(), "hidden.docx").paragraphs[0].text == "Revenue grew strongly."

@@ -107,3 +107,36 @@ def test_plain_text_aligned_columns_become_a_table() -> None:
         "NORTHWIND FOODS PLC",
         "CONSOLIDATED INCOME STATEMENT",
     ]
+
+
+def test_tab_separated_lines_pasted_from_a_spreadsheet() -> None:
+    text = (
+        "Income statement\n\n\t2024\t2023\nRevenue\t5,000\t4,000\n"
+        "Cost of sales\t(3,000)\t(2,500)\nProfit for the year\t2,000\t1,500\n\nSome text after.\n"
+    )
+    doc = read_document(text.encode(), "pasted.txt")
+    (table,) = doc.tables
+    assert table.statement is StatementKind.PROFIT_OR_LOSS
+    assert [c.period for c in table.amount_columns()] == ["2024", "2023"]
+    assert [(r.label, r.value(1)) for r in table.rows] == [
+        ("Revenue", 5000.0),
+        ("Cost of sales", -3000.0),
+        ("Profit for the year", 2000.0),
+    ]
+
+
+def test_a_wrapped_label_in_aligned_text_is_one_row() -> None:
+    text = (
+        "                                             2024        2023\n"
+        "Revenue                                     5,000       4,000\n"
+        "Impairment of equity-accounted investees\n"
+        "(net of tax)                                  766       4,445\n"
+        "Profit for the year                         2,000       1,500\n"
+    )
+    (table,) = read_document(text.encode(), "wrapped.txt").tables
+    assert [r.label for r in table.rows] == [
+        "Revenue",
+        "Impairment of equity-accounted investees (net of tax)",
+        "Profit for the year",
+    ]
+    assert table.rows[1].value(1) == 766.0
