@@ -3,12 +3,18 @@
 uvicorn's shutdown closes WebSockets with 1012 and only then runs the lifespan shutdown, so
 `GracefulServer` first signals the app (streams close with 1001, clients resume with `after`)
 and waits briefly for those connections to finish.
+
+Agents compute in worker threads; a pure-Python thread keeps the GIL for up to the switch
+interval (5 ms by default) each time the event loop asks for it, and with four agents busy the
+loop can wait several such turns. `build_server` lowers the interval to 1 ms so frames keep
+flowing while agents compute (process-wide, which is why it lives here and not in create_app).
 """
 
 from __future__ import annotations
 
 import asyncio
 import socket
+import sys
 import time
 from collections.abc import Mapping
 
@@ -21,6 +27,7 @@ from server.runtime import Runtime
 from server.settings import Settings
 
 DRAIN_TIMEOUT_S = 2.0
+GIL_SWITCH_INTERVAL_S = 0.001
 GRACEFUL_SHUTDOWN_S = 5
 
 
@@ -41,6 +48,7 @@ class GracefulServer(uvicorn.Server):
 def build_server(
     settings: Settings, agents: Mapping[str, Agent] | None = None, log_level: str = "info"
 ) -> GracefulServer:
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     app = create_app(settings, agents)
     config = uvicorn.Config(
         app,

@@ -24,25 +24,12 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from generated.models import (
-    DisclosureResult,
-    DisclosureSummary,
-    ExternalResult,
-    ExternalSummary,
-    Location,
-    LogicResult,
-    LogicSummary,
-    NumericFinding,
-    NumericResult,
-    NumericSummary,
-    Severity,
-)
-from server.agents.base import AgentResultModel, AuditInputs, Progress, finding_id
+from server.agents.base import AuditInputs, Progress
 from server.serve import GracefulServer, build_server
 from server.settings import Settings
 from tests.frames import assert_valid_body, assert_valid_frame
+from tests.runtime.results import AGENTS, result_for
 
-AGENTS = ("numeric", "logic", "disclosure", "external")
 STATEMENT_MD = (
     b"# Statement of financial position\n\n"
     b"| Item | 2024 | 2023 |\n|---|---|---|\n"
@@ -77,59 +64,6 @@ class Gate:
         await event.wait()
 
 
-def result_for(agent: str, findings: int = 0, padding: int = 0) -> AgentResultModel:
-    """A valid result; `findings` high-severity numeric findings, each `padding` chars long."""
-    if agent == "numeric":
-        items = [
-            NumericFinding(
-                id=finding_id("numeric", "t1", i),
-                agent="numeric",
-                severity=Severity.high,
-                title=f"Total does not add up ({i})",
-                description="x" * padding,
-                reference="footing",
-                locations=[Location(table="t1")],
-                check="footing",
-                expected=15.0,
-                actual=16.0,
-                difference=1.0,
-                period="2024",
-                scale="units",
-            )
-            for i in range(findings)
-        ]
-        summary = NumericSummary(checks_run=findings, checks_failed=findings, by_check=[])
-        return NumericResult(agent="numeric", summary=summary, findings=items)
-    if agent == "logic":
-        return LogicResult(
-            agent="logic",
-            summary=LogicSummary(
-                claims_found=0, claims_checked=0, checks_run=0, checks_failed=0, by_check=[]
-            ),
-            findings=[],
-        )
-    if agent == "disclosure":
-        return DisclosureResult(
-            agent="disclosure",
-            summary=DisclosureSummary(
-                standards=[], requirements_checked=0, present=0, missing=0, incomplete=0
-            ),
-            findings=[],
-        )
-    return ExternalResult(
-        agent="external",
-        summary=ExternalSummary(
-            claims_found=0,
-            verified=0,
-            contradicted=0,
-            unverifiable=0,
-            sources=[],
-            verified_facts=[],
-        ),
-        findings=[],
-    )
-
-
 @dataclass
 class ScriptedAgent:
     """An agent whose every step the test controls."""
@@ -159,7 +93,12 @@ class ScriptedAgent:
         if self.behaviour == "hang":
             await asyncio.Event().wait()
         if self.behaviour == "cpu":
-            await asyncio.to_thread(_burn, self.cpu_s)
+            # Like a real agent: all of its work, building the result included, in a thread.
+            return await asyncio.to_thread(self._compute)
+        return result_for(self.name, self.findings, self.padding)
+
+    def _compute(self) -> Any:
+        _burn(self.cpu_s)
         return result_for(self.name, self.findings, self.padding)
 
 
@@ -303,6 +242,20 @@ class Stream:
 
     def of_type(self, kind: str) -> list[dict[str, Any]]:
         return [f for f in self.frames if f["type"] == kind]
+
+
+async def read_raw_until_closed(ws: ClientConnection) -> tuple[list[str], int | None]:
+    """Texts until the server closes, unvalidated (validate them afterwards with receive_frame)."""
+    texts: list[str] = []
+    try:
+        while True:
+            message = await asyncio.wait_for(ws.recv(), 20)
+            assert isinstance(message, str), "frames are text"
+            texts.append(message)
+    except ConnectionClosed:
+        pass
+    rcvd = ws.protocol.close_rcvd
+    return texts, rcvd.code if rcvd else None
 
 
 def receive_frame(text: str | bytes) -> dict[str, Any]:

@@ -6,7 +6,6 @@ import asyncio
 
 from server.transports import codes
 from tests.runtime.harness import (
-    AGENTS,
     Gate,
     ScriptedAgent,
     agents,
@@ -20,6 +19,7 @@ from tests.runtime.harness import (
     ws_connect,
     ws_stream,
 )
+from tests.runtime.results import AGENTS
 
 
 def _gated_team(gate: Gate) -> dict[str, ScriptedAgent]:

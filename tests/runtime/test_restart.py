@@ -1,0 +1,113 @@
+"""A killed server: running audits are finished as `interrupted` on start-up; history stays."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from server.transports import codes
+from tests.runtime.harness import (
+    STATEMENT_MD,
+    agents,
+    api,
+    read_until_closed,
+    wait_finished,
+    wait_for_seq,
+    ws_connect,
+    ws_stream,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
+    async with httpx.AsyncClient(base_url=base) as client:
+        for _ in range(300):
+            assert process.poll() is None, "the server process exited"
+            try:
+                if (await client.get("/api/health")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.05)
+    raise AssertionError("the server process did not come up")
+
+
+async def _post(client: httpx.AsyncClient, name: str) -> str:
+    response = await client.post("/api/v1/audits", files={"document": (name, STATEMENT_MD)})
+    assert response.status_code == 202, response.text
+    return str(response.json()["audit_id"])
+
+
+async def test_killed_server_marks_running_audit_interrupted(start_server, tmp_path):
+    data_dir, port = tmp_path / "data", _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.runtime.crash_server", str(data_dir), str(port)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        await _wait_healthy(base, process)
+        async with httpx.AsyncClient(base_url=base) as client:
+            done = await _post(client, "done.md")
+            await wait_finished(client, done)
+            hung = await _post(client, "hang.md")
+            await wait_for_seq(client, hung, 6)  # numeric completed, three agents running
+        before_done = await ws_stream(f"ws://127.0.0.1:{port}/ws/audit/{done}")
+        async with ws_connect(f"ws://127.0.0.1:{port}/ws/audit/{hung}") as ws:
+            before_hung = await read_until_closed(ws, until=lambda f: f.get("seq") == 6)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+
+    server = start_server(agents(), data_dir=data_dir)
+    async with api(server) as client:
+        snap = await client.get(f"/api/v1/audits/{hung}")
+        finished = await wait_finished(client, done)
+        listed = {
+            a["audit_id"]: a["state"] for a in (await client.get("/api/v1/audits")).json()["audits"]
+        }
+    after_hung = await ws_stream(f"{server.ws_base}/ws/audit/{hung}")
+    after_done = await ws_stream(f"{server.ws_base}/ws/audit/{done}")
+
+    assert snap.json()["state"] == "failed" and snap.json()["error"]["code"] == "interrupted"
+    assert listed == {hung: "failed", done: "completed"}
+    assert finished["state"] == "completed"
+    assert after_done.frames == before_done.frames and after_done.close_code == codes.WS_1000_NORMAL
+    # What a client saw before the crash is exactly the start of the recovered log.
+    seen = [f for f in before_hung.frames if "seq" in f]
+    assert [f for f in after_hung.frames if "seq" in f][: len(seen)] == seen
+    assert after_hung.seqs == list(range(1, 11))
+    failed = {f["agent"]: f["error"]["code"] for f in after_hung.of_type("agent_failed")}
+    assert failed == {
+        "logic": "interrupted",
+        "disclosure": "interrupted",
+        "external": "interrupted",
+    }
+    terminal = after_hung.frames[-1]
+    assert terminal["type"] == "audit_finished" and terminal["status"] == "failed"
+    assert terminal["error"] == {
+        "code": "interrupted",
+        "message": terminal["error"]["message"],
+        "retryable": True,
+    }
+    outcomes = {o["agent"]: o for o in terminal["summary"]["agents"]}
+    assert (
+        outcomes["numeric"]["state"] == "completed" and outcomes["numeric"]["findings"]["high"] == 1
+    )
+    assert outcomes["logic"]["error_code"] == "interrupted"
+    assert after_hung.close_code == codes.WS_1000_NORMAL
