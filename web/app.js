@@ -268,8 +268,10 @@ function showDetail(findingId, draw) {
   for (const wrap of ui.dialogBody.querySelectorAll(".doc-table-wrap")) {
     const cell = wrap.querySelector(".hl-primary");
     if (cell instanceof HTMLElement && wrap instanceof HTMLElement) {
-      const offset = cell.getBoundingClientRect().top - wrap.getBoundingClientRect().top + wrap.scrollTop;
-      wrap.scrollTop = Math.max(0, offset - wrap.clientHeight / 2);
+      const cellBox = cell.getBoundingClientRect();
+      const wrapBox = wrap.getBoundingClientRect();
+      wrap.scrollTop = Math.max(0, cellBox.top - wrapBox.top + wrap.scrollTop - wrap.clientHeight / 3);
+      if (cellBox.right > wrapBox.right) wrap.scrollLeft += cellBox.right - wrapBox.right + 24;
     }
   }
 }

@@ -119,8 +119,8 @@ function numbersOf(finding) {
  * @returns {HTMLElement}
  */
 function locationView(location, doc, docProblem) {
-  const caption = h("p", { class: "location-caption" }, describeLocation(location));
   if (location.document) {
+    const caption = h("p", { class: "location-caption" }, describeLocation(location));
     // Another uploaded file (prior year, memo): only the quote is available.
     return h("div", { class: "location" }, caption, location.quote ? h("blockquote", {}, location.quote) : null);
   }
@@ -128,7 +128,7 @@ function locationView(location, doc, docProblem) {
     return h(
       "div",
       { class: "location" },
-      caption,
+      h("p", { class: "location-caption" }, describeLocation(location)),
       location.quote ? h("blockquote", {}, h("mark", {}, location.quote)) : null,
       h("p", { class: "muted" }, docProblem ?? "Loading the document…"),
     );
@@ -152,13 +152,27 @@ function locationView(location, doc, docProblem) {
       location.quote ? h("blockquote", {}, h("mark", {}, location.quote)) : null,
     );
   }
+  const where = placeName(location, doc);
   return h(
     "div",
     { class: "location" },
-    caption,
+    where ? h("p", { class: "location-caption" }, where) : null,
     paragraph && paragraph.block === "paragraph" ? paragraphView(paragraph, location.quote) : null,
     !paragraph && location.quote ? h("blockquote", {}, h("mark", {}, location.quote)) : null,
   );
+}
+
+/**
+ * Where a location is, in words a reader knows: the section's title (agents may name a section
+ * by its id or by its title) and the table's title; never the internal ids.
+ * @param {Location} location
+ * @param {ParsedDocument} doc
+ * @returns {string}
+ */
+function placeName(location, doc) {
+  const section = location.section ? (doc.sections.find((s) => s.id === location.section)?.title ?? location.section) : "";
+  const parts = [section, location.table_title ?? ""].filter((part, i, all) => part && all.indexOf(part) === i);
+  return parts.join(" · ");
 }
 
 /**

@@ -63,6 +63,9 @@ function entryOf(snapshot, name) {
   );
 }
 
+/** Findings listed per section before the rest fold into "Show N more". */
+const SHOWN_FINDINGS = 4;
+
 /** @type {WeakMap<Element, unknown[]>} */
 const renderedWith = new WeakMap();
 
@@ -248,14 +251,18 @@ function completedBody(result) {
   if (findings.length === 0) {
     out.push(h("p", { class: "all-clear" }, "No findings."));
   } else {
-    for (const group of groupBySeverity(findings)) {
-      const title = SEVERITY_LABELS[/** @type {import("../generated/contract").Severity} */ (group.severity)] ?? humanize(group.severity);
+    // The most severe first; past the first few, the rest fold away so all four sections
+    // stay in view together.
+    const ranked = groupBySeverity(findings).flatMap((g) => g.findings);
+    out.push(...findingGroups(ranked.slice(0, SHOWN_FINDINGS)));
+    const rest = ranked.slice(SHOWN_FINDINGS);
+    if (rest.length > 0) {
       out.push(
         h(
-          "div",
-          { class: "finding-group", "data-severity": group.severity },
-          h("h3", {}, `${title} (${group.findings.length})`),
-          h("ul", { class: "findings" }, group.findings.map(findingItem)),
+          "details",
+          { class: "more-findings" },
+          h("summary", {}, `Show ${rest.length} more finding${rest.length > 1 ? "s" : ""}`),
+          findingGroups(rest),
         ),
       );
     }
@@ -263,6 +270,23 @@ function completedBody(result) {
   out.push(checkedDetails(result));
   if (result.agent === "external" && result.summary.verified_facts.length > 0) out.push(verifiedFacts(result));
   return out;
+}
+
+/**
+ * Findings under a heading per severity.
+ * @param {readonly Finding[]} findings
+ * @returns {HTMLElement[]}
+ */
+function findingGroups(findings) {
+  return groupBySeverity(findings).map((group) => {
+    const title = SEVERITY_LABELS[/** @type {import("../generated/contract").Severity} */ (group.severity)] ?? humanize(group.severity);
+    return h(
+      "div",
+      { class: "finding-group", "data-severity": group.severity },
+      h("h3", {}, title),
+      h("ul", { class: "findings" }, group.findings.map(findingItem)),
+    );
+  });
 }
 
 /**
@@ -277,7 +301,7 @@ function findingItem(finding) {
       "button",
       { type: "button", class: `finding sev-${finding.severity}`, "data-finding-id": finding.id, "aria-haspopup": "dialog" },
       h("span", { class: "finding-title" }, finding.title),
-      h("span", { class: "finding-ref" }, finding.reference),
+      finding.title.includes(finding.reference) ? null : h("span", { class: "finding-ref" }, finding.reference),
     ),
   );
 }

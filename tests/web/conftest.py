@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
+from server.agents.registry import default_agents
 from tests.runtime.harness import LiveServer, make_settings
 from tests.web.agents import GatedAgent, gated_team
 
@@ -57,9 +58,13 @@ class Site:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
+def site(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Site]:
+    """The server with gated agents; `@pytest.mark.parametrize("site", ["real"], indirect=True)`
+    runs Crosscheck's own four agents instead."""
     team = gated_team()
-    server = LiveServer(make_settings(tmp_path / "data", heartbeat_s=1.0), team).start()  # type: ignore[arg-type]
+    agents = default_agents() if getattr(request, "param", "gated") == "real" else team
+    settings = make_settings(tmp_path / "data", heartbeat_s=1.0, agent_timeout_s=60.0)
+    server = LiveServer(settings, agents).start()  # type: ignore[arg-type]
     try:
         yield Site(server, team)
     finally:

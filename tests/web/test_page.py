@@ -12,6 +12,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 from playwright.sync_api import Page, WebSocketRoute, expect
 
 from server.ingest.reader import read_document
@@ -185,15 +186,29 @@ def test_a_finding_shows_its_cell_in_the_parsed_table_and_the_link_replays_the_a
     expect(page.locator("#connection")).to_have_attribute("data-connection", "closed")
     assert page.evaluate("window.crosscheck.view().snapshot") == snapshot
     expect(page.locator(f".recent a[href='/audits/{audit_id}']")).to_be_visible()
-    _update_readme_screenshot(page)
+    save_screenshot(page, "page-replayed.png")
 
 
-def _update_readme_screenshot(page: Page) -> None:
-    """docs/screenshot.png is committed; refresh it only when asked (CROSSCHECK_SCREENSHOT=1)."""
-    path = save_screenshot(page, "page-replayed.png")
+@pytest.mark.parametrize("site", ["real"], indirect=True)
+def test_the_real_agents_find_the_planted_errors_on_the_page(page: Page, site: Site) -> None:
+    page.goto(site.base + "/")
+    page.locator("button[data-sample='insig-2024-planted']").click()
+    expect(page).to_have_url(AUDIT_URL)
+    expect(page.locator("#overall")).to_have_attribute("data-state", "completed", timeout=60_000)
+    expect(section(page, "numeric").locator("[data-severity=high]").first).not_to_have_attribute(
+        "data-count", "0"
+    )
+    current = page.locator(".recent a[aria-current=page] .badge")
+    expect(current).to_have_attribute("data-state", "completed")  # the list follows the audit
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "page-real-agents.png"), full_page=True)
     if os.environ.get("CROSSCHECK_SCREENSHOT") == "1":
+        # docs/screenshot.png is committed: refreshed only when asked.
         (ROOT / "docs").mkdir(exist_ok=True)
-        shutil.copyfile(path, ROOT / "docs" / "screenshot.png")
+        shutil.copyfile(ARTIFACTS / "page-real-agents.png", ROOT / "docs" / "screenshot.png")
+    section(page, "numeric").locator("button.sev-high").first.click()
+    expect(page.locator("#finding-dialog table .hl-primary")).to_have_count(1)
+    expect(page.locator("#finding-dialog table .hl-primary")).to_be_in_viewport()
 
 
 def test_an_unknown_audit_says_so_and_stops_reconnecting(page: Page, site: Site) -> None:
