@@ -44,7 +44,8 @@ from server.ingest.recognise import (
 from server.ingest.structure import infer_structure
 from server.ingest.tables import build_table
 
-_CONTINUED = re.compile(r"(?i)\(?\bcont(?:inued|['’]d|\.)\)?")
+# "(continued)", "(cont'd)", "- continued": never a sentence that merely uses the word.
+_CONTINUED = re.compile(r"(?i)\(\s*cont(?:inued|['’]d|\.)?\s*\)|\bcontinued\s*[:)]?\s*$")
 MAX_HEADING_WORDS = 14
 
 
@@ -276,6 +277,14 @@ def _continued_from(
     adjacent = ctx.blocks_since_table == 0 and not ctx.heading_since_table
     if adjacent and same_shape and not header_rows:
         return prev
+    # A table split where the page broke, its header repeated: the same headers, nothing between.
+    headers = [c.header.casefold() for c in table.columns]
+    if adjacent and any(headers) and headers == [c.header.casefold() for c in prev.columns]:
+        rows_kind = statement_from_rows([r.label for r in table.rows], [])
+        if prev.statement is not None and rows_kind in (None, prev.statement):
+            return prev
+        if prev.note_number is not None and prev.note_number == table.note_number:
+            return prev
     return None
 
 

@@ -30,8 +30,8 @@ _MINUS_SIGNS = "-\u2212\u2013\u2012\ufe63\uff0d"  # a dash right before digits i
 NIL_WORDS = frozenset({"nil", "none", "—", "–", "-", "−", "--", "---", "(-)", "(–)", "‒"})
 NOT_APPLICABLE = frozenset({"n/a", "n.a.", "n.a", "na", "n/m", "nm", "not applicable"})
 
-_CURRENCY_SYMBOLS = "$€£¥₸₽₹₩₺₴₦₱"
-_CURRENCY_CODE = r"(?:[A-Z]{3}|US\$|A\$|C\$|NZ\$|HK\$|S\$|R\$|kr\.?|Fr\.?)"
+_CURRENCY_SYMBOLS = "$€£¥₸₽₹₩₺₴₦₱₵₪₫₼₾¢"
+_CURRENCY_CODE = r"(?:[A-Z]{3}|US\$|A\$|C\$|NZ\$|HK\$|S\$|R\$|GH₵|GH¢|kr\.?|Fr\.?|zł|Kč)"
 _LEADING_CURRENCY = re.compile(rf"^(?:{_CURRENCY_CODE}|[{_CURRENCY_SYMBOLS}])\s*")
 _TRAILING_CURRENCY = re.compile(rf"\s*(?:{_CURRENCY_CODE}|[{_CURRENCY_SYMBOLS}])$")
 # Footnote markers after a figure: "*", "†", "‡", "(a)", "(iv)", superscript digits, "a)".

@@ -83,6 +83,16 @@ def document_scale(text: str) -> str | None:
 # ------------------------------------------------------------------------------- currency
 
 _SYMBOL_CURRENCY = [
+    ("GH₵", "GHS"),
+    ("GH¢", "GHS"),
+    ("₵", "GHS"),
+    ("₦", "NGN"),
+    ("₪", "ILS"),
+    ("₫", "VND"),
+    ("₼", "AZN"),
+    ("₾", "GEL"),
+    ("zł", "PLN"),
+    ("Kč", "CZK"),
     ("US$", "USD"),
     ("A$", "AUD"),
     ("C$", "CAD"),

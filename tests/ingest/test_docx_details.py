@@ -289,3 +289,45 @@ def test_hidden_text_is_not_read() -> None:
     p.add_run(" by 99%").font.hidden = True
     p.add_run(" strongly.")
     assert read_document(b.bytes(), "hidden.docx").paragraphs[0].text == "Revenue grew strongly."
+
+
+def test_a_table_split_at_a_page_break_with_its_header_repeated_is_continued() -> None:
+    b = DocBuilder()
+    b.heading("Consolidated statement of cash flows", 1)
+    b.table(
+        [
+            ["\u20ac'000", "2024", "2023"],
+            ["Cash flows from operating activities", "", ""],
+            ["Profit", "10", "8"],
+        ]
+    )
+    b.page_break()
+    b.table(
+        [
+            ["\u20ac'000", "2024", "2023"],
+            ["Dividends paid", "(4)", "(3)"],
+            ["Net increase in cash", "6", "5"],
+        ]
+    )
+    b.para(
+        "The Group continued to invest in its plants during the year, as planned in 2023 and before."
+    )
+    b.table([["\u20ac'000", "2024", "2023"], ["Capital commitments", "4", "3"]])
+    doc = read_document(b.bytes(), "split.docx")
+    first, second, third = doc.tables
+    assert second.continued_from == first.id
+    assert second.statement is StatementKind.CASH_FLOWS
+    assert third.continued_from is None  # a sentence using "continued" is no continuation mark
+
+
+def test_ghana_cedi_headers() -> None:
+    b = DocBuilder()
+    b.table(
+        [
+            ["GH\u20b5'000", "2024", "2023"],
+            ["Inventories", "114,206", "105,554"],
+            ["Total", "114,206", "105,554"],
+        ]
+    )
+    table = read_document(b.bytes(), "cedi.docx").tables[0]
+    assert (table.scale_label, table.currency) == ("thousands", "GHS")
