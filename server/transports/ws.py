@@ -97,6 +97,8 @@ async def _serve(websocket: WebSocket, follower: Follower, rt: Runtime) -> int |
     async def beat() -> int | None:
         nonlocal last_send
         interval = rt.settings.heartbeat_s
+        if interval <= 0:
+            await anyio.sleep_forever()
         while True:
             await anyio.sleep(max(0.0, last_send + interval - time.monotonic()))
             if time.monotonic() - last_send >= interval:

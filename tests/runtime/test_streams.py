@@ -163,6 +163,24 @@ async def test_sse_resumes_with_last_event_id_and_after(start_server):
     assert bad.status_code == 400 and unknown.status_code == 404
 
 
+async def test_sse_keep_alive_comments_while_idle(start_server):
+    gate = Gate()
+    server = start_server(_gated_team(gate), heartbeat_s=0.05)
+    async with api(server) as client:
+        audit_id = await create_audit(client)
+        comments: list[str] = []
+        async with client.stream("GET", f"/api/v1/audits/{audit_id}/events") as response:
+            async for line in response.aiter_lines():
+                if line.startswith(":"):
+                    comments.append(line)
+                if len(comments) >= 3:
+                    break
+        gate.open()
+        await wait_finished(client, audit_id)
+    assert comments[0] == ": crosscheck v1"
+    assert all(c.startswith(": ping") for c in comments[1:]), comments
+
+
 async def test_slow_client_is_closed_1013_without_slowing_others(start_server):
     gates = {name: Gate() for name in AGENTS}
     team = {name: ScriptedAgent(name, gate=gates[name]) for name in AGENTS}
