@@ -24,6 +24,7 @@ import docx
 from docx.oxml.ns import qn
 from lxml import etree
 
+from server.ingest.numbers import parse_number
 from server.ingest.raw import RawBlock, RawDocument, RawParagraph, RawTable
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -289,6 +290,7 @@ class _BodyWalker:
         for tr in _children(tbl, _TR):
             row: list[str] = []
             row_starts: dict[int, int] = {}
+            stacked: list[list[str]] = []  # each cell's paragraphs, in cell order
             trpr = tr.find(_TRPR)
             before = _int_val(trpr.find(f"{_W}gridBefore")) if trpr is not None else 0
             row.extend([""] * before)
@@ -304,24 +306,51 @@ class _BodyWalker:
                     if hm is not None and hm.get(_VAL) in (None, "continue"):
                         row.append("")
                         continue
-                text = "" if continued else self._cell_text(tc)
+                lines = [] if continued else self._cell_lines(tc)
                 row_starts[len(row)] = span
-                row.append(text)
+                stacked.append(lines)
+                row.append(" ".join(line for line in lines if line))
                 row.extend([""] * (span - 1))
-            grid.append(row)
-            starts.append(row_starts)
+            for split_row in _unstack(row, stacked, row_starts):
+                grid.append(split_row)
+                starts.append(row_starts)
         return _compact(grid, starts)
 
-    def _cell_text(self, tc: Any) -> str:
+    def _cell_lines(self, tc: Any) -> list[str]:
+        """The cell's paragraphs, empty ones included (they stand for blank stacked values)."""
         lines = []
         for el in _body_children(tc):
             if el.tag == _P:
                 text, _ = self._text(el, False)
             else:  # a table nested in the cell: its text, row by row
-                text = " ".join(self._cell_text(inner) for inner in el.iter(_TC))
-            if text:
-                lines.append(text)
-        return " ".join(lines)
+                text = " ".join(" ".join(self._cell_lines(inner)) for inner in el.iter(_TC))
+            lines.append(text)
+        while lines and not lines[-1]:
+            lines.pop()
+        return lines
+
+
+def _unstack(row: list[str], stacked: list[list[str]], starts: dict[int, int]) -> list[list[str]]:
+    """One Word row whose cells stack several lines each (a label and its figures per line, as
+    PDF-to-Word conversions produce) as several rows; only when every filled cell holds the same
+    number of lines and figures are among them, so a wrapped label is never split."""
+    counts = {len(lines) for lines in stacked if any(lines)}
+    if len(counts) != 1:
+        return [row]
+    k = counts.pop()
+    filled = [lines for lines in stacked if any(lines)]
+    if k < 2 or len(filled) < 2:
+        return [row]
+    figure_lines = sum(
+        1 for lines in filled[1:] for line in lines if parse_number(line) is not None
+    )
+    if figure_lines < k:
+        return [row]
+    out = [list(row) for _ in range(k)]
+    for position, lines in zip(sorted(starts), stacked, strict=False):
+        for i in range(k):
+            out[i][position] = lines[i] if i < len(lines) else ""
+    return out
 
 
 def _compact(grid: list[list[str]], starts: list[dict[int, int]]) -> RawTable:

@@ -331,3 +331,19 @@ def test_ghana_cedi_headers() -> None:
     )
     table = read_document(b.bytes(), "cedi.docx").tables[0]
     assert (table.scale_label, table.currency) == ("thousands", "GHS")
+
+
+def test_stacked_lines_in_one_word_row_become_rows() -> None:
+    b = DocBuilder()
+    b.table([["", "2024", "2023"], ["Revenue", "5,000", "4,000"], ["Trade and other", "1", "2"]])
+    table = b.doc.tables[0]
+    table.cell(1, 0).add_paragraph("Cost of sales")
+    table.cell(1, 1).add_paragraph("(3,000)")
+    table.cell(1, 2).add_paragraph("(2,500)")
+    table.cell(2, 0).add_paragraph("receivables")  # a wrapped label: not split
+    doc = read_document(b.bytes(), "stacked.docx")
+    assert [(r.label, r.value(1)) for r in doc.tables[0].rows] == [
+        ("Revenue", 5000.0),
+        ("Cost of sales", -3000.0),
+        ("Trade and other receivables", 1.0),
+    ]
