@@ -38,7 +38,7 @@ _CUSIP_TOKEN = re.compile(r"\b[0-9A-Z]{8}[0-9]\b")
 _UNIT_CAPTIONS = [
     re.compile(r"\b([A-Z]{3})\s*['’`]\s*0{3}\b"),
     re.compile(r"\b(?i:thousands?|millions?|billions?)\s+of\s+([A-Z]{3})\b"),
-    re.compile(r"\b([A-Z]{3})\s+(?:thousands?|millions?|billions?|mln|bn)\b"),
+    re.compile(r"(?:\b[Ii]n\s+|\()([A-Z]{3})\s+(?:thousands?|millions?|billions?|mln|bn)\b(?!-)"),
 ]
 
 
