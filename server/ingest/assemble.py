@@ -216,7 +216,8 @@ def _table(doc: Document, ctx: _Context, raw: RawTable, default_scale: str | Non
     if note_section and note_section.note_number:
         table.note_number = note_section.note_number.split(".")[0]
 
-    captions = [t for t in reversed(ctx.recent) if len(t) <= 200]
+    inside = [c for row in header_rows if sum(1 for x in row if x) == 1 for c in row if c]
+    captions = inside + [t for t in reversed(ctx.recent) if len(t) <= 200]
     table.title = _title(captions, ctx, raw.page_header)
     continued = _continued_from(ctx, table, captions, header_rows)
     if continued is not None:

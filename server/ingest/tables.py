@@ -76,29 +76,28 @@ def _headerish(text: str) -> bool:
 
 
 def _header_row_count(rows: list[list[str]]) -> int:
-    count = 0
-    for r, row in enumerate(rows[:MAX_HEADER_ROWS]):
-        if not all(_headerish(c) for c in row[1:]) or not _headerish(row[0] if row else ""):
+    """Leading caption rows (one filled cell: a title, "as at ...", a scale) and the column
+    header rows under them; captions alone count only when they state a scale or period."""
+    captions = 0
+    while captions < min(3, len(rows)) and sum(1 for c in rows[captions] if c) <= 1:
+        if not all(_headerish(c) for c in rows[captions]):
             break
-        rest = [c for c in row[1:] if c]
-        first = row[0] if row else ""
-        if not rest and not any(row):
-            if r == count and count == 0:
-                count += 1  # leading empty row: part of the header band
-                continue
-            break
-        if not rest and (
-            count > 0 or not (find_scale(first) or find_currency(first) or find_period(first))
-        ):
-            break  # a caption row belongs to the header only when it opens the table
-        if rest and all(is_note_header(c) for c in rest):
-            count += 1
-            continue
+        captions += 1
+    count = captions
+    while count < len(rows) and count - captions < MAX_HEADER_ROWS:
+        row = rows[count]
+        if not any(row[1:]) or not all(_headerish(c) for c in row):
+            break  # a caption row under the column headers is a heading of the body
         count += 1
-    # A band of only empty rows is no header.
-    if count and not any(any(c for c in row) for row in rows[:count]):
-        return 0
-    return count
+    if count > captions:
+        return count
+    keep = 0
+    for row in rows[:captions]:
+        text = " ".join(c for c in row if c)
+        if text and not (find_scale(text) or find_currency(text) or find_period(text)):
+            break
+        keep += 1
+    return keep if any(any(row) for row in rows[:keep]) else 0
 
 
 def _column_headers(

@@ -347,3 +347,22 @@ def test_stacked_lines_in_one_word_row_become_rows() -> None:
         ("Cost of sales", -3000.0),
         ("Trade and other receivables", 1.0),
     ]
+
+
+def test_a_title_row_inside_the_table_is_part_of_its_header() -> None:
+    b = DocBuilder()
+    b.table(
+        [
+            ["Consolidated statement of financial position as at 31 December 2024", "", "", ""],
+            ["In thousands of euros", "Note", "2024", "2023"],
+            ["ASSETS", "", "", ""],
+            *BALANCE_SHEET_ROWS,
+        ],
+        merges=[(0, 0, 0, 3)],
+    )
+    table = read_document(b.bytes(), "title-row.docx").tables[0]
+    assert table.statement is StatementKind.FINANCIAL_POSITION
+    assert table.title == "Consolidated statement of financial position as at 31 December 2024"
+    assert [c.period for c in table.amount_columns()] == ["2024", "2023"]
+    assert table.rows[0].label == "ASSETS"
+    assert (table.scale_label, table.currency) == ("thousands", "EUR")
