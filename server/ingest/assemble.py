@@ -307,10 +307,23 @@ def _scale_and_currency(
     if scale:
         table.scale_label = scale
         table.scale = SCALES[scale]
-    currency = _first(find_currency, near)
+    currency = _first(find_currency, near) or _symbol_column_currency(table)
     if currency is None and continued is not None:
         currency = continued.currency
     table.currency = currency or _first(find_currency, far)
+
+
+def _symbol_column_currency(table: Table) -> str | None:
+    """US filings print "$" in a narrow column of its own before the figures."""
+    for column in table.columns:
+        if column.role is not ColumnRole.OTHER:
+            continue
+        symbols = {r.cells[column.index].text for r in table.rows if r.cells[column.index].text}
+        if len(symbols) == 1:
+            symbol = symbols.pop()
+            if len(symbol) <= 3 and (code := find_currency(symbol)):
+                return code
+    return None
 
 
 def _first(fn: object, texts: list[str]) -> str | None:

@@ -498,9 +498,9 @@ def clean_label(text: str) -> tuple[str, str | None]:
 # ------------------------------------------------------------------------ document facts
 
 _LEGAL_FORM = re.compile(
-    r"(?:\b(?:plc|PLC|Plc|Ltd\.?|Limited|LIMITED|LLP|LLC|Inc\.?|Incorporated|Corp\.?|Corporation|"
-    r"JSC|PJSC|OJSC|CJSC|AO|PAO|TOO|S\.A\.|SA|S\.p\.A\.|AG|SE|GmbH|N\.V\.|NV|B\.V\.|BV|AB|ASA|A/S|"
-    r"Oyj|S\.A\.S\.|SAS|Holdings?|Group|GROUP|HOLDINGS?)(?=$|[\s,.)]))"
+    r"(?:\b(?:(?i:plc|ltd\.?|limited|llp|llc|inc\.?|incorporated|corp\.?|corporation|holdings?|group)"
+    r"|JSC|PJSC|OJSC|CJSC|AO|PAO|TOO|S\.A\.|SA|S\.p\.A\.|AG|SE|GmbH|N\.V\.|NV|B\.V\.|BV|AB|ASA"
+    r"|A/S|Oyj|S\.A\.S\.|SAS)(?=$|[\s,.)]))"
 )
 
 

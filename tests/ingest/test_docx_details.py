@@ -366,3 +366,41 @@ def test_a_title_row_inside_the_table_is_part_of_its_header() -> None:
     assert [c.period for c in table.amount_columns()] == ["2024", "2023"]
     assert table.rows[0].label == "ASSETS"
     assert (table.scale_label, table.currency) == ("thousands", "EUR")
+
+
+def test_us_style_balance_sheet_with_dollar_columns() -> None:
+    b = DocBuilder()
+    b.para("ACME CORPORATION", bold=True)
+    b.para("CONSOLIDATED BALANCE SHEETS", bold=True)
+    b.para("(In millions, except per share data)")
+    b.table(
+        [
+            ["", "December 31, 2024", "", "December 31, 2023", ""],
+            ["ASSETS", "", "", "", ""],
+            ["Cash and cash equivalents", "$", "1,234", "$", "1,100"],
+            ["Accounts receivable, net", "", "500", "", "450"],
+            ["Total assets", "$", "1,734", "$", "1,550"],
+            ["LIABILITIES AND STOCKHOLDERS' EQUITY", "", "", "", ""],
+            ["Accounts payable", "$", "700", "$", "600"],
+            ["Total stockholders' equity", "", "1,034", "", "950"],
+            ["Total liabilities and stockholders' equity", "$", "1,734", "$", "1,550"],
+        ],
+        merges=[(0, 1, 0, 2), (0, 3, 0, 4)],
+    )
+    doc = read_document(b.bytes(), "us.docx")
+    table = doc.tables[0]
+    assert table.statement is StatementKind.FINANCIAL_POSITION
+    assert (table.scale_label, table.currency) == ("millions", "USD")
+    assert [c.role for c in table.columns] == [
+        ColumnRole.LABEL,
+        ColumnRole.OTHER,
+        ColumnRole.AMOUNT,
+        ColumnRole.OTHER,
+        ColumnRole.AMOUNT,
+    ]
+    assert [c.period_end for c in table.amount_columns()] == ["2024-12-31", "2023-12-31"]
+    assert (doc.entity_name, doc.reporting_date, doc.currency) == (
+        "ACME CORPORATION",
+        "2024-12-31",
+        "USD",
+    )
