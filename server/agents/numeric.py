@@ -16,6 +16,7 @@ import asyncio
 from generated.models import NumericResult, NumericSummary
 from server.agents.base import AuditInputs, Progress, no_progress
 from server.agents.numeric_balances import check_opening_balances
+from server.agents.numeric_chains import continued_components
 from server.agents.numeric_eps import check_eps
 from server.agents.numeric_equations import check_equations
 from server.agents.numeric_footing import foot_table
@@ -36,14 +37,15 @@ def audit(document: Document, progress: Progress = no_progress) -> NumericResult
     ledger = Ledger()
     tables = document.tables
     steps = len(tables) + 4
+    borrowed = continued_components(document)
     for done, table in enumerate(tables):
-        foot_table(table, ledger)
+        foot_table(table, ledger, borrowed)
         if done % PROGRESS_EVERY_TABLES == 0:
             progress(done, steps, f"table {done + 1} of {len(tables)}")
     progress(len(tables), steps, "opening balances")
     check_opening_balances(document, ledger)
     progress(len(tables) + 1, steps, "fundamental equations")
-    check_equations(document, ledger)
+    check_equations(document, ledger, frozenset(borrowed))
     progress(len(tables) + 2, steps, "ties across statements")
     check_ties(document, ledger)
     progress(len(tables) + 3, steps, "ties to notes")

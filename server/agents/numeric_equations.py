@@ -22,7 +22,10 @@ from server.ingest.document import Document, Row, StatementKind, Table
 from server.ingest.structure import tolerance
 
 
-def check_equations(document: Document, ledger: Ledger) -> None:
+def check_equations(
+    document: Document, ledger: Ledger, footed: frozenset[tuple[str, int]] = frozenset()
+) -> None:
+    """`footed`: (table id, row) of totals footing re-added with components from elsewhere."""
     position = statement_tables(document, StatementKind.FINANCIAL_POSITION) or [
         t for t in document.tables if concept_rows([t], Concept.TOTAL_ASSETS)
     ]
@@ -32,14 +35,16 @@ def check_equations(document: Document, ledger: Ledger) -> None:
         Concept.TOTAL_ASSETS,
         [Concept.NON_CURRENT_ASSETS, Concept.CURRENT_ASSETS],
         ledger,
+        footed,
     )
     income = statement_tables(document, *INCOME_STATEMENTS)
-    _sum_equation(income, Concept.TCI, [Concept.PROFIT_FOR_YEAR, Concept.OCI], ledger)
+    _sum_equation(income, Concept.TCI, [Concept.PROFIT_FOR_YEAR, Concept.OCI], ledger, footed)
     _sum_equation(
         cash_flow_group(document),
         Concept.NET_CHANGE_IN_CASH,
         [Concept.NET_OPERATING, Concept.NET_INVESTING, Concept.NET_FINANCING],
         ledger,
+        footed,
     )
 
 
@@ -79,10 +84,14 @@ def _assets_equal_claims(tables: list[Table], ledger: Ledger) -> None:
 
 
 def _sum_equation(
-    tables: list[Table], total: Concept, parts: list[Concept], ledger: Ledger
+    tables: list[Table],
+    total: Concept,
+    parts: list[Concept],
+    ledger: Ledger,
+    footed: frozenset[tuple[str, int]],
 ) -> None:
     found = _one(tables, total)
-    if found is None or found[1].components:
+    if found is None or found[1].components or (found[0].id, found[1].index) in footed:
         return  # absent, or already re-added by footing
     rows = [_one(tables, p) for p in parts]
     if any(r is None for r in rows):

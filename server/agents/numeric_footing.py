@@ -10,6 +10,7 @@ Column totals (a "Total" column in changes in equity or a note) are cross-footed
 from __future__ import annotations
 
 from generated.models import NumericCheck
+from server.agents.numeric_chains import Component
 from server.agents.numeric_labels import Concept, concept_of, is_closing, is_opening
 from server.agents.numeric_ledger import Cells, Ledger, period_label
 from server.ingest.document import ColumnRole, Row, RowKind, Table
@@ -25,42 +26,54 @@ EQUATION_TOTALS = frozenset(
 )
 
 
-def foot_table(table: Table, ledger: Ledger) -> None:
+def foot_table(
+    table: Table, ledger: Ledger, borrowed: dict[tuple[str, int], list[Component]] | None = None
+) -> None:
+    """Foot every total of `table`; `borrowed` gives components found only by merging the table
+    with its continuation (numeric_chains)."""
     amount = [c.index for c in table.columns if c.role is ColumnRole.AMOUNT]
     for row in table.rows:
-        if row.kind not in (RowKind.TOTAL, RowKind.SUBTOTAL):
+        extra = (borrowed or {}).get((table.id, row.index))
+        if row.kind not in (RowKind.TOTAL, RowKind.SUBTOTAL) and not extra:
             continue
         if len(row.components) == 1 and is_opening(row.label):
             continue  # an opening balance carried from the prior closing: opening_balance checks it
+        comps = [(table, i, sign) for i, sign in row.components] or extra or []
         printed = [c for c in amount if row.value(c) is not None]
-        kind = _kind(table, row)
-        if not row.components:
+        kind = _kind(row, comps)
+        if not comps:
             ledger.skip(kind, len(printed))
             continue
         for column in printed:
-            _foot(table, row, column, kind, ledger)
+            _foot(table, row, column, comps, kind, ledger)
     cross_foot(table, ledger)
 
 
-def _kind(table: Table, row: Row) -> NumericCheck:
+def _kind(row: Row, comps: list[Component]) -> NumericCheck:
     if concept_of(row.label) in EQUATION_TOTALS:
         return NumericCheck.equation
     if is_closing(row.label) and any(
-        is_opening(table.rows[i].label) or table.rows[i].kind is not RowKind.ITEM
-        for i, _ in row.components
+        is_opening(t.rows[i].label) or t.rows[i].kind is not RowKind.ITEM for t, i, _ in comps
     ):
         return NumericCheck.roll_forward
     return NumericCheck.footing
 
 
-def _foot(table: Table, row: Row, column: int, kind: NumericCheck, ledger: Ledger) -> None:
+def _foot(
+    table: Table,
+    row: Row,
+    column: int,
+    comps: list[Component],
+    kind: NumericCheck,
+    ledger: Ledger,
+) -> None:
     actual = row.value(column)
     assert actual is not None
     expected = 0.0
     unit = printed_unit(row.cells[column])
     seen = 0
-    for i, sign in row.components:
-        comp = table.rows[i]
+    for t, i, sign in comps:
+        comp = t.rows[i]
         v = comp.value(column)
         if v is None:
             continue
@@ -70,12 +83,12 @@ def _foot(table: Table, row: Row, column: int, kind: NumericCheck, ledger: Ledge
     if not seen:
         ledger.skip(kind)
         return
-    allowed = tolerance(len(row.components), unit)
+    allowed = tolerance(len(comps), unit)
     if ledger.passes(kind, actual - expected, allowed):
         return
     parts = ", ".join(
-        f"{'minus ' if sign < 0 else ''}{table.rows[i].label.strip() or f'row {i}'}"
-        for i, sign in row.components
+        f"{'minus ' if sign < 0 else ''}{t.rows[i].label.strip() or f'row {i}'}"
+        for t, i, sign in comps
     )
     label = row.label.strip() or f"the unlabelled total in row {row.index}"
     period = period_label(table, column, row.label)
@@ -83,6 +96,11 @@ def _foot(table: Table, row: Row, column: int, kind: NumericCheck, ledger: Ledge
         NumericCheck.equation: "does not equal the sum of its parts",
         NumericCheck.roll_forward: "does not equal the opening balance plus movements",
     }.get(kind, "does not add up")
+    locations = [Cells(table, [(row.index, column)])]
+    for t, i, _ in comps:
+        if locations[-1].table is not t:
+            locations.append(Cells(t, []))
+        locations[-1].cells.append((i, column))
     ledger.compare(
         kind,
         actual=actual,
@@ -93,7 +111,7 @@ def _foot(table: Table, row: Row, column: int, kind: NumericCheck, ledger: Ledge
         period=period,
         title=f"{label} {what} ({period})",
         detail=f"In {table.title or table.id}, '{label}' should equal {parts}.",
-        locations=[Cells(table, [(row.index, column)] + [(i, column) for i, _ in row.components])],
+        locations=locations,
         key=(column,),
     )
 

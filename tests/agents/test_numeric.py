@@ -247,3 +247,34 @@ async def test_run_reports_progress_from_a_thread(report: Document) -> None:
     assert result.agent == "numeric"
     assert calls and calls[-1][0] == calls[-1][1]
     assert any(m and m.startswith("table 1 of") for _, _, m in calls)
+
+
+def test_total_in_a_continued_table_sums_rows_of_the_first_part() -> None:
+    first = table_from_grid(
+        "t1",
+        [
+            ["", "2024", "2023"],
+            ["Expenses by nature", "", ""],
+            ["Raw materials", "321,336", "256,486"],
+            ["Employee benefits", "80,059", "57,586"],
+        ],
+    )
+    rest = table_from_grid(
+        "t2",
+        [
+            ["", "2024", "2023"],
+            ["Transportation", "46,245", "35,238"],
+            ["Other expenses", "16,018", "7,147"],
+            ["TOTAL EXPENSES", "463,658", "356,457"],
+        ],
+    )
+    rest.continued_from = "t1"
+    clean = audit(Document(name="c.docx", kind=DocumentKind.DOCX, blocks=[first, rest]))
+    assert clean.findings == []
+    assert {t.check: t.run for t in clean.summary.by_check}["footing"] == 2
+    plant_doc = Document(name="c.docx", kind=DocumentKind.DOCX, blocks=[first, rest])
+    cell = first.rows[2].cells[1]
+    cell.text, cell.value = "81,059", 81059.0
+    [finding] = audit(plant_doc).findings
+    assert finding.period == "2024" and finding.difference == -1000
+    assert [loc.table for loc in finding.locations] == ["t2", "t1", "t2"]
