@@ -263,17 +263,6 @@ export function withConnection(view, connection) {
 }
 
 /**
- * Replace the snapshot wholesale (e.g. with `GET /api/v1/audits/{id}`) when it is newer.
- * @param {ViewState} view
- * @param {Snapshot} snapshot
- * @returns {ViewState}
- */
-export function withSnapshot(view, snapshot) {
-  if (snapshot.last_seq <= view.snapshot.last_seq) return view;
-  return { ...view, snapshot, live: { ...view.live, progress: pruneProgress(view.live.progress, snapshot) } };
-}
-
-/**
  * @param {Snapshot} snapshot
  * @returns {boolean}
  */

@@ -226,3 +226,35 @@ def test_the_page_reads_on_a_phone(page: Page, site: Site) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page is {overflow}px wider than a phone screen"
     save_screenshot(page, "page-phone.png")
+
+
+def test_files_dropped_or_picked_start_an_audit_with_its_own_link(page: Page, site: Site) -> None:
+    for agent in site.team.values():
+        agent.complete()
+    page.goto(site.base + "/")
+    page.get_by_role("button", name="Start audit").click()
+    expect(page.locator("#start-error")).to_have_text("Choose the current-year statements first.")
+    page.set_input_files("#document-input", str(sample_path("fanmilk-2024.docx")))
+    page.set_input_files("#prior-input", str(sample_path("fanmilk-2023.docx")))
+    expect(page.locator("[data-input=document-input] .drop-files")).to_have_text(
+        "fanmilk-2024.docx"
+    )
+    page.get_by_role("button", name="Start audit").click()
+    expect(page).to_have_url(AUDIT_URL)
+    expect(page.locator("#overall")).to_have_attribute("data-state", "completed")
+    expect(page.locator("#audit-meta")).to_contain_text("prior year: fanmilk-2023.docx")
+    page.go_back()
+    expect(page.locator("#home-view")).to_be_visible()
+    page.go_forward()
+    expect(page.locator("#overall")).to_have_attribute("data-state", "completed")
+
+
+def test_cancelling_stops_the_running_agents(page: Page, site: Site) -> None:
+    site.team["numeric"].complete()
+    start_sample(page, site)
+    expect_states(page, numeric="completed", logic="running")
+    page.get_by_role("button", name="Cancel audit").click()
+    expect(page.locator("#overall")).to_have_attribute("data-state", "cancelled")
+    expect_states(page, numeric="completed", logic="failed", disclosure="failed", external="failed")
+    expect(section(page, "logic")).to_contain_text("cancelled")
+    expect(page.get_by_role("button", name="Cancel audit")).to_be_hidden()
