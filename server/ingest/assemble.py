@@ -173,6 +173,8 @@ def _note_of(p: RawParagraph, text: str, ctx: _Context, styled: bool) -> NoteTit
         len(found.title.split()) > 10 or found.title.rstrip().endswith(".")
     ):
         return None
+    if found.title != text and found.title[:1].islower():
+        return None  # "Note 5 provides the details": a sentence
     return found
 
 

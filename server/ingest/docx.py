@@ -38,7 +38,10 @@ _VERT_ALIGN, _BOLD, _RENDERED_BREAK = f"{_W}vertAlign", f"{_W}b", f"{_W}lastRend
 _TCPR, _TRPR, _GRID_SPAN = f"{_W}tcPr", f"{_W}trPr", f"{_W}gridSpan"
 _VMERGE, _HMERGE, _VANISH = f"{_W}vMerge", f"{_W}hMerge", f"{_W}vanish"
 _FOOTNOTE_MARK = re.compile(r"^[\d*†‡,\s]{1,4}$|^[a-z]$|^\([a-z\d]\)$")
-_SKIPPED = {f"{_W}{n}" for n in ("footnoteReference", "endnoteReference", "delText", "instrText")}
+_SKIPPED = {
+    f"{_W}{n}"
+    for n in ("footnoteReference", "endnoteReference", "delText", "instrText", "del", "moveFrom")
+}
 
 
 def read_docx(data: bytes) -> RawDocument:
@@ -209,6 +212,11 @@ class _BodyWalker:
                         self._breaks += 1
             elif el.tag == _TBL:
                 table = self._table(el)
+                if _layout_only(table):
+                    for row in table.rows:
+                        if row[0]:
+                            blocks.append(RawParagraph(text=row[0], page_header=header or None))
+                    continue
                 table.page_header = header or None
                 blocks.append(table)
         return blocks
@@ -328,6 +336,13 @@ class _BodyWalker:
         while lines and not lines[-1]:
             lines.pop()
         return lines
+
+
+def _layout_only(table: RawTable) -> bool:
+    """A one-column table without a single figure: a frame around paragraphs, not a table."""
+    if not table.rows or any(len(row) != 1 for row in table.rows):
+        return False
+    return not any(parse_number(row[0]) is not None for row in table.rows if row[0])
 
 
 def _unstack(row: list[str], stacked: list[list[str]], starts: dict[int, int]) -> list[list[str]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import time
 
+from docx.oxml import OxmlElement
+
 from server.ingest.document import ColumnRole, RowKind, StatementKind
 from server.ingest.reader import read_document
 from tests.ingest.builders import DocBuilder
@@ -403,4 +405,34 @@ def test_us_style_balance_sheet_with_dollar_columns() -> None:
         "ACME CORPORATION",
         "2024-12-31",
         "USD",
+    )
+
+
+def test_a_one_column_frame_around_text_is_read_as_paragraphs() -> None:
+    b = DocBuilder()
+    b.table([["Basis of preparation"], ["The statements are prepared under IFRS."]])
+    b.para("Note 5 provides the details of revenue")
+    doc = read_document(b.bytes(), "frame.docx")
+    assert doc.tables == []
+    assert [p.text for p in doc.paragraphs][-2:] == [
+        "The statements are prepared under IFRS.",
+        "Note 5 provides the details of revenue",
+    ]
+
+
+def test_tracked_changes_read_as_accepted() -> None:
+    b = DocBuilder()
+    p = b.doc.add_paragraph()
+    p.add_run("Revenue was ")
+    for tag, text in (("w:del", "4,000"), ("w:ins", "5,000"), ("w:moveFrom", " moved")):
+        change = OxmlElement(tag)
+        run = OxmlElement("w:r")
+        t = OxmlElement("w:delText" if tag == "w:del" else "w:t")
+        t.text = text
+        run.append(t)
+        change.append(run)
+        p._p.append(change)
+    p.add_run(" thousand.")
+    assert (
+        read_document(b.bytes(), "tracked.docx").paragraphs[0].text == "Revenue was 5,000 thousand."
     )
