@@ -111,10 +111,7 @@ function openAudit(auditId) {
   streamProblem = null;
   ui.homeView.hidden = true;
   ui.auditView.hidden = false;
-  replace(
-    ui.sections,
-    agentsToShow(view.snapshot).map((name) => h("section", { class: "agent card", id: `agent-${name}`, "data-agent": name, "data-state": "pending" })),
-  );
+  replace(ui.sections, agentsToShow(view.snapshot).map(agentSection));
   render();
   ui.main.focus({ preventScroll: true });
   stream = new AuditStream({
@@ -128,6 +125,14 @@ function openAudit(auditId) {
   });
   stream.start();
   refreshRecent();
+}
+
+/**
+ * @param {string} name
+ * @returns {HTMLElement}
+ */
+function agentSection(name) {
+  return h("section", { class: "agent card", id: `agent-${name}`, "data-agent": name, "data-state": "pending" });
 }
 
 function closeStream() {
@@ -160,6 +165,10 @@ function render() {
   ui.meta.textContent = heading.meta.join(" · ");
   document.title = `${heading.title} · ${AUDIT_STATE_LABELS[snapshot.state] ?? snapshot.state} · Crosscheck`;
   renderOverall(ui.overall, view);
+  // An agent this page does not know (a newer server) still gets a section.
+  for (const name of agentsToShow(snapshot)) {
+    if (!ui.sections.querySelector(`section[data-agent="${CSS.escape(name)}"]`)) ui.sections.append(agentSection(name));
+  }
   for (const section of ui.sections.querySelectorAll("section[data-agent]")) {
     renderSection(/** @type {HTMLElement} */ (section), section.getAttribute("data-agent") ?? "", view);
   }
