@@ -23,6 +23,7 @@ from server.runtime import Runtime
 from server.settings import Settings
 from server.store import Store
 from server.transports import problems, rest, site, sse, ws
+from server.transports.limits import BodyLimit
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def create_app(settings: Settings, agents: Mapping[str, Agent] | None = None) ->
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     problems.install(app)
     app.include_router(rest.router)
     app.include_router(sse.router)

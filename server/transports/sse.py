@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter, Request, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from server.log import Follower, FollowerClosed, FollowerTooSlow
+from server.log import EventLog, FollowerClosed, FollowerTooSlow
 from server.runtime import RuntimeDep
 from server.transports.problems import ProblemError
 from server.transports.ws import AUDIT_ID, parse_cursor
@@ -54,17 +54,19 @@ async def audit_events(
         )
     if cursor == last and rt.log.is_finished(audit_id):
         return Response(status_code=204)
-    follower = rt.log.follow(audit_id, cursor)
     return EventSourceResponse(
-        _events(follower, rt.settings.sse_retry_ms),
+        _events(rt.log, audit_id, cursor, rt.settings.sse_retry_ms),
         ping=rt.settings.heartbeat_s,
         send_timeout=SEND_TIMEOUT_S,
         headers={"X-Accel-Buffering": "no", "Cache-Control": "no-store"},
     )
 
 
-async def _events(follower: Follower, retry_ms: int) -> AsyncIterator[ServerSentEvent]:
-    with follower:
+async def _events(
+    log: EventLog, audit_id: str, cursor: int, retry_ms: int
+) -> AsyncIterator[ServerSentEvent]:
+    # Subscribe only once the response streams, so an abandoned response leaves no subscriber.
+    with log.follow(audit_id, cursor) as follower:
         yield ServerSentEvent(comment="crosscheck v1", retry=retry_ms)
         try:
             async for wire in follower:

@@ -237,8 +237,13 @@ class Stream:
     close_reason: str | None
 
     @property
+    def events(self) -> list[dict[str, Any]]:
+        """The log events (with seq), without connection frames (heartbeat, progress)."""
+        return [f for f in self.frames if "seq" in f]
+
+    @property
     def seqs(self) -> list[int]:
-        return [f["seq"] for f in self.frames if "seq" in f]
+        return [f["seq"] for f in self.events]
 
     def of_type(self, kind: str) -> list[dict[str, Any]]:
         return [f for f in self.frames if f["type"] == kind]

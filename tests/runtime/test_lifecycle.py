@@ -148,7 +148,7 @@ async def test_unreadable_document_fails_the_audit_without_starting_agents(start
         assert response.status_code == 202, response.text
         audit_id = response.json()["audit_id"]
         stream = await ws_stream(f"{server.ws_base}/ws/audit/{audit_id}")
-    assert [f["type"] for f in stream.frames] == ["audit_finished"]
-    assert stream.frames[0]["status"] == "failed"
-    assert stream.frames[0]["error"]["code"] == "invalid_document"
+    assert [f["type"] for f in stream.events] == ["audit_finished"]
+    assert stream.events[0]["status"] == "failed"
+    assert stream.events[0]["error"]["code"] == "invalid_document"
     assert all(agent.calls == 0 for agent in team.values())

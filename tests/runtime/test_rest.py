@@ -71,7 +71,7 @@ async def test_docx_upload_with_prior_year_and_memos(start_server):
         stream = await ws_stream(created["links"]["websocket"])
         snap = await client.get(created["links"]["snapshot"])
         parsed = await client.get(created["links"]["document"])
-    started = stream.frames[0]
+    started = stream.events[0]
     assert started["document"]["name"] == "report.docx" and started["document"]["kind"] == "docx"
     assert started["inputs"]["prior_year"]["name"] == "prior.docx"
     assert [m["name"] for m in started["inputs"]["memos"]] == ["memo1.md", "memo2.txt"]
@@ -110,6 +110,32 @@ async def test_bad_uploads_get_clear_statuses_and_leave_nothing(start_server, tm
     assert both.status_code == 400
     assert unknown_sample.status_code == 404 and "fanmilk-2024" in unknown_sample.json()["detail"]
     assert listed == []
+    assert _stored_rows(server.settings.data_dir) == (0, 0)
+
+
+async def test_chunked_upload_without_length_is_stopped_at_the_cap(start_server):
+    server = start_server(max_upload_bytes=4096)
+    boundary = "crosscheck-test"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="document"; filename="big.md"\r\n'
+        "Content-Type: text/markdown\r\n\r\n"
+    ).encode()
+
+    async def body():  # no Content-Length: httpx sends it chunked
+        yield head
+        for _ in range(40):
+            yield b"x" * 65536
+
+    async with api(server) as client:
+        response = await client.post(
+            "/api/v1/audits",
+            content=body(),
+            headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+        )
+    assert response.status_code == 413
+    assert response.json()["detail"].startswith(
+        "The request is larger than"
+    )  # not the per-file check
     assert _stored_rows(server.settings.data_dir) == (0, 0)
 
 

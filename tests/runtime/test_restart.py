@@ -87,10 +87,10 @@ async def test_killed_server_marks_running_audit_interrupted(start_server, tmp_p
     assert snap.json()["state"] == "failed" and snap.json()["error"]["code"] == "interrupted"
     assert listed == {hung: "failed", done: "completed"}
     assert finished["state"] == "completed"
-    assert after_done.frames == before_done.frames and after_done.close_code == codes.WS_1000_NORMAL
+    assert after_done.events == before_done.events and after_done.close_code == codes.WS_1000_NORMAL
     # What a client saw before the crash is exactly the start of the recovered log.
-    seen = [f for f in before_hung.frames if "seq" in f]
-    assert [f for f in after_hung.frames if "seq" in f][: len(seen)] == seen
+    seen = before_hung.events
+    assert after_hung.events[: len(seen)] == seen
     assert after_hung.seqs == list(range(1, 11))
     failed = {f["agent"]: f["error"]["code"] for f in after_hung.of_type("agent_failed")}
     assert failed == {

@@ -57,8 +57,8 @@ async def test_every_kind_of_reader_gets_the_same_sequence(start_server):
     assert status == 200 and [f["seq"] for f in sse_frames if "seq" in f] == full
     assert ids == [str(f["seq"]) if "seq" in f else None for f in sse_frames]
     # Identical frames: byte-for-byte the same log events on every reader.
-    log_events = [f for f in late.frames if "seq" in f]
-    assert [f for f in streams[1].frames if "seq" in f] == log_events
+    log_events = late.events
+    assert streams[1].events == log_events
     assert [f for f in sse_frames if "seq" in f] == log_events
 
 
@@ -232,7 +232,7 @@ async def test_shutdown_closes_sockets_1001_and_a_restart_replays(start_server, 
         replay = await ws_stream(f"{again.ws_base}/ws/audit/{audit_id}")
     assert snap["state"] == "failed" and snap["error"]["code"] == "interrupted"
     assert replay.seqs == list(range(1, len(replay.seqs) + 1))
-    assert replay.frames[: len(head.frames)] == head.frames
+    assert replay.events[: len(head.events)] == head.events
     interrupted = {f["agent"]: f["error"]["code"] for f in replay.of_type("agent_failed")}
     assert interrupted == {"logic": "interrupted", "external": "interrupted"}
     assert replay.frames[-1]["type"] == "audit_finished"
