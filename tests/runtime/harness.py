@@ -223,11 +223,20 @@ async def _validate_response(response: httpx.Response) -> None:
         assert_valid_body(definition, response.json())
 
 
-def api(server: LiveServer) -> httpx.AsyncClient:
+def api(server: LiveServer | str) -> httpx.AsyncClient:
     """An HTTP client whose every JSON body is validated against schema/v1."""
+    base = server if isinstance(server, str) else server.base
     return httpx.AsyncClient(
-        base_url=server.base, timeout=20, event_hooks={"response": [_validate_response]}
+        base_url=base, timeout=20, event_hooks={"response": [_validate_response]}
     )
+
+
+async def sse_lines(response: httpx.Response) -> AsyncIterator[str]:
+    """The raw lines of an SSE response; every `data:` line is validated as a frame."""
+    async for line in response.aiter_lines():
+        if line.startswith("data: "):
+            receive_frame(line[6:])
+        yield line
 
 
 @dataclass
@@ -319,7 +328,7 @@ async def sse_stream(
             return response.status_code, frames, ids
         assert response.headers["content-type"].startswith("text/event-stream")
         event: dict[str, str] = {}
-        async for line in response.aiter_lines():
+        async for line in sse_lines(response):
             if line == "":
                 if "data" in event:
                     frame = receive_frame(event["data"])

@@ -34,7 +34,7 @@ def _free_port() -> int:
 
 
 async def _wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
-    async with httpx.AsyncClient(base_url=base) as client:
+    async with api(base) as client:
         for _ in range(300):
             assert process.poll() is None, "the server process exited"
             try:
@@ -62,7 +62,7 @@ async def test_killed_server_marks_running_audit_interrupted(start_server, tmp_p
     try:
         base = f"http://127.0.0.1:{port}"
         await _wait_healthy(base, process)
-        async with httpx.AsyncClient(base_url=base) as client:
+        async with api(base) as client:
             done = await _post(client, "done.md")
             await wait_finished(client, done)
             hung = await _post(client, "hang.md")

@@ -13,6 +13,7 @@ from tests.runtime.harness import (
     create_audit,
     read_until_closed,
     small_buffer_socket,
+    sse_lines,
     sse_stream,
     wait_finished,
     wait_for_seq,
@@ -70,7 +71,7 @@ async def test_client_disconnect_does_not_stop_the_audit(start_server):
         async with ws_connect(f"{server.ws_base}/ws/audit/{audit_id}") as ws:
             await read_until_closed(ws, until=lambda f: f["type"] == "agent_completed")
         async with client.stream("GET", f"/api/v1/audits/{audit_id}/events") as response:
-            async for _line in response.aiter_lines():
+            async for _line in sse_lines(response):
                 break  # and hang up mid-stream
         await asyncio.sleep(0.1)
         assert (await client.get(f"/api/v1/audits/{audit_id}")).json()["state"] == "running"
@@ -141,7 +142,7 @@ async def test_sse_resumes_with_last_event_id_and_after(start_server):
         async with client.stream("GET", path) as response:
             assert response.headers["x-accel-buffering"] == "no"
             ids: list[str] = []
-            async for line in response.aiter_lines():
+            async for line in sse_lines(response):
                 if line.startswith("id: "):
                     ids.append(line[4:])
                 if len(ids) == 3:
@@ -170,7 +171,7 @@ async def test_sse_keep_alive_comments_while_idle(start_server):
         audit_id = await create_audit(client)
         comments: list[str] = []
         async with client.stream("GET", f"/api/v1/audits/{audit_id}/events") as response:
-            async for line in response.aiter_lines():
+            async for line in sse_lines(response):
                 if line.startswith(":"):
                     comments.append(line)
                 if len(comments) >= 3:
