@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from server.ingest.document import (
@@ -68,6 +69,8 @@ class _Context:
     in_notes: bool = False
     seen_statement: bool = False
     last_table: Table | None = None
+    paragraphs: int = 0  # counted here: Document.paragraphs builds a list on every call
+    tables: int = 0
 
 
 def assemble(raw: RawDocument, name: str, kind: DocumentKind) -> Document:
@@ -95,7 +98,8 @@ def _paragraph(doc: Document, ctx: _Context, p: RawParagraph) -> None:
         heading = None  # "24. Property and equipment (continued)": a caption, not a new note
     if heading is None:
         section_id = ctx.stack[-1].id if ctx.stack else None
-        n = len(doc.paragraphs) + 1
+        ctx.paragraphs += 1
+        n = ctx.paragraphs
         doc.blocks.append(
             Paragraph(
                 id=f"p{n}", index=len(doc.blocks), text=text, section_id=section_id, style=p.style
@@ -119,7 +123,7 @@ def _paragraph(doc: Document, ctx: _Context, p: RawParagraph) -> None:
     ctx.recent = []
     ctx.heading_since_table = True
     ctx.blocks_since_table += 1
-    if is_notes_heading(text):
+    if is_notes_heading(text) or (heading.note is not None and ctx.seen_statement):
         ctx.in_notes = True
     if heading.statement:
         ctx.seen_statement = True
@@ -210,7 +214,8 @@ def _caption_only(text: str) -> bool:
 def _table(doc: Document, ctx: _Context, raw: RawTable, default_scale: str | None) -> None:
     if not raw.rows or not any(any(c.strip() for c in row) for row in raw.rows):
         return
-    n = len(doc.tables) + 1
+    ctx.tables += 1
+    n = ctx.tables
     table, header_rows = build_table(raw, f"t{n}", len(doc.blocks))
     section = ctx.stack[-1] if ctx.stack else None
     table.section_id = section.id if section else None
@@ -232,12 +237,12 @@ def _table(doc: Document, ctx: _Context, raw: RawTable, default_scale: str | Non
     _statement(table, ctx, captions, page, continued)
     if continued is not None:
         _inherit_periods(table, continued)
-    if continued is not None:
         if table.statement is None and table.note_number is None:
             table.note_number = continued.note_number
         if continued.statement is None and continued.note_number is None and table.statement:
             continued.statement = table.statement  # the second part named what the first was
 
+    ctx.seen_statement = ctx.seen_statement or table.statement is not None
     infer_structure(table)
     doc.blocks.append(table)
     ctx.last_table = table
@@ -328,11 +333,12 @@ def _symbol_column_currency(table: Table) -> str | None:
     return None
 
 
-def _first(fn: object, texts: list[str]) -> str | None:
+def _first(find: Callable[[str], str | None], texts: list[str]) -> str | None:
+    """What the nearest text that states anything states."""
     for text in texts:
-        found = fn(text)  # type: ignore[operator]
+        found = find(text)
         if found:
-            return str(found)
+            return found
     return None
 
 
