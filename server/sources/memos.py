@@ -33,6 +33,7 @@ from server.sources.segments import Segment, segments, sentences
 NAME = "memos"
 HIGH_MATERIALITY = 0.01  # an event worth 1% of total assets or more is high severity
 _NEGATION_WINDOW = 8  # words before the trigger in which a "no"/"not" denies the event
+_HELD_ON = re.compile(r"\b(?:held on|dated|date:|meeting of|meeting on)\s*", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]{3,}")
 _NAME = re.compile(
     r"\b[A-Z][\w&.'\-]*(?:\s+(?:of|and|&|de|du|la)\s+[A-Z][\w&.'\-]*|\s+[A-Z][\w&.'\-]*)*"
@@ -117,15 +118,24 @@ class MemoSource:
 
 
 def memo_date(memo: Document) -> date:
-    """The memo's own date: its reporting date, else the first date it prints, else today."""
+    """The memo's own date: its reporting date; else the date it says it was held or dated;
+    else the latest date it prints (minutes cannot predate what they record); else today."""
     when = parse_iso_date(memo.reporting_date)
     if when is not None:
         return when
-    for text in [*memo.page_headers, *(p.text for p in memo.paragraphs[:8])]:
-        found = find_dates(text)
+    texts = [
+        *memo.page_headers,
+        *(s.title for s in memo.sections),
+        *(p.text for p in memo.paragraphs),
+    ]
+    for text in texts:
+        m = _HELD_ON.search(text)
+        found = find_dates(text[m.end() :]) if m else []
         if found:
             return found[0][0]
-    return date.today()
+    today = date.today()
+    printed = [d for text in texts for d, _ in find_dates(text) if d <= today]
+    return max(printed, default=today)
 
 
 def check_memos(report: Document, memos: list[Document]) -> SourceReport:
