@@ -3,7 +3,8 @@
 The cursor is the view's `last_seq` (the reduction drops anything at or below it), so every
 reconnect asks for `?after=<last seq>` and nothing is shown twice or missed. A close before
 `audit_finished` (server restart 1001, slow client 1013, a dropped network) is an interruption:
-reconnect with capped, jittered backoff. It stops for good only on `audit_finished`, on an
+reconnect with capped, jittered backoff. A heartbeat naming a newer seq than the view holds
+means events went missing: reconnect from the cursor rather than leave a silent gap. It stops for good only on `audit_finished`, on an
 unknown audit (4404) or a refused request (4400/4403), or when no connection could be made for
 `--give-up-after` seconds. Exit codes are those of `crosscheck audit`.
 """
@@ -34,6 +35,7 @@ MAX_FRAME_BYTES = 64 * 1024 * 1024
 WS_4400_BAD_PARAMETER = 4400
 WS_4403_ORIGIN_NOT_ALLOWED = 4403
 WS_4404_UNKNOWN_AUDIT = 4404
+BEHIND = "behind"
 FINAL_CLOSE_CODES = frozenset(
     {WS_4400_BAD_PARAMETER, WS_4403_ORIGIN_NOT_ALLOWED, WS_4404_UNKNOWN_AUDIT}
 )
@@ -81,8 +83,10 @@ async def follow(
                 view.connection = "live"
                 async for message in socket:
                     last_contact = time.monotonic()
-                    _take(view, message, json_lines)
-                code, reason = socket.close_code, socket.close_reason or ""
+                    if _take(view, message, json_lines) == BEHIND:
+                        reason = "a heartbeat showed events this client has not received"
+                        break
+                code, reason = socket.close_code, socket.close_reason or reason
         except ConnectionClosed as exc:
             code = exc.rcvd.code if exc.rcvd else None
             reason = exc.rcvd.reason if exc.rcvd else ""
@@ -106,20 +110,26 @@ async def follow(
     view.connection = None
 
 
-def _take(view: AuditView, message: str | bytes, json_lines: bool) -> None:
+def _take(view: AuditView, message: str | bytes, json_lines: bool) -> str | None:
+    """Apply one frame; BEHIND when a heartbeat names a seq this client never received."""
     text = message.decode() if isinstance(message, bytes) else message
     try:
         frame = json.loads(text)
     except json.JSONDecodeError:
-        return  # Not a frame this version understands.
+        return None  # Not a frame this version understands.
     if not isinstance(frame, dict):
-        return
+        return None
+    if frame.get("type") == "heartbeat":
+        last = frame.get("last_seq")
+        if isinstance(last, int) and last > view.snapshot["last_seq"]:
+            return BEHIND
     seq = frame.get("seq")
     repeated = isinstance(seq, int) and seq <= view.snapshot["last_seq"]
     if json_lines and not repeated:
         sys.stdout.write(text.rstrip("\n") + "\n")
         sys.stdout.flush()
     view.feed(frame)
+    return None
 
 
 def watch(

@@ -10,7 +10,9 @@
  * refused request (4400/4403), or when `stop()` is called.
  *
  * A watchdog closes a socket that has been silent for much longer than the server's heartbeat
- * interval, since a dead proxy path can keep a socket "open" without delivering anything.
+ * interval, since a dead proxy path can keep a socket "open" without delivering anything. A
+ * heartbeat naming a newer seq than the caller has applied means events went missing on the
+ * way: the stream reconnects at once from its cursor rather than leave a silent gap.
  */
 
 /** @typedef {import("./state.js").ConnectionStatus} ConnectionStatus */
@@ -33,6 +35,7 @@ export const DEFAULT_SILENCE_MS = 45_000;
  * @property {(status: ConnectionStatus, detail?: string) => void} onStatus
  * @property {string} [baseUrl]  ws(s)://host; defaults to the page's own origin
  * @property {number} [silenceMs]
+ * @property {{ first: number, max: number }} [backoff]  reconnect delays in ms
  */
 
 /**
@@ -116,7 +119,12 @@ export class AuditStream {
         return; // Not JSON: nothing this version of the page can use.
       }
       this.options.onFrame(frame);
-      if (frame && typeof frame === "object" && frame.type === "audit_finished") this.finished = true;
+      if (!frame || typeof frame !== "object") return;
+      if (frame.type === "audit_finished") {
+        this.finished = true;
+      } else if (frame.type === "heartbeat" && typeof frame.last_seq === "number" && frame.last_seq > this.options.lastSeq()) {
+        this.abandon(socket);
+      }
     });
     socket.addEventListener("close", (event) => {
       if (this.socket !== socket) return;
@@ -139,18 +147,25 @@ export class AuditStream {
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       if (!this.stopped && !this.socket) this.connect();
-    }, backoffDelay(this.attempt));
+    }, backoffDelay(this.attempt, this.options.backoff));
+  }
+
+  /**
+   * Let go of a socket that cannot be trusted (silent, or behind on events) and resume from the
+   * cursor; a dead path may never finish the close handshake, so nothing waits for it.
+   * @param {WebSocket} socket
+   */
+  abandon(socket) {
+    if (this.socket !== socket) return;
+    this.socket = null;
+    clearTimeout(this.silenceTimer);
+    socket.close();
+    if (!this.stopped && !this.finished) this.scheduleReconnect();
   }
 
   /** @param {WebSocket} socket */
   armWatchdog(socket) {
     clearTimeout(this.silenceTimer);
-    this.silenceTimer = setTimeout(() => {
-      if (this.socket !== socket) return;
-      // A dead path may never finish the close handshake: let go of it and reconnect now.
-      this.socket = null;
-      socket.close();
-      if (!this.stopped && !this.finished) this.scheduleReconnect();
-    }, this.options.silenceMs ?? DEFAULT_SILENCE_MS);
+    this.silenceTimer = setTimeout(() => this.abandon(socket), this.options.silenceMs ?? DEFAULT_SILENCE_MS);
   }
 }

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from websockets.asyncio.server import ServerConnection, serve
 
 from server.cli_view import EXIT_BAD_INPUT, EXIT_HIGH_FINDINGS, AuditView, exit_code
 from server.cli_watch import WatchFailed, follow, stream_url
@@ -111,3 +112,40 @@ def test_stream_url_accepts_http_ws_and_bare_hosts() -> None:
     assert stream_url("http://h:8000", "abc123", 4) == "ws://h:8000/ws/audit/abc123?after=4"
     assert stream_url("https://h/base/", "abc123", 0) == "wss://h/base/ws/audit/abc123?after=0"
     assert stream_url("127.0.0.1:9", "abc123", 1) == "ws://127.0.0.1:9/ws/audit/abc123?after=1"
+
+
+async def test_a_heartbeat_ahead_of_the_view_makes_watch_resume_from_its_cursor() -> None:
+    """The server says the log is at seq N but this client holds less: it reconnects with
+    after=<what it holds> instead of waiting, and ends with the golden snapshot."""
+    sequences = Path(__file__).resolve().parent.parent / "fixtures" / "sequences"
+    events = json.loads((sequences / "completed.events.json").read_text())
+    expected = json.loads((sequences / "completed.snapshot.json").read_text())
+    heartbeat = {
+        "v": 1,
+        "type": "heartbeat",
+        "audit_id": expected["audit_id"],
+        "ts": events[0]["ts"],
+        "last_seq": events[-1]["seq"],
+    }
+    paths: list[str] = []
+
+    async def handler(socket: ServerConnection) -> None:
+        assert socket.request is not None
+        paths.append(socket.request.path)
+        after = int(socket.request.path.rsplit("after=", 1)[1])
+        if len(paths) == 1:  # a server that "loses" everything after the first event
+            await socket.send(json.dumps(events[0]))
+            await socket.send(json.dumps(heartbeat))
+            await socket.wait_closed()
+            return
+        for event in events:
+            if event["seq"] > after:
+                await socket.send(json.dumps(event))
+        await socket.close(1000)
+
+    async with serve(handler, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        view, _ = _view(expected["audit_id"])
+        await asyncio.wait_for(follow(expected["audit_id"], f"http://127.0.0.1:{port}", view), 10)
+    assert [p.rsplit("after=", 1)[1] for p in paths] == ["0", "1"]
+    assert view.snapshot == expected
