@@ -75,7 +75,16 @@ def _read_raw(data: bytes, filename: str, kind: DocumentKind) -> RawDocument:
             return read_docx(data)
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise InvalidDocument(f"{filename!r} is a damaged Word file.") from exc
-        except (KeyError, ValueError, etree.XMLSyntaxError) as exc:
+        except ValueError as exc:
+            if "content type" in str(exc):  # python-docx: a template or macro-enabled file
+                raise InvalidDocument(
+                    f"{filename!r} is a Word template or macro-enabled file, not a .docx; "
+                    "save it as a Word Document (.docx)."
+                ) from exc
+            raise InvalidDocument(
+                f"{filename!r} is not a readable Word document (its XML is damaged or missing)."
+            ) from exc
+        except (KeyError, etree.XMLSyntaxError) as exc:
             raise InvalidDocument(
                 f"{filename!r} is not a readable Word document (its XML is damaged or missing)."
             ) from exc

@@ -15,6 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import lxml.html
+from lxml import etree
+
 from server.ingest.numbers import parse_number
 from server.ingest.raw import RawBlock, RawDocument, RawParagraph, RawTable
 
@@ -23,6 +26,7 @@ _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_HTML_TABLE = re.compile(r"(?i)^\s*<table\b")
 _RULE = re.compile(r"^\s{0,3}(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 INDENT_OF_FIGURES = 12  # a line that starts this far right holds only figures
@@ -54,6 +58,16 @@ def read_text(text: str, markdown: bool) -> RawDocument:
                 j += 1
             blocks.append(_rectangular(rows))
             i = j
+            continue
+        if markdown and _HTML_TABLE.match(line):
+            flush()
+            j = i
+            while j < len(lines) - 1 and "</table>" not in lines[j].lower():
+                j += 1
+            html_table = _html_table("\n".join(lines[i : j + 1]))
+            if html_table is not None:
+                blocks.append(html_table)
+            i = j + 1
             continue
         tab_end = _tab_block_end(lines, i)
         if tab_end > i:
@@ -128,6 +142,52 @@ def _inline(text: str) -> str:
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
     text = text.replace("\\|", "|").replace("\\*", "*")
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _html_table(html: str) -> RawTable | None:
+    """An HTML <table> in Markdown (PDF converters write them): colspan keeps the text in the
+    first column it covers, rowspan leaves the rows below blank, as for Word merges."""
+    try:
+        root = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+    table = root if root.tag == "table" else root.find(".//table")
+    if table is None:
+        return None
+    rows: list[list[str]] = []
+    spans: dict[tuple[int, int], int] = {}
+    below: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
+    for r, tr in enumerate(table.iter("tr")):
+        row: list[str] = []
+        for cell in tr.xpath("./td|./th"):
+            while below.get(len(row), 0) > 0:
+                below[len(row)] -= 1
+                row.append("")
+            colspan = _span(cell.get("colspan"))
+            rowspan = _span(cell.get("rowspan"))
+            if colspan > 1:
+                spans[(r, len(row))] = colspan
+            for k in range(colspan):
+                if rowspan > 1:
+                    below[len(row) + k] = rowspan - 1
+            row.append(re.sub(r"\s+", " ", cell.text_content()).strip())
+            row.extend([""] * (colspan - 1))
+        while below.get(len(row), 0) > 0:
+            below[len(row)] -= 1
+            row.append("")
+        rows.append(row)
+    if not rows:
+        return None
+    table_out = _rectangular(rows)
+    table_out.spans = spans
+    return table_out
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 50))
+    except ValueError:
+        return 1
 
 
 def _tab_block_end(lines: list[str], start: int) -> int:

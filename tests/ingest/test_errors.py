@@ -155,3 +155,14 @@ def test_damaged_pdf_files_never_leak_a_library_error() -> None:
     for data in _mutations(good, seed=2, count=40):
         with contextlib.suppress(InvalidDocument):
             read_document(data, "report.pdf")
+
+
+def test_a_macro_enabled_file_renamed_to_docx_says_so() -> None:
+    good = DocBuilder().para("Revenue").bytes()
+    with zipfile.ZipFile(io.BytesIO(good)) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(
+        b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml"
+    )
+    with pytest.raises(InvalidDocument, match="macro-enabled"):
+        read_document(_zip(files), "renamed.docx")

@@ -140,3 +140,34 @@ def test_a_wrapped_label_in_aligned_text_is_one_row() -> None:
         "Profit for the year",
     ]
     assert table.rows[1].value(1) == 766.0
+
+
+def test_html_tables_in_markdown_keep_merged_headers_aligned() -> None:
+    md = """# Statement of financial position
+
+<table>
+<tr><th>In thousands of euros</th><th>Note</th><th colspan="2">31 December</th></tr>
+<tr><th></th><th></th><th>2024</th><th>2023</th></tr>
+<tr><td rowspan="2">Property, plant and equipment</td><td>12</td><td>1,200</td><td>1,100</td></tr>
+<tr><td></td><td>300</td><td>200</td></tr>
+<tr><td>Total assets</td><td></td><td>1,500</td><td>1,300</td></tr>
+</table>
+
+After the table.
+"""
+    doc = read_document(md.encode(), "html.md")
+    (table,) = doc.tables
+    assert table.statement is StatementKind.FINANCIAL_POSITION
+    assert (table.scale_label, table.currency) == ("thousands", "EUR")
+    assert [c.header for c in table.columns] == [
+        "In thousands of euros",
+        "Note",
+        "31 December 2024",
+        "31 December 2023",
+    ]
+    assert [[c.text for c in r.cells] for r in table.rows] == [
+        ["Property, plant and equipment", "12", "1,200", "1,100"],
+        ["", "", "300", "200"],
+        ["Total assets", "", "1,500", "1,300"],
+    ]
+    assert [p.text for p in doc.paragraphs] == ["After the table."]
