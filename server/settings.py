@@ -44,7 +44,7 @@ class Settings:
     allow_localhost: bool = True
     # Frames buffered per connection before progress is dropped and then the client closed.
     queue_size: int = DEFAULT_QUEUE_SIZE
-    # At most this many progress frames per second per agent.
+    # At most this many progress frames per second per agent (0: no limit).
     progress_per_s: float = DEFAULT_PROGRESS_PER_S
 
     @property
