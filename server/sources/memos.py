@@ -87,6 +87,7 @@ class Event:
     memo: Document
     segment: Segment
     quote: str  # the memo sentence that makes it an event
+    heading: str = ""  # the agenda item it sits under
     names: set[str] = field(default_factory=set)
     amounts: list[Amount] = field(default_factory=list)
     dates: set[date] = field(default_factory=set)
@@ -167,7 +168,8 @@ def find_events(
         for sentence in item.sentences:
             for category in vocab.categories:
                 if _asserts(sentence, category.memo, vocab.negations):
-                    found.setdefault(category.key, Event(category, memo, item.segment, sentence))
+                    event = Event(category, memo, item.segment, sentence, item.title)
+                    found.setdefault(category.key, event)
         for event in found.values():
             if event.quote == item.title and len(item.sentences) > 1:
                 event.quote = item.sentences[1]  # quote the minute, not only its heading
@@ -189,19 +191,25 @@ class MemoItem:
 
 
 def memo_items(memo: Document) -> list[MemoItem]:
+    """Agenda items: the paragraphs under each heading, when the memo has two or more headed
+    groups (one heading over everything is the memo's title); else each paragraph alone."""
     parts = [s for s in segments(memo) if s.paragraph is not None or s.row is not None]
-    grouped: dict[str | None, list[Segment]] = {}
+    sections = {
+        p.paragraph.section_id if p.paragraph else p.table.section_id if p.table else None
+        for p in parts
+    }
+    by_heading = len(sections - {None}) >= 2
+    grouped: dict[str, list[Segment]] = {}
     for part in parts:
-        section = memo.section(part.paragraph.section_id) if part.paragraph else None
-        key = section.id if section is not None and section.level > 1 else None
-        if key is None:
-            grouped[f"#{len(grouped)}"] = [part]
-        else:
-            grouped.setdefault(key, []).append(part)
+        owner = part.paragraph.section_id if part.paragraph else None
+        if part.table is not None:
+            owner = part.table.section_id
+        key = owner if by_heading and owner else f"#{len(grouped)}"
+        grouped.setdefault(key, []).append(part)
     items: list[MemoItem] = []
     for key, members in grouped.items():
-        section = memo.section(key) if key and not key.startswith("#") else None
-        title = section.title if section else ""
+        section = memo.section(key)
+        title = section.title if by_heading and section is not None else ""
         lines = ([title] if title else []) + [s for m in members for s in sentences(m.text)]
         items.append(MemoItem(title, members[0], lines))
     return items
@@ -350,16 +358,17 @@ def _verdict(event: Event, trace: Trace | None, when: date, base: float) -> Verd
             severity = Severity.high
     else:
         severity = event.category.severity
+    under = f' under "{event.heading[:120]}"' if event.heading else ""
     return Verdict(
         source=NAME,
         source_date=when,
         outcome=Outcome.CONTRADICTED,
         claim=f"{event.category.label.capitalize()}: {event.quote[:160]}",
-        evidence=f'{event.memo.name}: "{event.quote[:300]}"',
+        evidence=f'{event.memo.name}{under}: "{event.quote[:300]}"',
         key=key,
         title=f"{event.category.label.capitalize()} in the memo is not reflected in the report",
         description=(
-            f'{event.memo.name} records: "{event.quote[:300]}". No paragraph or note of the '
+            f'{event.memo.name} records{under}: "{event.quote[:300]}". No paragraph or note of the '
             f"report speaks of this {event.category.label} with the same counterparty, amount, "
             "date or wording."
         ),

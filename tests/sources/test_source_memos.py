@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from server.ingest.document import Document
+from server.ingest.document import Document, Section
 from server.ingest.reader import read_document
 from server.sources.base import Outcome
 from server.sources.memos import MemoSource, check_memos, memo_date
@@ -80,6 +80,29 @@ def test_covenant_breach_is_high_severity() -> None:
     [verdict] = check_memos(report(), [minutes(breach)]).verdicts
     assert verdict.outcome is Outcome.CONTRADICTED
     assert verdict.severity.value == "high"
+
+
+def test_agenda_items_under_headings_are_one_event_each() -> None:
+    sections = [
+        Section(id="s1", title="1. Legal matters", level=1),
+        Section(id="s2", title="2. Related party: Accra Logistics Ltd", level=1),
+    ]
+    memo = document(
+        "minutes.docx",
+        [
+            paragraph("p1", "Kofi Distributors Limited filed a claim for GH₵2.3 million.", "s1"),
+            paragraph("p2", "Counsel expects a hearing in May 2025.", "s1"),
+            paragraph("p3", "The Board approved the sale for GH₵1.1 million.", "s2"),
+        ],
+        sections=sections,
+        reporting_date=None,
+    )
+    verdicts = check_memos(report(CLAIM_IN_REPORT), [memo]).verdicts
+    assert [(v.outcome, v.key[-1]) for v in verdicts] == [
+        (Outcome.VERIFIED, "litigation"),
+        (Outcome.CONTRADICTED, "related_party"),  # the heading names the counterparty
+    ]
+    assert "Accra Logistics" in verdicts[1].description
 
 
 def test_memo_without_a_date_is_dated_today() -> None:
