@@ -31,6 +31,7 @@ SUPPORTED_EXTENSIONS: dict[str, DocumentKind] = {
 _SUPPORTED_LIST = " ".join(SUPPORTED_EXTENSIONS)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc, or an encrypted Office file
 _BINARY_PROBE = 64 * 1024
+MAX_UNPACKED_BYTES = 1 << 30  # a zip bomb posing as a .docx is refused before it is opened
 
 
 def kind_of(filename: str) -> DocumentKind:
@@ -113,10 +114,12 @@ def _check_docx(data: bytes, filename: str) -> None:
         )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            info = zf.getinfo("word/document.xml") if "word/document.xml" in names else None
+            infos = zf.infolist()
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
         raise InvalidDocument(f"{filename!r} is a damaged or truncated Word file.") from exc
+    info = next((i for i in infos if i.filename == "word/document.xml"), None)
+    if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+        raise InvalidDocument(f"{filename!r} unpacks to more than 1 GB; it cannot be a statement.")
     if info is None:
         raise InvalidDocument(
             f"{filename!r} is a zip archive but not a Word document (no word/document.xml)."

@@ -166,3 +166,14 @@ def test_a_macro_enabled_file_renamed_to_docx_says_so() -> None:
     )
     with pytest.raises(InvalidDocument, match="macro-enabled"):
         read_document(_zip(files), "renamed.docx")
+
+
+def test_a_zip_bomb_posing_as_docx_is_refused_cheaply() -> None:
+    data = bytearray(_zip({"word/document.xml": b"<x/>", "word/media/huge.bin": b"\x00" * 64}))
+    # Claim 4 GB unpacked in the central directory, as a bomb does, without building one.
+    entry = data.rfind(b"PK\x01\x02")
+    data[entry + 24 : entry + 28] = (0xFFFFFFF0).to_bytes(4, "little")
+    start = time.process_time()
+    with pytest.raises(InvalidDocument, match="1 GB"):
+        check_upload(bytes(data), "bomb.docx")
+    assert time.process_time() - start < 0.05
