@@ -33,6 +33,8 @@ async def get_json(
         raise SourceUnavailable(f"{_host(url)} did not answer in time.") from exc
     except httpx.HTTPError as exc:
         raise SourceUnavailable(f"{_host(url)} could not be reached.") from exc
+    except httpx.InvalidURL as exc:  # a misconfigured base URL, not an httpx.HTTPError
+        raise SourceUnavailable(f"{url!r} is not a valid URL; check the source settings.") from exc
     if response.status_code == NOT_FOUND:
         return JsonReply(NOT_FOUND, None)
     if response.status_code != httpx.codes.OK:
@@ -44,4 +46,7 @@ async def get_json(
 
 
 def _host(url: str) -> str:
-    return httpx.URL(url).host or url
+    try:
+        return httpx.URL(url).host or url
+    except httpx.InvalidURL:
+        return url

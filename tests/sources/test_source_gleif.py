@@ -110,3 +110,9 @@ def test_legal_forms_do_not_change_a_name() -> None:
     assert normalise_name("Fan Milk Public Limited Company") == normalise_name("FAN MILK PLC")
     assert normalise_name("Apple Inc.") == normalise_name("APPLE INCORPORATED")
     assert normalise_name("Apple Inc.") != normalise_name("Apple Hospitality REIT, Inc.")
+
+
+async def test_misconfigured_url_is_unverifiable() -> None:
+    for url in ("api.gleif.org", "http://[not-a-host"):
+        report = await GleifSource(url, 1.0).check(apple_report())
+        assert [v.outcome for v in report.verdicts] == [Outcome.UNVERIFIABLE], url
