@@ -143,10 +143,10 @@ function locationView(location, doc, docProblem) {
       h(
         "p",
         { class: "location-caption legend" },
-        h("span", { class: "swatch hl-primary", "aria-hidden": "true" }),
-        " the figure in question",
-        related ? h("span", { class: "swatch hl-related", "aria-hidden": "true" }) : null,
-        related ? " the figures it was checked against" : null,
+        h("span", { class: "legend-item" }, h("span", { class: "swatch hl-primary", "aria-hidden": "true" }), "the figure in question"),
+        related
+          ? h("span", { class: "legend-item" }, h("span", { class: "swatch hl-related", "aria-hidden": "true" }), "the figures it was checked against")
+          : null,
       ),
       tableView(table, location),
       location.quote ? h("blockquote", {}, h("mark", {}, location.quote)) : null,
