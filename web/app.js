@@ -138,6 +138,7 @@ function agentSection(name) {
 function closeStream() {
   stream?.stop();
   stream = null;
+  if (ui.dialog.open) ui.dialog.close();
 }
 
 // --------------------------------------------------------------------------------- rendering
