@@ -222,7 +222,6 @@ class Orchestrator:
             failed, error = True, CrosscheckError().to_info()
         finally:
             run.finishing = True
-            self._runs.pop(run.audit_id, None)
             final = list(outcomes.values())
             if run.cancel_code is ErrorCode.cancelled:
                 status = AuditStatus.cancelled
@@ -233,7 +232,11 @@ class Orchestrator:
             else:
                 status = status_of(final, cancelled=False)
             finished = builder.audit_finished(status, _ms_since(started), summary(final), error)
-            await self._sink.emit(finished)
+            try:
+                await self._sink.emit(finished)
+            finally:
+                # Only now: until the terminal event is in the log, the audit counts as running.
+                self._runs.pop(run.audit_id, None)
         if reraise:
             raise asyncio.CancelledError
         return finished
