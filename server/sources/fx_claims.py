@@ -27,7 +27,12 @@ from server.sources.segments import segments, sentences
 _NUMBER = r"(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _DATE = r"\d{1,2}\s+[A-Za-z]+\s+\d{4}"
 _PER = r"(?:per|for each|to the|to one|to 1)"
+# "per" and "EUR/USD" forms need a rate printed as rates are (two decimals or more), so "EUR 5
+# per share" or "the EUR/USD movement cut revenue by 3" are not read as rates.
+_DECIMAL = r"(?P<n>\d+\.\d{2,})"
 _RATE_WORDS = re.compile(r"exchange rate|rates? of exchange|currency rates?|fx rates?", re.I)
+# Tables of exposures by currency sit under "exchange rate risk" headings too; they are not rates.
+_NOT_RATES = re.compile(r"risk|exposure|sensitiv|denominated|balances|carrying", re.I)
 _AVERAGE = re.compile(r"\baverage\b", re.I)
 _CLOSING = re.compile(
     r"\b(?:closing|year[- ]end|spot|reporting date|end of the (?:year|period))\b", re.I
@@ -58,9 +63,9 @@ def _patterns() -> list[re.Pattern[str]]:
     forms = [
         rf"(?P<b>{c})\s*{one}\s*[=:]\s*(?P<q>{c})\s*{_NUMBER}",
         rf"{one}\s*(?P<b>{c})\s*[=:]\s*{_NUMBER}\s*(?P<q>{c})",
-        rf"(?P<q>{c})\s*{_NUMBER}\s*{_PER}\s+(?:1\s+)?(?P<b>{c})",
-        rf"{_NUMBER}\s*(?P<q>{c})\s*{_PER}\s+(?:1\s+)?(?P<b>{c})",
-        rf"(?P<b>{c})\s*/\s*(?P<q>{c})[^\d()]{{0,40}}(?:{_DATE}[^\d()]{{0,20}})?{_NUMBER}",
+        rf"(?P<q>{c})\s*{_DECIMAL}\s*{_PER}\s+(?:1\s+)?(?P<b>{c})",
+        rf"{_DECIMAL}\s*(?P<q>{c})\s*{_PER}\s+(?:1\s+)?(?P<b>{c})",
+        rf"(?P<b>{c})\s*/\s*(?P<q>{c})[^\d()]{{0,40}}(?:{_DATE}[^\d()]{{0,20}})?{_DECIMAL}",
     ]
     return [re.compile(form) for form in forms]
 
@@ -145,8 +150,8 @@ def _table_claims(document: Document, table: Table, reporting: date | None) -> l
     section = document.section(table.section_id)
     titles = [table.title or "", section.title if section else ""]
     context = " ".join(titles + [c.header for c in table.columns])
-    if not _RATE_WORDS.search(context):
-        return []
+    if not _RATE_WORDS.search(context) or _NOT_RATES.search(context) or table.scale != 1.0:
+        return []  # rates are printed as they are, never "in thousands"
     base = table.currency or document.currency or _named_currency(context)
     if base is None:
         return []

@@ -157,3 +157,19 @@ def test_recall_and_precision_over_many_dates_pairs_and_forms() -> None:
             good += expected is Outcome.VERIFIED
             bad += expected is Outcome.CONTRADICTED
     assert (good, bad) == (60, 120)
+
+
+def test_currency_exposure_tables_and_per_share_amounts_are_not_rates() -> None:
+    exposure = table(
+        "t1",
+        ["31 December 2024", "31 December 2023"],
+        [("US dollar", 20_429, 11_346), ("Euro", 138_837, 179_798)],
+        title="Foreign exchange rate risk: net exposure by currency",
+        scale=1.0,
+    )
+    doc = document(
+        "r.docx",
+        [exposure, paragraph("p2", "A dividend of EUR 5 per share at 31 December 2024.")],
+        currency="GHS",
+    )
+    assert rate_claims(doc) == []
