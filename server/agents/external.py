@@ -80,11 +80,17 @@ async def run(
         report_progress(done, total, f"Checked {source.name}")
         return report
 
-    reports = await asyncio.gather(*(one(s) for s in chosen))
-    return assemble(list(zip(chosen, reports, strict=True)), inputs.document.name)
+    # a task group, so a source that raises (a bug) cancels the others instead of orphaning
+    # them; the bug itself is re-raised for the orchestrator to report as a crash
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(one(s)) for s in chosen]
+    except ExceptionGroup as failed:
+        raise failed.exceptions[0] from failed
+    return assemble([(s, t.result()) for s, t in zip(chosen, tasks, strict=True)])
 
 
-def assemble(results: list[tuple[Source, SourceReport]], document_name: str) -> ExternalResult:
+def assemble(results: list[tuple[Source, SourceReport]]) -> ExternalResult:
     """Findings, verified facts and tallies from each source's verdicts."""
     findings: list[ExternalFinding] = []
     facts: list[VerifiedFact] = []
@@ -95,7 +101,7 @@ def assemble(results: list[tuple[Source, SourceReport]], document_name: str) -> 
             if verdict.outcome is Outcome.VERIFIED:
                 facts.append(_fact(verdict))
             elif verdict.outcome is Outcome.CONTRADICTED or verdict.finding:
-                finding = _finding(verdict, ids, document_name)
+                finding = _finding(verdict, ids)
                 ids.add(finding.id)
                 findings.append(finding)
         tallies.append(_tally(source, report))
@@ -141,7 +147,7 @@ def _fact(verdict: Verdict) -> VerifiedFact:
     )
 
 
-def _finding(verdict: Verdict, taken: set[str], document_name: str) -> ExternalFinding:
+def _finding(verdict: Verdict, taken: set[str]) -> ExternalFinding:
     ident = finding_id(AGENT, *verdict.key)
     n = 1
     while ident in taken:  # two verdicts on one key (never expected): keep ids unique, stable

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from server.agents.base import AuditInputs
 from server.agents.external import run
 from server.ingest.document import StatementKind
@@ -97,3 +99,23 @@ def test_settings_come_from_the_environment() -> None:
     assert on.timeout_s == 3.0
     one = SourceSettings.from_env({"CROSSCHECK_GLEIF_URL": "http://127.0.0.1:9/"})
     assert (one.gleif_url, one.sec_url) == ("http://127.0.0.1:9", None)
+
+
+async def test_a_source_that_raises_fails_the_agent_not_silently() -> None:
+    class Broken:
+        name = "broken"
+
+        def data_date(self):
+            return None
+
+        def available(self) -> bool:
+            return True
+
+        def unavailable_reason(self):
+            return None
+
+        async def check(self, document):
+            raise RuntimeError("a bug in a source")
+
+    with pytest.raises(RuntimeError, match="a bug in a source"):
+        await run(apple(), sources=[Broken()])
