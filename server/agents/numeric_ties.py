@@ -45,7 +45,8 @@ from server.ingest.document import ColumnRole, Document, Row, RowKind, Statement
 
 _ADJUSTMENT = re.compile(
     r"^(depreciation|amortisation|amortization|impairment|finance costs?|finance income|"
-    r"interest (income|expense)|net finance (costs?|income)|income tax( expense)?|"
+    r"interest (income|expense)|net finance (costs?|income)|"
+    r"(income )?tax(ation)?( expense| charge| credit)?$|"
     r"share-based payments?( expense)?)\b"
 )
 

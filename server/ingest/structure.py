@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from server.ingest.document import Cell, ColumnRole, Row, RowKind, Table
 
@@ -48,8 +48,9 @@ _TRAILING = re.compile(r"[\s:*.,;]+$")
 
 _TOTAL_LABEL = re.compile(
     r"^(total\b|sub-?total\b|net\b|gross (profit|loss|margin)|"
-    r"(profit|loss|result|earnings)\b(?! on\b| from sale| from disposal)|"
-    r"operating (profit|loss|result|income)|"
+    r"((group|consolidated) )?(profit|loss|result|earnings)\b(?! on\b| from sale| from disposal)|"
+    r"operating (profit|loss|result|income|costs|expenses)|total operating|"
+    r"cash flows? .*activities$|(net )?(increase|decrease|change)\b.* in cash\b|"
     r"(balance|balances|carrying amount|net book value|cost|gross carrying amount)"
     r"\s*(at|as at|as of|on)\b|"
     r"(at|as at|as of)\s+\d|(at|as at) (the )?(beginning|end|start) of|"
@@ -61,17 +62,29 @@ _TOTAL_LABEL = re.compile(
     r"other comprehensive (income|loss),? net of)"
 )
 _STRONG_TOTAL = re.compile(r"^(total\b|sub-?total\b)")
+_OPENING_LABEL = re.compile(
+    r"^(balance |balances )?(at|as at|as of|on) (1|01) [a-z]+|"
+    r"^(balance )?(at|as at) (the )?(beginning|start) of|^opening\b|brought forward"
+)
+_CLOSING_LABEL = re.compile(
+    r"^(balance |balances )?(at|as at|as of|on) (2[89]|3[01]) [a-z]+|"
+    r"^(balance )?(at|as at) (the )?end of|^closing\b|carried forward"
+)
 _EXPENSE_LABEL = re.compile(
     r"\b(costs?|expenses?|depreciation|amortisation|amortization|impairment|tax|taxation|"
     r"losses|less|dividends?|paid|purchases?|acquisitions?|repayments?|distribution|"
     r"administrative|selling|allowance|accumulated|outflows?|payments?|withdrawals?|"
     r"disposals?|utili[sz]ed|used|reversed|written off|write-offs?|charge)\b"
 )
+_FEES = re.compile(r"\bfees?\b")
+_INCOME_WORDS = re.compile(r"\b(income|revenue|received|earned|receivable)\b")
 _DEDUCTION_HEADING = re.compile(
     r"^(less\b|accumulated (depreciation|amortisation|amortization|impairment)|"
     r"(depreciation|amortisation|amortization|impairment)( and (amortisation|impairment))?$)"
 )
-_NOT_EXPENSE = re.compile(r"^(profit|loss|result|earnings|gross|operating)\b|before tax")
+_NOT_EXPENSE = re.compile(
+    r"^(profit|loss|result|earnings|gross)\b|^operating (profit|loss|result|income)|before tax"
+)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -250,7 +263,10 @@ def _is_expense(lines: _Lines, line: int, start: list[int]) -> bool:
     heading = _heading_above(lines, start[line])
     if _NOT_EXPENSE.search(label):
         return False
-    if not (_EXPENSE_LABEL.search(label) or (heading and _DEDUCTION_HEADING.search(heading))):
+    fees = bool(_FEES.search(label)) and not _INCOME_WORDS.search(label)
+    if not (
+        fees or _EXPENSE_LABEL.search(label) or (heading and _DEDUCTION_HEADING.search(heading))
+    ):
         return False
     return any(v is not None and v > 0 for v in lines.values[line])
 
@@ -343,8 +359,13 @@ def _choose(
         return None  # two blocks explain the same figures: which one is meant is unknown
     if len(chosen.units) < 2 or not chosen.natural:
         return None
-    if not chosen.evidence or len(chosen.evidence) < len(chosen.mismatched):
-        return None  # too few columns where the block really adds up: unknown
+    two_columns = len(chosen.matched) + len(chosen.mismatched) <= 2
+    if not (chosen.evidence or two_columns) or len(chosen.evidence or chosen.matched) < len(
+        chosen.mismatched
+    ):
+        # Too few columns where the block really adds up (a column where all but one part is
+        # nil proves little when most others disagree): unknown.
+        return None
     if any(not b.matched <= chosen.matched for b in explaining):
         return None  # another block explains a figure this one does not: unknown
     return chosen
@@ -364,15 +385,18 @@ def _same_sums(a: _Block, b: _Block, lines: _Lines, i: int) -> bool:
 def _delimited_total(
     lines: _Lines, i: int, units: list[int], natural: list[bool], start: list[int]
 ) -> _Block | None:
-    """A "Total" over a clean block of items, in a table with one figure column to read.
+    """A "Total" over a clean block of items, or a closing balance over an opening balance and
+    movements, in a table with one figure column to read (no other column can confirm it).
 
     Clean: the items sit directly above the total, are not totals themselves, none says "less",
     and a heading, spacer or the top of the table closes the block.
     """
     crosses = [c for c, v in enumerate(lines.values[i]) if v is not None]
-    if len(crosses) != 1 or not _STRONG_TOTAL.match(lines.labels[i]):
+    if len(crosses) != 1 or not units or units[0] != i - 1:
         return None
-    if not units or units[0] != i - 1:
+    if _CLOSING_LABEL.search(lines.labels[i]):
+        return _rolled_forward(lines, i, units, natural, start, crosses)
+    if not _STRONG_TOTAL.match(lines.labels[i]):
         return None
     for k, u in enumerate(units, start=1):
         if start[u] != u or (lines.labels[u] and _STRONG_TOTAL.match(lines.labels[u])):
@@ -391,4 +415,33 @@ def _delimited_total(
                 sums=[],
                 natural=True,
             )
+    return None
+
+
+def _rolled_forward(
+    lines: _Lines,
+    i: int,
+    units: list[int],
+    natural: list[bool],
+    start: list[int],
+    crosses: list[int],
+) -> _Block | None:
+    """Opening balance, movements, closing balance: the block is the rows from the opening."""
+    for k, u in enumerate(units, start=1):
+        if start[u] != u:
+            return None
+        if _OPENING_LABEL.search(lines.labels[u]):
+            if k < 2 or not natural[k - 1]:
+                return None
+            return _Block(
+                units=units[:k],
+                signs=[1] * k,
+                matched=frozenset(),
+                evidence=frozenset(),
+                mismatched=frozenset(crosses),
+                sums=[],
+                natural=True,
+            )
+        if natural[k - 1] or _CLOSING_LABEL.search(lines.labels[u]):
+            return None
     return None

@@ -219,3 +219,40 @@ def test_infer_structure_is_idempotent() -> None:
     before = [(r.kind, list(r.components)) for r in table.rows]
     infer_structure(table)
     assert [(r.kind, r.components) for r in table.rows] == before
+
+
+def test_single_column_roll_forward_from_opening_to_closing_is_accepted() -> None:
+    table = table_from_grid(
+        "t1",
+        [
+            ["", "Right-of-use leases"],
+            ["Cost", ""],
+            ["As at 1 April 2023", "154,180"],
+            ["Disposals", "(514,180)"],
+            ["As at 31 March 2024", "-"],
+        ],
+    )
+    assert table.rows[3].components == [(1, 1), (2, 1)]
+
+
+def test_fees_and_operating_expenses_printed_positive_are_deducted() -> None:
+    table = table_from_grid(
+        "t1",
+        [
+            ["", "2024", "2023"],
+            ["Gross trading income", "800,775", "577,097"],
+            ["Fees related to the trading activities", "129,758", "98,591"],
+            ["Net financial expenses", "203,223", "178,195"],
+            ["Net trading income", "467,794", "300,311"],
+            ["Other income", "11,525", "3,565"],
+            ["Total income", "479,319", "303,876"],
+            ["Employee expenses", "166,918", "133,950"],
+            ["Other expenses", "112,736", "118,457"],
+            ["Operating expenses", "279,654", "252,407"],
+            ["Operating result", "199,665", "51,469"],
+        ],
+    )
+    rows = _rows(table)
+    assert rows["Net trading income"][1] == [(0, 1), (1, -1), (2, -1)]
+    assert rows["Operating expenses"][1] == [(6, 1), (7, 1)]
+    assert rows["Operating result"][1] == [(5, 1), (8, -1)]
