@@ -118,6 +118,17 @@ export function formatTimestamp(ts) {
 }
 
 /**
+ * An ISO date (YYYY-MM-DD) as people write it: "31 March 2024".
+ * @param {string} isoDate
+ * @returns {string}
+ */
+export function formatDate(isoDate) {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return isoDate;
+  return date.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+}
+
+/**
  * "1 high, 2 low" or "no findings".
  * @param {{ high: number, medium: number, low: number }} counts
  * @returns {string}

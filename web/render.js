@@ -32,6 +32,7 @@ import {
   SEVERITY_LABELS,
   agentTitle,
   elapsedSince,
+  formatDate,
   formatDuration,
   formatTimestamp,
   humanize,
@@ -517,7 +518,7 @@ export function auditHeading(snapshot) {
   const doc = snapshot.document;
   if (!doc) return { title: "Audit", meta: [snapshot.audit_id] };
   const meta = [doc.name];
-  if (doc.reporting_date) meta.push(`year ended ${doc.reporting_date}`);
+  if (doc.reporting_date) meta.push(`year ended ${formatDate(doc.reporting_date)}`);
   if (doc.tables !== undefined) meta.push(`${doc.tables} tables`);
   if (snapshot.inputs?.prior_year) meta.push(`prior year: ${snapshot.inputs.prior_year.name}`);
   if (snapshot.inputs?.memos.length) meta.push(`${snapshot.inputs.memos.length} memo${snapshot.inputs.memos.length > 1 ? "s" : ""}`);

@@ -14,7 +14,7 @@ import {
   findingsToJson,
   groupBySeverity,
 } from "../../web/findings.js";
-import { countsPhrase, formatAmount, formatDuration } from "../../web/format.js";
+import { countsPhrase, formatAmount, formatDate, formatDuration } from "../../web/format.js";
 import { backoffDelay } from "../../web/stream.js";
 
 const snapshot = JSON.parse(readFileSync(new URL("../fixtures/sequences/completed.snapshot.json", import.meta.url), "utf8"));
@@ -91,6 +91,8 @@ test("durations, amounts and counts read as people write them", () => {
   assert.equal(formatAmount(48210), "48,210");
   assert.equal(formatAmount(-1000.5), "(1,000.5)");
   assert.equal(countsPhrase({ high: 1, medium: 0, low: 2 }), "1 high, 2 low");
+  assert.equal(formatDate("2024-03-31"), "31 March 2024");
+  assert.equal(formatDate("not a date"), "not a date");
   assert.equal(countsPhrase({ high: 0, medium: 0, low: 0 }), "no findings");
 });
 
