@@ -23,7 +23,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from server.errors import InvalidDocument
 from server.ingest.raw import RawBlock, RawDocument, RawParagraph, RawTable
-from server.ingest.text import read_text
+from server.ingest.text import column_header_line, figure_line, read_text
 
 # pdfminer logs a warning for every damaged object it skips; a damaged upload is reported once,
 # as InvalidDocument or as what could be read, not as a screenful of log lines.
@@ -96,9 +96,15 @@ def _page_lines(page: Any) -> list[_Line]:
         group.sort(key=lambda w: w["x0"])
         text = " ".join(w["text"] for w in group)
         layout = ""
+        previous: dict[str, Any] | None = None
         for w in group:
-            col = int(w["x0"] / max(char_w, 1.0))
-            layout += " " * max(col - len(layout), 1 if layout else 0) + w["text"]
+            own_width = (w["x1"] - w["x0"]) / max(len(w["text"]), 1)
+            if previous is not None and w["x0"] - previous["x1"] < own_width * 1.5:
+                layout += " " + w["text"]  # the next word of the same phrase
+            else:
+                col = int(w["x0"] / max(char_w, 1.0))
+                layout += " " * max(col - len(layout), 2 if layout else 0) + w["text"]
+            previous = w
         top = min(w["top"] for w in group)
         band = (
             "header"
@@ -166,8 +172,9 @@ def _page_blocks(lines: list[_Line], headers: list[str]) -> list[RawBlock]:
                 blocks.append(block)
             chunk.clear()
 
+    in_figures = _inside_figure_runs(lines)
     previous_top: float | None = None
-    for line in lines:
+    for i, line in enumerate(lines):
         if line.table is not None:
             flush()
             line.table.page_header = page_header
@@ -180,7 +187,8 @@ def _page_blocks(lines: list[_Line], headers: list[str]) -> list[RawBlock]:
             continue
         short = len(line.text.split()) <= 14
         larger = body_size and line.size >= body_size * 1.15
-        if short and (larger or line.bold) and not re.search(r"\d[\d,]{3,}\s*$", line.text):
+        heading_like = short and (larger or line.bold) and not in_figures[i]
+        if heading_like and not re.search(r"\d[\d,]{3,}\s*$", line.text):
             flush()
             level = 1 if larger else None
             blocks.append(
@@ -196,3 +204,19 @@ def _page_blocks(lines: list[_Line], headers: list[str]) -> list[RawBlock]:
         previous_top = line.top
     flush()
     return blocks
+
+
+def _inside_figure_runs(lines: list[_Line], reach: int = 4) -> list[bool]:
+    """Lines that sit among figure lines (a bold "ASSETS" or "Note 2024 2023" inside a
+    statement): part of the table, never a heading that would cut it in two."""
+    figures = [
+        i
+        for i, ln in enumerate(lines)
+        if ln.table is None and (figure_line(ln.layout) or column_header_line(ln.layout))
+    ]
+    out = []
+    for i in range(len(lines)):
+        before = any(i - reach <= f < i for f in figures)
+        after = any(i < f <= i + reach for f in figures)
+        out.append(i in figures or (before and after))
+    return out

@@ -89,9 +89,11 @@ def read_text(text: str, markdown: bool) -> RawDocument:
             i += 2
             continue
         first = i
-        while first < len(lines) and first - i < 4 and _column_header_line(lines[first]):
+        while first < len(lines) and first - i < 4 and column_header_line(lines[first]):
             first += 1
-        aligned_end = _aligned_block_end(lines, first) if first < len(lines) else first
+        aligned_end = (
+            _aligned_block_end(lines, first, headed=first > i) if first < len(lines) else first
+        )
         if aligned_end > first:
             flush()
             table = _aligned_table(lines[first:aligned_end], lines[i:first])
@@ -230,7 +232,7 @@ def _fields(line: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0)) for m in _FIELD.finditer(line.expandtabs(8))]
 
 
-def _figure_line(line: str) -> bool:
+def figure_line(line: str) -> bool:
     fields = _fields(line)
     if len(fields) < 2:
         return False
@@ -238,9 +240,11 @@ def _figure_line(line: str) -> bool:
     return parse_number(last) is not None or bool(_YEAR.match(last))
 
 
-def _aligned_block_end(lines: list[str], start: int) -> int:
-    """End of a run of space-aligned figure lines starting at `start` (== start when none)."""
-    if not _figure_line(lines[start]):
+def _aligned_block_end(lines: list[str], start: int, headed: bool = False) -> int:
+    """End of a run of space-aligned figure lines starting at `start` (== start when none).
+    Under column headers the run may open with a caption line ("ASSETS")."""
+    opening_caption = headed and len(_fields(lines[start])) == 1 and len(lines[start].strip()) <= 80
+    if not figure_line(lines[start]) and not opening_caption:
         return start
     end = start
     figures = 0
@@ -248,7 +252,7 @@ def _aligned_block_end(lines: list[str], start: int) -> int:
     j = start
     while j < len(lines):
         line = lines[j].rstrip()
-        if _figure_line(line):
+        if figure_line(line):
             figures += 1
             gap = 0
             end = j + 1
@@ -262,7 +266,7 @@ def _aligned_block_end(lines: list[str], start: int) -> int:
     return end if figures >= 3 else start
 
 
-def _column_header_line(line: str) -> bool:
+def column_header_line(line: str) -> bool:
     """An indented line of short fields above figures: "Note   2024   2023", "£'000  £'000"."""
     fields = _fields(line)
     if not fields or fields[0][0] < INDENT_OF_FIGURES or len(fields) > 8:

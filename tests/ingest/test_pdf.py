@@ -107,3 +107,34 @@ def test_ruled_pdf_table_is_read_by_its_lines() -> None:
         ("Buildings", 200.0, 180.0),
         ("Total", 300.0, 270.0),
     ]
+
+
+def test_bold_captions_inside_a_pdf_statement_do_not_cut_the_table() -> None:
+    lines = [
+        (50.0, 760.0, "Statement of financial position", 14.0),
+        (400.0, 730.0, "2024", 10.0),
+        (480.0, 730.0, "2023", 10.0),
+        (50.0, 715.0, "ASSETS", 12.0),  # set larger, like a bold caption
+        (50.0, 703.0, "Property, plant and equipment", 10.0),
+        (400.0, 703.0, "1,200", 10.0),
+        (480.0, 703.0, "1,100", 10.0),
+        (50.0, 691.0, "Cash and cash equivalents", 10.0),
+        (400.0, 691.0, "500", 10.0),
+        (480.0, 691.0, "450", 10.0),
+        (50.0, 679.0, "EQUITY AND LIABILITIES", 12.0),
+        (50.0, 667.0, "Share capital", 10.0),
+        (400.0, 667.0, "1,700", 10.0),
+        (480.0, 667.0, "1,550", 10.0),
+        (50.0, 655.0, "Total equity and liabilities", 10.0),
+        (400.0, 655.0, "1,700", 10.0),
+        (480.0, 655.0, "1,550", 10.0),
+        (50.0, 640.0, "Total assets", 10.0),
+        (400.0, 640.0, "1,700", 10.0),
+        (480.0, 640.0, "1,550", 10.0),
+    ]
+    doc = read_document(write_pdf([lines]), "bs.pdf")
+    assert [s.title for s in doc.sections] == ["Statement of financial position"]
+    (table,) = doc.tables
+    assert table.statement is StatementKind.FINANCIAL_POSITION
+    assert [r.label for r in table.rows][:2] == ["ASSETS", "Property, plant and equipment"]
+    assert "EQUITY AND LIABILITIES" in [r.label for r in table.rows]
