@@ -137,7 +137,7 @@ export function renderOverall(el, view) {
 }
 
 /**
- * One agent's section; `onOpen` is called with a finding id when a finding is chosen.
+ * One agent's section; its findings are buttons carrying `data-finding-id` (app.js listens).
  * @param {HTMLElement} el
  * @param {string} name
  * @param {ViewState} view
