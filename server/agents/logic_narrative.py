@@ -338,7 +338,10 @@ def _evaluate(ctx: LogicContext, paragraph: Paragraph, sentence: str, claim: Cla
     if any(_explains(claim, t, r, v) for t, r, v in values):
         ctx.passed(CHECK)
         return
-    if claim.kind != "change_pct" and _anywhere(ctx, m):
+    sign_only = claim.kind == "level" and any(
+        _abs_match(m, t, r.value(ctx.facts.columns[t.id][claim.year][0]) or 0.0) for t, r, _v in values
+    )
+    if claim.kind != "change_pct" and not sign_only and _anywhere(ctx, m):
         ctx.skipped(CHECK)
         ctx.claims_checked -= 1
         return
