@@ -58,8 +58,11 @@ UNFINISHED_STATES = ("pending", "running")
 
 
 def new_audit_id() -> str:
-    """URL-safe and unguessable; matches the AuditId pattern ^[A-Za-z0-9_-]{6,64}$."""
-    return secrets.token_urlsafe(12)
+    """URL-safe and unguessable; matches the AuditId pattern ^[A-Za-z0-9_-]{6,64}$.
+
+    The `aud_` prefix keeps ids from starting with "-", which a command line reads as an option.
+    """
+    return "aud_" + secrets.token_urlsafe(12)
 
 
 @dataclass(frozen=True, slots=True)
