@@ -48,10 +48,6 @@ class Settings:
     progress_per_s: float = DEFAULT_PROGRESS_PER_S
 
     @property
-    def database_path(self) -> Path:
-        return self.data_dir / "crosscheck.sqlite3"
-
-    @property
     def max_request_bytes(self) -> int:
         """Cap on a whole upload request, checked from Content-Length before reading it."""
         return self.max_upload_bytes * 3 + 1024 * 1024

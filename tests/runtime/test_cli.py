@@ -1,0 +1,50 @@
+"""`crosscheck serve` as a user runs it: the real agents, flags, the URL printed, a clean stop."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.runtime.harness import STATEMENT_MD, api, wait_finished
+from tests.runtime.test_restart import ROOT, _free_port, _wait_healthy
+
+
+async def test_serve_runs_the_real_agents_and_stops_on_ctrl_c(tmp_path: Path):
+    port, data_dir = _free_port(), tmp_path / "cli-data"
+    command = Path(sys.executable).parent / "crosscheck"
+    process = subprocess.Popen(
+        [
+            str(command),
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+            "--heartbeat",
+            "1",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        await _wait_healthy(base, process)
+        async with api(base) as client:
+            created = await client.post(
+                "/api/v1/audits", files={"document": ("s.md", STATEMENT_MD)}
+            )
+            snap = await wait_finished(client, created.json()["audit_id"])
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = await asyncio.to_thread(process.wait, 20)
+    assert snap["state"] in ("completed", "completed_with_errors")
+    assert [a["agent"] for a in snap["agents"]] == ["numeric", "logic", "disclosure", "external"]
+    assert code in (0, 128 + signal.SIGINT)  # uvicorn re-raises Ctrl-C after a clean shutdown
+    assert process.stdout is not None and process.stderr is not None
+    assert f"http://127.0.0.1:{port}/" in process.stdout.read().decode()
+    assert "Application shutdown complete" in process.stderr.read().decode()
+    assert (data_dir / "crosscheck.sqlite3").is_file()
