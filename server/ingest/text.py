@@ -3,8 +3,8 @@
 Markdown headings are "#" lines or lines underlined with "===" / "---"; a line wrapped in "**"
 is bold, so it may be a heading like a bold line in Word. Pipe tables (`| a | b |`) keep their
 columns; the "|---|" separator row is dropped. Plain-text statements often line figures up with
-spaces instead; a run of lines whose right-hand fields are figures becomes a table whose
-columns are found from where the figures end (they are right-aligned).
+spaces (or tabs) instead; a run of lines whose right-hand fields are figures becomes a table
+whose columns are where the figures overlap, however they are aligned.
 
 A short line (a title, an entity name, "as at 31 December 2024") stays its own paragraph; long
 lines that wrap are joined, as a reader would.
@@ -275,14 +275,15 @@ def column_header_line(line: str) -> bool:
 
 
 def _aligned_table(lines: list[str], header_lines: Sequence[str] = ()) -> RawTable | None:
-    """Columns from the right edges of figures; everything left of the first figure is the label.
+    """Columns where figures line up; everything left of the first figure is the label.
 
-    Header lines above the figures ("Note  2024  2023") are placed by the same right edges.
+    Figures of one column overlap horizontally whether they are right-, left- or
+    centre-aligned; header lines above them ("Note  2024  2023") go to the column they overlap.
     """
-    ends: list[int] = []
-    parsed: list[tuple[str, list[tuple[int, str]]]] = []
+    parsed: list[tuple[str, list[tuple[int, int, str]]]] = []
     for line in header_lines:
-        parsed.append(("", [(end, text) for _, end, text in _fields(line)]))
+        parsed.append(("", list(_fields(line))))
+    body_from = len(parsed)
     for line in lines:
         fields = _fields(line)
         if not fields:
@@ -296,30 +297,52 @@ def _aligned_table(lines: list[str], header_lines: Sequence[str] = ()) -> RawTab
         if k == len(fields):  # no figure fields: a caption row
             parsed.append((" ".join(f[2] for f in fields), []))
             continue
-        label = " ".join(f[2] for f in fields[:k])
-        figs = [(f[1], f[2]) for f in fields[k:]]
-        ends.extend(e for e, _ in figs)
-        parsed.append((label, figs))
+        parsed.append((" ".join(f[2] for f in fields[:k]), list(fields[k:])))
     parsed = _join_wrapped_labels(parsed)
-    anchors = _cluster(ends)
-    if not anchors:
+    columns = _columns([figs for _, figs in parsed[body_from:]])
+    if not columns:
         return None
     rows: list[list[str]] = []
     for label, figs in parsed:
-        row = [label] + [""] * len(anchors)
-        for end, text in figs:
-            col = min(range(len(anchors)), key=lambda a: abs(anchors[a] - end))
+        row = [label] + [""] * len(columns)
+        for lo, hi, text in figs:
+            col = min(range(len(columns)), key=lambda c: _distance(columns[c], (lo, hi)))
             row[col + 1] = text
         rows.append(row)
     return RawTable(rows=rows)
 
 
+def _columns(lines: list[list[tuple[int, int, str]]]) -> list[tuple[int, int]]:
+    """Figure columns as character spans: overlapping figures share a column. When one line
+    would put two figures in one column, columns are found from right edges instead."""
+    spans = sorted((lo, hi, n) for n, figs in enumerate(lines) for lo, hi, _ in figs)
+    merged: list[tuple[int, int, set[int]]] = []
+    for lo, hi, n in spans:
+        if merged and lo <= merged[-1][1] and n not in merged[-1][2]:
+            m_lo, m_hi, members = merged[-1]
+            merged[-1] = (m_lo, max(m_hi, hi), members | {n})
+        elif merged and lo <= merged[-1][1]:
+            return [(e, e) for e in _cluster([hi for figs in lines for _, hi, _ in figs])]
+        else:
+            merged.append((lo, hi, {n}))
+    return [(lo, hi) for lo, hi, _ in merged]
+
+
+def _distance(column: tuple[int, int], span: tuple[int, int]) -> int:
+    lo, hi = column
+    if span[1] < lo:
+        return lo - span[1]
+    if span[0] > hi:
+        return span[0] - hi
+    return -min(hi, span[1]) + max(lo, span[0])  # overlapping: more overlap, nearer
+
+
 def _join_wrapped_labels(
-    parsed: list[tuple[str, list[tuple[int, str]]]],
-) -> list[tuple[str, list[tuple[int, str]]]]:
+    parsed: list[tuple[str, list[tuple[int, int, str]]]],
+) -> list[tuple[str, list[tuple[int, int, str]]]]:
     """A label that wraps: a line of words with no figures, continued by a line that starts in
     lower case or with "(" and carries the figures ("Impairment of investees" / "(net of tax)")."""
-    out: list[tuple[str, list[tuple[int, str]]]] = []
+    out: list[tuple[str, list[tuple[int, int, str]]]] = []
     for label, figs in parsed:
         if (
             out

@@ -171,3 +171,24 @@ After the table.
         ["Total assets", "", "1,500", "1,300"],
     ]
     assert [p.text for p in doc.paragraphs] == ["After the table."]
+
+
+def test_left_aligned_figures_of_different_widths_share_a_column() -> None:
+    text = (
+        "                              Note  2024         2023\n"
+        "Revenue                       5     1,234,567    998,001\n"
+        "Other income                        5            12\n"
+        "Total                               1,234,572    998,013\n"
+    )
+    (table,) = read_document(text.encode(), "left.txt").tables
+    assert [c.role for c in table.columns] == [
+        ColumnRole.LABEL,
+        ColumnRole.NOTE,
+        ColumnRole.AMOUNT,
+        ColumnRole.AMOUNT,
+    ]
+    assert [(r.label, r.note, r.value(2), r.value(3)) for r in table.rows] == [
+        ("Revenue", "5", 1234567.0, 998001.0),
+        ("Other income", None, 5.0, 12.0),
+        ("Total", None, 1234572.0, 998013.0),
+    ]
