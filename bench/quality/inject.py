@@ -47,6 +47,7 @@ KINDS: dict[str, str] = {
     "memo_event_omitted": "external",
     "wrong_fx_rate": "external",
     "bad_lei": "external",
+    "bad_isin": "external",
 }
 
 # Labels of lines that can never be negative (DQC 0015), for negative_value.
@@ -59,6 +60,11 @@ _NON_NEGATIVE = re.compile(
 )
 _MONEY = re.compile(r"(?:GH₵|£|€|EUR |USD |\$)(\d[\d,]*(?:\.\d+)?)(\s?(?:million|m|bn|billion))?")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%")
+# a stated change ("increased by 24%"): checkable against the two period columns
+_CHANGE_PERCENT = re.compile(r"(?<=\bby )(\d+(?:\.\d+)?)%")
+_CHANGE_VERB = re.compile(r"\b(increased|decreased|rose|fell|grew|declined)\b")
+_SCALES = {"units": 1.0, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
+_WORD_SCALES = {"million": 1e6, "m": 1e6, "bn": 1e9, "billion": 1e9}
 _MONTHS = [
     "January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December",
@@ -273,31 +279,7 @@ def sites(
         for n, tie in enumerate(data.get("ties", [])):
             out.append((f"tie{n}", _tie_mutation(tie)))
     elif kind in ("narrative_amount", "false_percentage", "inconsistent_rate"):
-        for path, block in _paragraphs(data):
-            tags = set(block.get("tags", []))
-            text = _clean(block["p"])
-            if kind == "narrative_amount" and "narrative" in tags:
-                for m in _MONEY.finditer(text):
-                    out.append(
-                        (
-                            f"{path}@{m.start(1)}",
-                            _text_mutation(kind, path, m.start(1), m.end(1), _bump_number),
-                        )
-                    )
-            elif (
-                kind == "false_percentage"
-                and "narrative" in tags
-                and "rate" not in tags
-                or kind == "inconsistent_rate"
-                and "rate" in tags
-            ):
-                for m in _PERCENT.finditer(text):
-                    out.append(
-                        (
-                            f"{path}@{m.start(1)}",
-                            _text_mutation(kind, path, m.start(1), m.end(1), _bump_percent),
-                        )
-                    )
+        out.extend(_sentence_sites(data, kind))
     elif kind == "inconsistent_date":
         end = date.fromisoformat(data["reporting_date"])
         for path, block in _paragraphs(data):
@@ -327,12 +309,66 @@ def sites(
         for item in memo.get("items", []):
             if item.get("event"):
                 out.append((f"memo:{item['event']}", _memo_omission(item)))
-    elif kind in ("wrong_fx_rate", "bad_lei"):
-        tag = "fx_rate" if kind == "wrong_fx_rate" else "lei"
+    elif kind in ("wrong_fx_rate", "bad_lei", "bad_isin"):
+        tag = {"wrong_fx_rate": "fx_rate", "bad_lei": "lei", "bad_isin": "isin"}[kind]
         for path, block in _paragraphs(data):
             if tag in block.get("tags", []):
                 out.append((path, _identifier_mutation(kind, path)))
     return out
+
+
+def _sentence_sites(data: Data, kind: str) -> list[tuple[str, Mutation]]:
+    """Numbers in sentences that the tables could contradict, each a site for `kind`.
+
+    Only fair sites count: an amount that restates some table figure, a stated change
+    ("increased by 24%"), a tax rate that the tax notes compute. A number nothing in the report
+    could contradict (a shareholding, a discount rate) would only measure luck."""
+    figures = _table_figures(data)
+    out: list[tuple[str, Mutation]] = []
+    for path, block in _paragraphs(data):
+        tags = set(block.get("tags", []))
+        text = _clean(block["p"])
+        if kind == "narrative_amount" and "narrative" in tags:
+            found = [m for m in _MONEY.finditer(text) if _in_tables(m, figures)]
+            change = _bump_number
+        elif kind == "false_percentage" and "narrative" in tags and "rate" not in tags:
+            found = [
+                m
+                for m in _CHANGE_PERCENT.finditer(text)
+                if _CHANGE_VERB.search(text[max(0, m.start() - 45) : m.start()])
+            ]
+            change = _bump_percent
+        elif kind == "inconsistent_rate" and tags & {"tax_rate", "effective_tax_rate"}:
+            found = list(_PERCENT.finditer(text))
+            change = _bump_percent
+        else:
+            continue
+        for m in found:
+            mutation = _text_mutation(kind, path, m.start(1), m.end(1), change)
+            out.append((f"{path}@{m.start(1)}", mutation))
+    return out
+
+
+def _table_figures(data: Data) -> list[tuple[float, float]]:
+    """Every printed table figure in currency units, with its half rounding unit."""
+    scale = _SCALES[data.get("scale", "units")]
+    out = []
+    for _key, spec in _table_specs(data):
+        for row in spec["rows"]:
+            for value in row.get("v", []):
+                if isinstance(value, int | float) and value:
+                    out.append((abs(value) * scale, scale / 2))
+    return out
+
+
+def _in_tables(match: re.Match[str], figures: list[tuple[float, float]]) -> bool:
+    """Whether a narrative amount restates some table figure (so a change to it is checkable)."""
+    number = match.group(1)
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    unit = _WORD_SCALES.get((match.group(2) or "").strip().lower(), 1.0)
+    amount = float(number.replace(",", "")) * unit
+    half = 0.5 * 10**-decimals * unit
+    return any(abs(amount - value) <= max(half, tol) for value, tol in figures)
 
 
 def _loss_making(data: Data) -> bool:
@@ -548,6 +584,12 @@ def _identifier_mutation(kind: str, path: str) -> Mutation:
                 raise ValueError(f"{path}: no LEI")
             check = int(m.group(2))
             new = f"{m.group(1)}{(check + 11) % 100:02d}"
+            start, end = m.start(), m.end()
+        elif kind == "bad_isin":
+            m = re.search(r"\b([A-Z]{2}[A-Z0-9]{9})(\d)\b", text)
+            if not m:
+                raise ValueError(f"{path}: no ISIN")
+            new = f"{m.group(1)}{(int(m.group(2)) + 3) % 10}"
             start, end = m.start(), m.end()
         else:
             m = re.search(r"\d+\.\d{3,}", text)

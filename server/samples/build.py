@@ -386,6 +386,21 @@ SAMPLES: list[dict[str, Any]] = [
         "memos": ["insig-2024-board-minutes"],
         "title": "Insig AI plc 2024 with planted errors",
     },
+    {
+        "name": "fanmilk-2024-planted",
+        "data": "fanmilk-2024",
+        "planted": True,
+        "prior_data": "fanmilk-2023",
+        "memos": [],
+        "title": "Fan Milk PLC 2024 with planted errors",
+    },
+    {
+        "name": "flowtraders-2024-planted",
+        "data": "flowtraders-2024",
+        "planted": True,
+        "memos": [],
+        "title": "Flow Traders Ltd. 2024 with planted errors",
+    },
 ]
 
 
@@ -421,8 +436,8 @@ def build_all(out_dir: Path = HERE) -> list[dict[str, Any]]:
             )
             kinds = ", ".join(t["kind"] for t in truth)
             description = (
-                f"The Insig AI plc statements with {len(truth)} planted errors, one of each kind "
-                f"the agents catch ({kinds}); ground truth in {name}.truth.json."
+                f"The {data['entity']['name']} statements with {len(truth)} planted errors, one "
+                f"of each kind this set allows ({kinds}); ground truth in {name}.truth.json."
             )
         document = f"{name}.docx"
         (out_dir / document).write_bytes(build_docx(data))

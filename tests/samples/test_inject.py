@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 
 import pytest
 
@@ -12,8 +13,13 @@ from server.samples.build import extract_text, load_set
 FANMILK, INSIG, FLOW = SETS
 
 
+@functools.cache
+def _clean_text(sample) -> tuple[str, ...]:
+    return tuple(extract_text(clean_inputs(sample).document))
+
+
 def _diff(sample, kind: str, site: str) -> tuple[list[str], list[str], object]:
-    before = extract_text(clean_inputs(sample).document)
+    before = list(_clean_text(sample))
     built = build_case(sample, kind, site)
     after = extract_text(built.document)
     removed, added = [], []
@@ -89,3 +95,11 @@ def test_wrong_fx_rate_changes_the_stated_closing_rate() -> None:
     assert len(removed) == len(added) == 1
     assert "1.0389" in removed[0] and "1.0389" not in added[0]
     assert case.agent == "external" and case.keywords[0] in added[0]
+
+
+def test_bad_isin_breaks_the_check_digit() -> None:
+    from stdnum import isin
+
+    removed, added, case = _diff(FLOW, "bad_isin", "note:32/1")
+    assert "BMG3602E1084" in removed[0]
+    assert not isin.is_valid(case.keywords[0]) and case.keywords[0] in added[0]
