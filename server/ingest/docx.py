@@ -32,6 +32,7 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 _P, _TBL, _TR, _TC, _R, _T = (f"{_W}{n}" for n in ("p", "tbl", "tr", "tc", "r", "t"))
 _SDT, _SDT_CONTENT, _CUSTOM_XML = f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"
 _TAB, _BR, _CR, _NBH = f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"
+_PTAB = f"{_W}ptab"
 _PPR, _RPR, _SECTPR = f"{_W}pPr", f"{_W}rPr", f"{_W}sectPr"
 _VAL, _TYPE = qn("w:val"), qn("w:type")
 _VERT_ALIGN, _BOLD, _RENDERED_BREAK = f"{_W}vertAlign", f"{_W}b", f"{_W}lastRenderedPageBreak"
@@ -225,12 +226,16 @@ class _BodyWalker:
         ppr = p.find(_PPR)
         sid = None
         num = None
+        outline_level: int | None = None  # set on the paragraph itself, not through a style
         if ppr is not None:
             ps = ppr.find(f"{_W}pStyle")
             sid = ps.get(_VAL) if ps is not None else None
             if _on(ppr.find(f"{_W}pageBreakBefore")):
                 self._breaks += 1
             num = _num_pr(ppr)
+            ol = ppr.find(f"{_W}outlineLvl")
+            if ol is not None and (ol.get(_VAL) or "").isdigit() and int(ol.get(_VAL)) < 9:
+                outline_level = int(ol.get(_VAL)) + 1
         num = num or self._styles.num(sid)
         text, all_bold = self._text(p, self._styles.bold(sid))
         style = self._styles.name(sid)
@@ -238,7 +243,7 @@ class _BodyWalker:
         return RawParagraph(
             text=text,
             style=style,
-            heading_level=self._styles.heading_level(sid),
+            heading_level=outline_level or self._styles.heading_level(sid),
             bold=all_bold,
             outline_number=outline,
             toc=bool(style and style.lower().startswith("toc")),
@@ -277,7 +282,7 @@ class _BodyWalker:
             tag = child.tag
             if tag == _T:
                 out.append(child.text or "")
-            elif tag == _TAB:
+            elif tag in (_TAB, _PTAB):
                 out.append(" ")
             elif tag == _BR:
                 if child.get(_TYPE) == "page":
