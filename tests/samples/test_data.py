@@ -80,5 +80,12 @@ def test_title_sits_only_in_the_page_header_for_fanmilk() -> None:
     assert any("Statement of financial position" in h for h in headers)
     assert not any("Statement of financial position at" in b for b in body)
     assert "R:In thousands of Ghana cedis|Note|2024|2023" in lines
-    assert any(line.startswith("R:|") and "590,728" in line for line in lines) is False
+    assert "R:TOTAL ASSETS||590,728|590,250" in lines
+    assert "R:Balance at 1\u00a0January\u00a02024|10,000|219,091|229,091" in lines
     assert "P:Statement of cash flows (continued)" in lines
+
+
+def test_insig_prints_unlabelled_subtotals_and_a_stated_going_concern_uncertainty() -> None:
+    lines = extract_text(sample_path("insig-2024.docx").read_bytes())
+    assert "R:||4,409,652|20,375,192" in lines
+    assert any("material uncertainty" in line for line in lines)
