@@ -3,7 +3,7 @@
 `id:` is the seq (progress frames carry none, so the browser's last-event-id never moves back),
 `event:` the frame type, `data:` the frame exactly as stored. The cursor is `Last-Event-ID`
 (what EventSource sends when it reconnects) or else `?after=N` (EventSource cannot set headers
-on its first request). sse-starlette sends the `: ping` keep-alive comments and enforces a send
+on its first request). sse-starlette sends the `: keep-alive` comments and enforces a send
 timeout; the stream ends after `audit_finished`.
 
 Deliberate divergence: a client that resumes at or after the terminal event gets
@@ -57,9 +57,14 @@ async def audit_events(
     return EventSourceResponse(
         _events(rt.log, audit_id, cursor, rt.settings.sse_retry_ms),
         ping=rt.settings.heartbeat_s,
+        ping_message_factory=_keep_alive,
         send_timeout=SEND_TIMEOUT_S,
         headers={"X-Accel-Buffering": "no", "Cache-Control": "no-store"},
     )
+
+
+def _keep_alive() -> ServerSentEvent:
+    return ServerSentEvent(comment="keep-alive")
 
 
 async def _events(

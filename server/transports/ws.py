@@ -7,6 +7,7 @@ close code and cancels the rest:
 - heartbeat: a heartbeat frame when nothing was sent for `heartbeat_s`;
 - receiver: text from the client is ignored; a disconnect ends the connection (never the audit);
 - watchers: the buffer overflowed (slow client) -> 1013, or the server is going away -> 1001.
+A bug anywhere in the stream closes it with 1011 (logged), never with a silent 1006.
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ async def audit_stream(websocket: WebSocket, audit_id: str, rt: RuntimeDep) -> N
     try:
         with rt.log.follow(audit_id, after) as follower:
             code = await _serve(websocket, follower, rt)
+    except Exception:
+        logger.exception("WebSocket stream of audit %s failed", audit_id)
+        code = codes.WS_1011_INTERNAL_ERROR
     finally:
         rt.connections -= 1
     if code is not GONE:
@@ -74,6 +78,7 @@ _REASONS = {
     codes.WS_1000_NORMAL: "Audit finished.",
     codes.WS_1001_GOING_AWAY: "Server shutting down; reconnect with ?after=<last seq>.",
     codes.WS_1013_TRY_AGAIN_LATER: "Client too slow; reconnect with ?after=<last seq>.",
+    codes.WS_1011_INTERNAL_ERROR: "Internal error; reconnect with ?after=<last seq>.",
 }
 
 
