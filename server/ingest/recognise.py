@@ -481,9 +481,13 @@ _LABEL_NOTE = re.compile(
 _LABEL_MARKER = re.compile(r"(?:\s*(?:[*†‡§]+|\((?:[a-z]|[ivx]{1,4}|\d{1,2})\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+))+$")
 
 
+_BULLET = re.compile(r"^(?:[-–—•·▪]|\u2212)\s+(?=\S)")
+
+
 def clean_label(text: str) -> tuple[str, str | None]:
     """A row label without non-breaking or double spaces and trailing markers; and its note."""
     label = re.sub(r"[\s\u00a0\u2009\u202f]+", " ", text).strip()
+    label = _BULLET.sub("", label)  # "– Depreciation" under "Adjustments for:"
     note = None
     m = _LABEL_NOTE.search(label)
     if m and m.start() > 0:

@@ -211,6 +211,8 @@ def test_note_headers() -> None:
         ("Inventories (note 14)", "Inventories", "14"),
         ("Borrowings (Note 16.2)", "Borrowings", "16.2"),
         ("Adjustments for:", "Adjustments for:", None),
+        ("\u2013 Depreciation", "Depreciation", None),
+        ("- Amortisation", "Amortisation", None),
         ("(a)", "(a)", None),
     ],
 )
