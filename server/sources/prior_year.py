@@ -127,13 +127,17 @@ def compare(current: Document, prior: Document) -> SourceReport:
         if earlier.period == comparative:
             base[earlier.group] = max(base[earlier.group], abs(earlier.amount))
 
+    cur_by_note, old_by_note = _by_note(cur_facts), _by_note(old_facts)
     for key, fact in cur_facts.items():
         if fact.period != comparative:
             continue
         slot = (key[0], key[1], key[2], key[4], key[5])
         old = old_facts.get(key)
         if old is None or cur_slots[slot] != old_slots[slot]:
-            # no counterpart, or a repeated label whose repeats differ: matching would be a guess
+            # a repeated label whose repeats differ: only its note reference can tell them apart
+            noted = (slot, _note(fact))
+            old = old_by_note.get(noted) if cur_by_note.get(noted) is fact else None
+        if old is None:
             unmatched[fact.group_title] += 1
             continue
         if _agree(fact, old):
@@ -179,6 +183,23 @@ def compare(current: Document, prior: Document) -> SourceReport:
         f"{sum(unmatched.values())} had no counterpart."
     )
     return SourceReport(verdicts=verdicts, detail=detail)
+
+
+def _note(fact: Fact) -> str:
+    return (fact.row.note or "").strip().lower()
+
+
+def _by_note(facts: dict[FactKey, Fact]) -> dict[tuple[Slot, str], Fact | None]:
+    """Facts by slot and note reference, for lines whose label repeats; None where even the
+    note does not make the line unique (or the line cites no note)."""
+    out: dict[tuple[Slot, str], Fact | None] = {}
+    for key, fact in facts.items():
+        note = _note(fact)
+        if not note:
+            continue
+        noted = ((key[0], key[1], key[2], key[4], key[5]), note)
+        out[noted] = None if noted in out else fact
+    return out
 
 
 def reporting_year(document: Document) -> int | None:

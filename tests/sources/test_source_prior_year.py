@@ -128,6 +128,16 @@ def test_repeated_labels_that_do_not_repeat_alike_are_not_guessed() -> None:
     ]
 
 
+def test_note_references_tell_repeated_labels_apart() -> None:
+    current = position(2024, [("Borrowings", 900, 800), ("Borrowings", 100, 50)])
+    prior = position(2023, [("Borrowings", 45, 40)])
+    current.tables[0].rows[0].note, current.tables[0].rows[1].note = "20", "21"
+    prior.tables[0].rows[0].note = "21"
+    [verdict, unmatched] = compare(current, prior).verdicts
+    assert verdict.outcome is Outcome.CONTRADICTED and "45" in verdict.evidence
+    assert (unmatched.outcome, unmatched.claims) == (Outcome.UNVERIFIABLE, 1)
+
+
 def test_headings_tell_repeated_labels_apart() -> None:
     rows = [
         ("Non-current liabilities",),
