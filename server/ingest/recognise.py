@@ -27,6 +27,9 @@ from server.ingest.document import StatementKind
 SCALES: dict[str, float] = {"units": 1.0, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
 _CODE = r"[A-Z]{3}"
 _SYM = r"[$€£¥₸₽₹]"
+# "TEUR" and "MEUR" are thousands and millions of euros; a four-letter capital word such as
+# "TERM" or "MILK" is not, so only these codes take the prefix.
+_MAJOR = r"(?:EUR|USD|GBP|CHF|JPY|CNY|RUB|KZT|SEK|NOK|DKK|PLN|CZK|HUF|CAD|AUD)"
 _SCALE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "billions",
@@ -38,7 +41,7 @@ _SCALE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "millions",
         re.compile(
             rf"(?i:\bin\s+millions\b|\bmillions\s+of\b|\bmillion\b|\bmln\b|\bmn\b)"
-            rf"|{_SYM}\s?['’]?\s?m\b|\b{_CODE}\s?['’]?m\b|\bm{_SYM}|\bM{_CODE}\b"
+            rf"|{_SYM}\s?['’]?\s?m\b|\b{_CODE}\s?['’]?m\b|\bm{_SYM}|\bM{_MAJOR}\b"
         ),
     ),
     (
@@ -46,7 +49,7 @@ _SCALE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"(?i:\bin\s+thousands\b|\bthousands\s+of\b|\bthousand\b|\bthousands\b|\bin\s+['’‘]000)"
             rf"|['’‘`]\s?000\b|\b000['’]?s\b|{_SYM}\s?['’]?0{{3}}\b|\(0{{3}}\)|\b{_CODE}\s?['’]?0{{3}}\b"
-            rf"|\bT{_CODE}\b|\bk{_SYM}|{_SYM}\s?k\b|\bk{_CODE}\b|\bT{_SYM}|\b0{{3}}\s?{_CODE}\b"
+            rf"|\bT{_MAJOR}\b|\bk{_SYM}|{_SYM}\s?k\b|\bk{_CODE}\b|\bT{_SYM}|\b0{{3}}\s?{_CODE}\b"
         ),
     ),
 ]

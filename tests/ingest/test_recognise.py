@@ -52,6 +52,16 @@ def test_scale_and_currency_in_headers(text: str, scale: str | None, currency: s
     assert find_currency(text) == currency
 
 
+def test_capital_words_are_not_scales() -> None:
+    assert [find_scale(t) for t in ("FAN MILK PLC", "LONG TERM", "TIME", "MEUR", "TEUR")] == [
+        None,
+        None,
+        None,
+        "millions",
+        "thousands",
+    ]
+
+
 def test_capitals_that_are_words_are_not_currencies() -> None:
     assert find_currency("ALL AMOUNTS ARE SHOWN") is None
     assert find_currency("TOTAL") is None
