@@ -28,6 +28,15 @@ _SUBSEQUENT = re.compile(
     r"\b(events? (occurring )?(after|subsequent to) the (reporting|balance sheet|statement of financial position)"
     r"( date| period)?|subsequent events|post[- ]balance sheet events?)\b"
 )
+_AUTHORISATION_TITLE = re.compile(
+    r"\b(authori[sz]ation|approval) of (the )?(consolidated |separate |group |company )?financial statements"
+)
+_BY_DATE = re.compile(
+    r"\b(until|through|to|by|before|due|repayable|expir\w*|ending)( on| on or before)?\s*$"
+)
+_EARLIER_REF = re.compile(
+    r"\b(previously|originally|dated|entered into|signed|announced|since|as at|at)\s*$"
+)
 _NO_EVENT = re.compile(
     r"\bno (material |significant |other |adjusting |non-adjusting )*(subsequent )?events?\b"
 )
@@ -160,10 +169,12 @@ def _text_periods(ctx: LogicContext, rd: date) -> None:
 
 def _authorisation(ctx: LogicContext, rd: date) -> None:
     """The date the statements were authorised for issue falls after the period end."""
-    for p in ctx.document.paragraphs:
+    doc = ctx.document
+    in_section = {s.id for s in doc.sections if _AUTHORISATION_TITLE.search(normalise(s.title))}
+    for p in doc.paragraphs:
         for s in sentences(p.text):
             low = normalise(s.text)
-            if not _AUTHORISED.search(low):
+            if not _AUTHORISED.search(low) and p.section_id not in in_section:
                 continue
             dates = [
                 d
@@ -215,11 +226,23 @@ def _subsequent_events(ctx: LogicContext, rd: date) -> None:
             ]
             if not dates or _NO_EVENT.search(normalise(s.text)):
                 continue
-            if any(d.value > rd for d in dates):
+            first = dates[0]
+            if first.value <= rd and _EARLIER_REF.search(normalise(s.text[: first.start])):
+                continue  # "the agreement dated 1 May 2024 was amended on ..."
+            early_deadline = next(
+                (
+                    d
+                    for d in dates[1:]
+                    if d.value < first.value and _BY_DATE.search(normalise(s.text[: d.start]))
+                ),
+                None,
+            )
+            if first.value > rd and early_deadline is None:
                 ctx.passed(CHECK)
                 continue
-            if all(d.value == rd for d in dates):
+            if first.value == rd and early_deadline is None:
                 continue
+            d = early_deadline or first
             d = min(dates, key=lambda x: x.value)
             ctx.failed(
                 CHECK,
@@ -227,8 +250,12 @@ def _subsequent_events(ctx: LogicContext, rd: date) -> None:
                 severity=Severity.medium,
                 title=f"Event after the reporting period dated {d.text}",
                 description=(
-                    f"The events-after-the-reporting-period note dates an event {d.text}, on or before "
-                    f"the period end {rd:%d %B %Y}."
+                    f"The events-after-the-reporting-period note dates an event {d.text}, "
+                    + (
+                        f"before the event itself ({first.text})."
+                        if early_deadline
+                        else f"on or before the period end {rd:%d %B %Y}."
+                    )
                 ),
                 reference="IAS 10.3",
                 locations=[paragraph_location(block, s.text)],

@@ -56,6 +56,7 @@ _COUNT_AFTER = re.compile(
     r"|members|directors|customers|countries|per share|basis points|bps|bp\b)",
     re.I,
 )
+_PER_UNIT_AFTER = re.compile(r"^\s?(per (ordinary )?share|pence|cents|kobo|pesewas)\b", re.I)
 _COMPARATIVE_BEFORE = re.compile(
     r"\(\s*(?:(?:\d{1,2}\s+)?[a-z]+\s+|fy\s?)?((?:19|20)\d\d)\s*:\s*(?:[a-z ]{0,20}\bof\s)?(?:"
     + CURRENCY_TOKEN
@@ -134,6 +135,8 @@ def mentions(sentence: str) -> list[Mention]:
             continue
         if not currency and multiplier is None and _COUNT_AFTER.match(after):
             continue
+        if _PER_UNIT_AFTER.match(text[end : end + 24]):
+            continue  # "GH₵0.08 per share", "17.71 pence": per-share figures, not amounts
         out.append(
             Mention(
                 s,

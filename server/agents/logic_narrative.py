@@ -72,7 +72,7 @@ _WORD = re.compile(r"[a-z']+")
 # that no statement line carries; its figures are counted but not checked.
 _BREAKDOWN = re.compile(
     r"\b(segments?|divisions?|of which|respectively|business units?|subsidiar(y|ies)|regions?"
-    r"|countr(y|ies)|geographic|per share|each)\b"
+    r"|countr(y|ies)|geographic|each)\b"
 )
 _FORWARD_CHANGE = re.compile(
     r"^\s*(increase|decrease|rise|fall|growth|decline|reduction|drop)\s+in\s+(the\s+)?(group's\s+|company's\s+)?"
@@ -115,7 +115,18 @@ def _terms(ctx: LogicContext) -> list[Term]:
                 continue
             concept = concept_of(key)
             terms[key] = Term(key, concept, None if concept else key)
+            for variant in _number_variants(key):  # "impairments" in a table, "impairment" in text
+                terms.setdefault(variant, Term(variant, concept, None if concept else key))
     return sorted(terms.values(), key=lambda t: -len(t.phrase))
+
+
+def _number_variants(key: str) -> list[str]:
+    """The label with its last word in the other grammatical number."""
+    head, _, last = key.rpartition(" ")
+    if len(last) < 5 or not last.isalpha():
+        return []
+    other = last[:-1] if last.endswith("s") and not last.endswith("ss") else last + "s"
+    return [f"{head} {other}".strip()]
 
 
 def _lower(text: str) -> str:
@@ -218,7 +229,12 @@ def _check_sentence(
         else:
             start, previous_from = (term[1] if term else 0), False
         claim: Claim | None = None
-        if m.comparative_year and chain is not None and chain_end <= m.start:
+        if (
+            m.comparative_year
+            and chain is not None
+            and chain_end <= m.start
+            and re.fullmatch(r"\s*\([^()]{0,60}", low[chain_end : m.start])
+        ):
             term, start = chain, m.start  # "(2023: loss of 9,870)" belongs to the figure before it
         if term is not None:
             words = _connector_words(low[start : m.start])
@@ -339,7 +355,8 @@ def _evaluate(ctx: LogicContext, paragraph: Paragraph, sentence: str, claim: Cla
         ctx.passed(CHECK)
         return
     sign_only = claim.kind == "level" and any(
-        _abs_match(m, t, r.value(ctx.facts.columns[t.id][claim.year][0]) or 0.0) for t, r, _v in values
+        _abs_match(m, t, r.value(ctx.facts.columns[t.id][claim.year][0]) or 0.0)
+        for t, r, _v in values
     )
     if claim.kind != "change_pct" and not sign_only and _anywhere(ctx, m):
         ctx.skipped(CHECK)

@@ -17,15 +17,15 @@ from dataclasses import dataclass
 from generated.models import CellRef, Location, LogicCheck, Severity
 from server.agents.logic_base import LogicContext, label_key, paragraph_location
 from server.agents.logic_mentions import mentions
-from server.agents.text_match import sentences
-from server.ingest.document import Paragraph, Row, StatementKind, Table
+from server.agents.text_match import normalise, sentences
+from server.ingest.document import ColumnRole, Paragraph, Row, StatementKind, Table
 
 CHECK = LogicCheck.rate
 _ETR = re.compile(r"\beffective (income )?tax rate\b")
 _STATUTORY = re.compile(
     r"\b(statutory|applicable|domestic|standard|corporate|corporation|enacted|nominal|headline)"
     r" (corporate |income |profit |corporation )?(income )?tax rate\b"
-    r"|\b(income|corporate|corporation|profits?) tax (is levied |is charged |was charged |applies )?at (a rate of )?\d"
+    r"|\b(income|corporate|corporation|profits?) tax (is levied |is charged |was charged |applies |is calculated |is computed |was calculated )?at (a rate of )?\d"
 )
 _TAX_AT_RATE = re.compile(
     r"^(income )?tax (at|calculated at|using|computed at|based on)\b.*\brate|^(tax|income tax) (effect )?at (the )?\d"
@@ -103,15 +103,189 @@ def _tax_and_pbt(ctx: LogicContext, year: int) -> tuple[float, float] | None:
     return pbt_v - profit_v, pbt_v
 
 
+@dataclass(frozen=True, slots=True)
+class TableRate:
+    rate: float
+    year: int | None  # None: a rate written in the row label, for every period of the table
+    table: Table
+    row: Row
+    column: int | None
+
+    def location(self) -> Location:
+        col = self.column if self.column is not None else self.table.label_column()
+        return Location(table=self.table.id, cells=[CellRef(row=self.row.index, column=col)])
+
+
+_RATE_ROW = re.compile(
+    r"\btax\b.*\b(rate|at \d)|(statutory|standard|applicable|domestic|corporate|enacted|nominal|headline)"
+    r"[a-z ]{0,30}\brate\b|^(income )?tax (at|on)\b"
+)
+_EFFECTIVE_ROW = re.compile(r"\beffective (income )?tax rate\b")
+
+
+def _table_rates(ctx: LogicContext) -> dict[str, list[TableRate]]:
+    """Tax rates printed in tax tables: in row labels ("Tax at 25%") or percent columns."""
+    out: dict[str, list[TableRate]] = {"statutory": [], "effective": []}
+    for table in ctx.document.tables:
+        if table.statement is not None:
+            continue
+        scope = normalise(f"{table.title or ''} {_section_title(ctx, table)}")
+        pct_cols = {
+            c.index: _year_of(c.period or c.header, c.year)
+            for c in table.columns
+            if c.role is ColumnRole.PERCENT
+        }
+        for row in table.rows:
+            key = label_key(row)
+            if "tax" not in scope and "tax" not in key:
+                continue
+            kind = (
+                "effective"
+                if _EFFECTIVE_ROW.search(key)
+                else ("statutory" if _RATE_ROW.search(key) else None)
+            )
+            if kind is None:
+                continue
+            for m in _PCT_IN_LABEL.finditer(row.label):
+                out[kind].append(TableRate(float(m.group(1)), None, table, row, None))
+            for col, year in pct_cols.items():
+                v = row.value(col)
+                if v is not None:
+                    out[kind].append(TableRate(abs(v), year, table, row, col))
+    return out
+
+
+def _section_title(ctx: LogicContext, table: Table) -> str:
+    section = ctx.document.section(table.section_id)
+    return section.title if section else ""
+
+
+def _year_of(text: str, year: int | None) -> int | None:
+    if year is not None:
+        return year
+    m = re.search(r"\b(19|20)\d\d\b", text)
+    return int(m.group(0)) if m else None
+
+
+def _statutory_texts(ctx: LogicContext) -> list[RateText]:
+    """Every percentage in sentences about the statutory rate, with its year."""
+    cy = ctx.facts.current_year
+    out: list[RateText] = []
+    if cy is None:
+        return out
+    for p in ctx.document.paragraphs:
+        for s in sentences(p.text):
+            low = s.text.lower().replace("\u00a0", " ")
+            statutory = [m.start() for m in _STATUTORY.finditer(low)]
+            if not statutory:
+                continue
+            effective = [m.start() for m in _ETR.finditer(low)]
+            for m in mentions(s.text):
+                if m.kind != "percent":
+                    continue
+                last_statutory = max((e for e in statutory if e <= m.start), default=-1)
+                last_effective = max((e for e in effective if e <= m.start), default=-1)
+                if last_statutory < 0 or last_effective > last_statutory:
+                    continue  # this figure belongs to the effective rate named just before it
+                comp = re.search(r"\(\s*((?:19|20)\d\d)\s*:\s*$", s.text[: m.start])
+                year = int(comp.group(1)) if comp else cy
+                out.append(RateText(m.number, m.step, year, p, s.text))
+    return out
+
+
+def _statutory_consistency(ctx: LogicContext, rates: list[TableRate]) -> None:
+    """The statutory rate stated in the text agrees with the tax tables, or with itself."""
+    texts = _statutory_texts(ctx)
+    if rates:
+        for t in texts:
+            candidates = [r for r in rates if r.year in (None, t.year)]
+            if not candidates:
+                continue
+            if any(abs(r.rate - t.rate) <= t.step / 2 + 0.051 for r in candidates):
+                ctx.passed(CHECK)
+                continue
+            shown = ", ".join(sorted({f"{r.rate:g}%" for r in candidates}))
+            ctx.failed(
+                CHECK,
+                key=(t.paragraph.id, t.year, t.rate, "statutory"),
+                severity=Severity.medium,
+                title=f"Stated tax rate {t.rate:g}% is not the rate in the tax reconciliation ({t.year})",
+                description=(
+                    f"The text states a tax rate of {t.rate:g}% for {t.year}; the tax tables apply {shown}."
+                ),
+                reference="IAS 12.81(c)",
+                locations=[paragraph_location(t.paragraph, t.sentence), candidates[0].location()],
+                claim=t.sentence,
+                contradiction=f"Rates in the tax reconciliation: {shown}",
+            )
+        return
+    by_year: dict[int, list[RateText]] = {}
+    for t in texts:
+        by_year.setdefault(t.year, []).append(t)
+    for year, group in by_year.items():
+        values = sorted({round(t.rate, 2) for t in group})
+        if len(group) < 2:
+            continue
+        if len(values) == 1:
+            ctx.passed(CHECK)
+            continue
+        first, other = (
+            group[0],
+            next(t for t in group if round(t.rate, 2) != round(group[0].rate, 2)),
+        )
+        if first.sentence == other.sentence:
+            continue  # one sentence naming several rates (local and export sales)
+        ctx.failed(
+            CHECK,
+            key=(first.paragraph.id, other.paragraph.id, year, "statutory-text"),
+            severity=Severity.medium,
+            title=f"Two different tax rates stated for {year}: {first.rate:g}% and {other.rate:g}%",
+            description=(
+                f"The document states the applicable tax rate for {year} as {first.rate:g}% in one "
+                f"place and {other.rate:g}% in another."
+            ),
+            reference="IAS 12.81(c)-(d)",
+            locations=[
+                paragraph_location(first.paragraph, first.sentence),
+                paragraph_location(other.paragraph, other.sentence),
+            ],
+            claim=other.sentence,
+            contradiction=first.sentence,
+        )
+
+
 def check_rates(ctx: LogicContext) -> None:
-    _effective_rate(ctx)
+    table_rates = _table_rates(ctx)
+    _effective_rate(ctx, table_rates["effective"])
+    _statutory_consistency(ctx, table_rates["statutory"])
     applicable = _reconciliation(ctx)
     _discount_rates(ctx, applicable)
     _interest_rate(ctx)
 
 
-def _effective_rate(ctx: LogicContext) -> None:
+def _effective_rate(ctx: LogicContext, printed: list[TableRate]) -> None:
     for stated in _stated(ctx, _ETR):
+        same_year = [r for r in printed if r.year == stated.year]
+        if same_year:
+            if any(abs(r.rate - stated.rate) <= stated.step / 2 + 0.051 for r in same_year):
+                ctx.passed(CHECK)
+                continue
+            r = same_year[0]
+            ctx.failed(
+                CHECK,
+                key=(stated.paragraph.id, stated.year, "etr-table"),
+                severity=Severity.medium,
+                title=f"Stated effective tax rate {stated.rate:g}% disagrees with the tax reconciliation ({stated.year})",
+                description=(
+                    f"The text states an effective tax rate of {stated.rate:g}% for {stated.year}; the "
+                    f"reconciliation prints {r.rate:g}%."
+                ),
+                reference="IAS 12.81(c)",
+                locations=[paragraph_location(stated.paragraph, stated.sentence), r.location()],
+                claim=stated.sentence,
+                contradiction=f"'{r.row.label.strip()}' {stated.year}: {r.rate:g}%",
+            )
+            continue
         tp = _tax_and_pbt(ctx, stated.year)
         if tp is None or tp[1] <= 0:
             ctx.skipped(CHECK)

@@ -12,7 +12,7 @@ import re
 
 from generated.models import CellRef, Location, LogicCheck, Severity
 from server.agents.logic_base import LogicContext, fmt, label_key, paragraph_location
-from server.agents.text_match import label_is, sentences
+from server.agents.text_match import label_is, normalise, sentences
 from server.ingest.document import Paragraph, Row, RowKind, StatementKind, Table
 
 _NON_NEGATIVE: dict[StatementKind, tuple[str, ...]] = {
@@ -53,43 +53,74 @@ def _loc(table: Table, row: Row, cols: list[int]) -> Location:
     return loc
 
 
+_ALWAYS_NON_NEGATIVE = re.compile(
+    r"^(total )?(revenues?|net sales|gross sales|turnover|cash and cash equivalents|cash at bank"
+    r"( and (in|on) hand)?|cash (in|on) hand|cash and bank balances|bank balances|inventor(y|ies)"
+    r"|share premium( account)?|(issued |ordinary )?share capital|stated capital|total assets"
+    r"|total current assets|total non-current assets)"
+    r"( at (the )?(close|end|beginning|start)( of (the )?(year|period))?| at \d{1,2} [a-z]+ \d{4})?$"
+)
+_TAX_OR_MOVEMENT = re.compile(
+    r"\b(tax|deferred|movements?|changes?|charge|credit|recognised|increase|decrease|effect|impact"
+    r"|adjustments?|differences?|sensitivity|restatement)"
+)
+
+
 def check_signs(ctx: LogicContext) -> None:
-    """DQC 0015: revenue, assets, cash, share capital and share counts are never negative."""
+    """DQC 0015: revenue, assets, cash, share capital and share counts are never negative.
+
+    Lines of the primary statements are checked by concept; any table's line whose whole label
+    names such an item is checked too (notes repeat them), at medium severity outside the primary
+    statements, where a label can be shorthand for a net or movement figure.
+    """
     for table in ctx.document.tables:
         concepts = _NON_NEGATIVE.get(table.statement) if table.statement else None
+        primary = table.statement in _NON_NEGATIVE
+        if not primary and _TAX_OR_MOVEMENT.search(normalise(table.title or "")):
+            continue  # temporary differences and movements may be negative
         for row in table.rows:
             if row.kind in (RowKind.HEADING, RowKind.SPACER):
                 continue
             key = label_key(row)
-            if concepts and any(label_is(key, c) for c in concepts):
-                what = "Revenue" if label_is(key, "revenue") else "This line"
+            if (
+                concepts
+                and any(label_is(key, c) for c in concepts)
+                or _ALWAYS_NON_NEGATIVE.match(key)
+            ):
+                what = (
+                    "Revenue"
+                    if re.match(r"^(total )?(revenue|net sales|gross sales|turnover)", key)
+                    else "This line"
+                )
             elif _SHARES.match(key):
                 what = "A number of shares"
             else:
                 continue
-            for year, cols in ctx.facts.columns[table.id].items():
-                for col in cols:
-                    v = row.value(col)
-                    if v is None:
-                        continue
-                    if v >= 0:
-                        ctx.passed(LogicCheck.sign)
-                        continue
-                    text = row.cells[col].text.strip()
-                    ctx.failed(
-                        LogicCheck.sign,
-                        key=(table.id, row.index, col),
-                        severity=Severity.high,
-                        title=f"Negative value for '{row.label.strip()}' ({year})",
-                        description=(
-                            f"{what} cannot be negative, but '{row.label.strip()}' is printed as "
-                            f"{text} in {table.title or table.id} for {year}."
-                        ),
-                        reference="DQC 0015",
-                        locations=[_loc(table, row, [col])],
-                        claim=f"'{row.label.strip()}' {year}: {text}",
-                        contradiction="The item is by nature zero or positive.",
-                    )
+            for col in (c.index for c in table.amount_columns()):
+                v = row.value(col)
+                if v is None or row.cells[col].percent:
+                    continue
+                if _TAX_OR_MOVEMENT.search(normalise(table.columns[col].header)):
+                    continue
+                if v >= 0:
+                    ctx.passed(LogicCheck.sign)
+                    continue
+                text = row.cells[col].text.strip()
+                period = table.columns[col].header.strip() or table.columns[col].period or ""
+                ctx.failed(
+                    LogicCheck.sign,
+                    key=(table.id, row.index, col),
+                    severity=Severity.high if primary else Severity.medium,
+                    title=f"Negative value for '{row.label.strip()}' ({period})",
+                    description=(
+                        f"{what} cannot be negative, but '{row.label.strip()}' is printed as "
+                        f"{text} in {table.title or table.id} ({period})."
+                    ),
+                    reference="DQC 0015",
+                    locations=[_loc(table, row, [col])],
+                    claim=f"'{row.label.strip()}' {period}: {text}",
+                    contradiction="The item is by nature zero or positive.",
+                )
 
 
 def check_parts(ctx: LogicContext) -> None:

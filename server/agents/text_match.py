@@ -92,6 +92,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "income_tax": (
         r"(income )?tax(ation)? (expense|charge|benefit|credit)( for the (year|period))?",
+        r"tax (credit|charge|expense)( ?/ ?\((charge|credit|expense)\))?",
         r"income tax(es)?",
         r"tax on profit",
     ),
@@ -154,6 +155,12 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "provisions": (r"provisions?",),
     "lease_liabilities": (r"lease liabilities",),
     "right_of_use_assets": (r"right-of-use assets?",),
+    "auditor_remuneration": (
+        r"(auditors?'?s?'? (remuneration|fees?)|audit (fees?|services)|statutory audit( fees?)?)",
+    ),
+    "impairment": (
+        r"impairments?( (losses|charges?))?( (of|on) (intangible|non-financial) assets)?",
+    ),
     "eps_basic": (r"basic (and diluted )?(earnings|loss|profit) per share.*|earnings per share.*",),
 }
 
@@ -217,6 +224,18 @@ NARRATIVE_TERMS: dict[str, tuple[str, ...]] = {
     "inventories": ("inventories",),
     "trade_receivables": ("trade receivables", "trade and other receivables"),
     "finance_costs": ("finance costs", "finance expenses", "interest expense"),
+    "auditor_remuneration": (
+        "audit fee",
+        "audit fees",
+        "auditor's remuneration",
+        "auditors' remuneration",
+    ),
+    "impairment": (
+        "impairment charge",
+        "impairment charges",
+        "impairment loss",
+        "impairment losses",
+    ),
 }
 
 
@@ -315,7 +334,8 @@ def contains_any(text: str, phrases: Iterable[str]) -> str | None:
 
 # Synonym macros for checklist patterns: "{ppe}" in a pattern stands for this alternation.
 TERMS: dict[str, str] = {
-    "ppe": r"(property, plant and equipment|plant and equipment|fixed assets|tangible (fixed )?assets)",
+    "ppe": r"(property, plant and equipment|plant and equipment|property and equipment|fixed assets"
+    r"|tangible (fixed )?assets)",
     "fs": r"(consolidated |separate |group |company |parent company )?financial statements",
     "board": r"(board of directors|board|directors|supervisory board|management board|management"
     r"|executive board|governing body|trustees|council)",
