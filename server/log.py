@@ -1,6 +1,6 @@
 """Each audit's append-only event log, and the cursors that transports read it with.
 
-`EventLog.append()` is synchronous on purpose: it numbers-checks, persists (SQLite commit) and
+`EventLog.append()` is synchronous on purpose: it checks the numbering, persists (SQLite commit) and
 then fans the frame out to live subscribers with no `await` in between, so every subscriber sees
 the events in seq order and a frame is never sent before it is stored. Progress frames are
 connection frames: fanned out, never stored, and the first to be dropped.
@@ -15,15 +15,12 @@ who resumes with its last seq. A slow client therefore never slows the audit or 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from server.events import ConnectionFrame, FrameModel, LogEventModel
-
-logger = logging.getLogger(__name__)
 
 TERMINAL_TYPE = "audit_finished"
 
