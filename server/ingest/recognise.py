@@ -29,25 +29,28 @@ _CODE = r"[A-Z]{3}"
 _SYM = r"[$€£¥₸₽₹]"
 # "TEUR" and "MEUR" are thousands and millions of euros; a four-letter capital word such as
 # "TERM" or "MILK" is not, so only these codes take the prefix.
+# A bare "million" states a scale ("(in million)", "EUR million"); after a figure it is an
+# amount ("12.4 million"), which a caption sentence above a table may well mention.
+_NO_FIG = r"(?<![\d.,]\s)(?<![\d.,])\b"
 _MAJOR = r"(?:EUR|USD|GBP|CHF|JPY|CNY|RUB|KZT|SEK|NOK|DKK|PLN|CZK|HUF|CAD|AUD)"
 _SCALE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "billions",
         re.compile(
-            rf"(?i:\bin\s+billions\b|\bbillions\s+of\b|\bbillion\b|\bbn\b)|{_SYM}\s?bn\b|\b{_CODE}\s?bn\b"
+            rf"(?i:\bin\s+billions\b|\bbillions\s+of\b|{_NO_FIG}(?:billion|bn)\b)|{_SYM}\s?bn\b|\b{_CODE}\s?bn\b"
         ),
     ),
     (
         "millions",
         re.compile(
-            rf"(?i:\bin\s+millions\b|\bmillions\s+of\b|\bmillion\b|\bmln\b|\bmn\b)"
+            rf"(?i:\bin\s+millions\b|\bmillions\s+of\b|{_NO_FIG}(?:million|mln|mn)\b)"
             rf"|{_SYM}\s?['’]?\s?m\b|\b{_CODE}\s?['’]?m\b|\bm{_SYM}|\bM{_MAJOR}\b"
         ),
     ),
     (
         "thousands",
         re.compile(
-            rf"(?i:\bin\s+thousands\b|\bthousands\s+of\b|\bthousand\b|\bthousands\b|\bin\s+['’‘]000)"
+            rf"(?i:\bin\s+thousands\b|\bthousands\s+of\b|{_NO_FIG}thousands?\b|\bin\s+['’‘]000)"
             rf"|['’‘`]\s?000\b|\b000['’]?s\b|{_SYM}\s?['’]?0{{3}}\b|\(0{{3}}\)|\b{_CODE}\s?['’]?0{{3}}\b"
             rf"|\bT{_MAJOR}\b|\bk{_SYM}|{_SYM}\s?k\b|\bk{_CODE}\b|\bT{_SYM}|\b0{{3}}\s?{_CODE}\b"
         ),

@@ -52,6 +52,13 @@ def test_scale_and_currency_in_headers(text: str, scale: str | None, currency: s
     assert find_currency(text) == currency
 
 
+def test_amounts_in_a_caption_sentence_are_not_scales() -> None:
+    assert find_scale("Revenue rose to EUR 12.4 million in 2024.") is None
+    assert find_scale("a loss of 12,400 thousand") is None
+    assert find_scale("1.2 bn") is None
+    assert find_scale("(in million)") == "millions"
+
+
 def test_capital_words_are_not_scales() -> None:
     assert [find_scale(t) for t in ("FAN MILK PLC", "LONG TERM", "TIME", "MEUR", "TEUR")] == [
         None,
