@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from server.events import parse_ts
 from server.transports import codes
 from tests.runtime.harness import (
     Gate,
@@ -95,7 +96,10 @@ async def test_progress_is_rate_limited_and_monotonic(start_server):
             gate.open()
             stream = await read_until_closed(ws)
     progress = stream.of_type("agent_progress")
-    assert 1 <= len(progress) <= 6
+    assert progress
+    span_s = (parse_ts(progress[-1]["ts"]) - parse_ts(progress[0]["ts"])).total_seconds()
+    assert len(progress) <= span_s * 10 + 2  # at most 10 per second, whatever the machine load
+    assert len(progress) < 60
     done = [p["done"] for p in progress]
     assert done == sorted(done)
     completed_at = next(
