@@ -3,7 +3,9 @@
 For each well-formed LEI the report prints, the LEI record (`/api/v1/lei-records/{lei}`) gives
 the registered legal name and the country of the legal address. The name must be the one the
 report prints next to the LEI (or the reporting entity's, or at least one the report names
-somewhere: it may be a parent's LEI); the country must be one the report names. An LEI that
+somewhere: it may be a parent's LEI); the country must be one the report names. When the LEI
+is the reporting entity's own and GLEIF links an ultimate parent (`.../ultimate-parent`), the
+report must name that parent (IAS 1.138(c)). An LEI that
 GLEIF does not know is a contradiction; a register that does not answer makes every claim
 about that LEI unverifiable, never a pass or a failure.
 """
@@ -57,6 +59,12 @@ class LeiRecord:
     country: str | None  # ISO 3166 alpha-2 of the legal address
     status: str
     updated: date | None
+    has_ultimate_parent: bool = False  # GLEIF links a parent record (not a reporting exception)
+
+
+def _links(data: Any, relationship: str) -> dict[str, Any]:
+    links = ((data.get("relationships") or {}).get(relationship) or {}).get("links") or {}
+    return links if isinstance(links, dict) else {}
 
 
 def parse_record(body: Any) -> LeiRecord:
@@ -72,8 +80,9 @@ def parse_record(body: Any) -> LeiRecord:
             country=(entity.get("legalAddress") or {}).get("country"),
             status=str(registration.get("status") or entity.get("status") or "unknown"),
             updated=parse_iso_date(registration.get("lastUpdateDate")),
+            has_ultimate_parent="lei-record" in _links(body["data"], "ultimate-parent"),
         )
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, AttributeError) as exc:
         raise SourceUnavailable("GLEIF answered with a record we do not recognise.") from exc
 
 
@@ -122,10 +131,30 @@ class GleifSource:
         except SourceUnavailable as exc:
             return [_unverifiable(found, date.today(), exc.message, True)]
         when = record.updated or date.today()
-        return [
+        verdicts = [
             _name_verdict(found, record, document, when),
             *_country_verdict(found, record, document, when),
         ]
+        own = document.entity_name and normalise_name(document.entity_name) == normalise_name(
+            record.legal_name
+        )
+        if record.has_ultimate_parent and own:
+            verdicts.append(await self._parent_verdict(client, found, document, when))
+        return verdicts
+
+    async def _parent_verdict(
+        self, client: httpx.AsyncClient, found: Found, document: Document, when: date
+    ) -> Verdict:
+        """The reporting entity's ultimate parent per GLEIF must be named in the report."""
+        url = f"{self._base}/api/v1/lei-records/{found.value}/ultimate-parent"
+        try:
+            reply = await get_json(client, url, {"Accept": "application/vnd.api+json"})
+            if reply.status == NOT_FOUND:
+                raise SourceUnavailable("GLEIF links an ultimate parent it cannot return.")
+            parent = parse_record(reply.body)
+        except SourceUnavailable as exc:
+            return _unverifiable(found, when, exc.message, True, "parent")
+        return _parent(found, parent, document, when)
 
 
 def normalise_name(name: str) -> str:
@@ -269,14 +298,49 @@ def _unknown(found: Found) -> Verdict:
     )
 
 
-def _unverifiable(found: Found, when: date, why: str, finding: bool) -> Verdict:
+def _parent(found: Found, parent: LeiRecord, document: Document, when: date) -> Verdict:
+    names = (parent.legal_name, *parent.other_names)
+    key = ("gleif", "parent", found.value)
+    evidence = f"GLEIF: ultimate parent of {found.value} is {parent.legal_name} (LEI {parent.lei})."
+    if any(_named_in(n, document.text()) for n in names):
+        return Verdict(
+            source=NAME,
+            source_date=when,
+            outcome=Outcome.VERIFIED,
+            claim=f"Ultimate parent {parent.legal_name} named in the report",
+            evidence=evidence,
+            key=key,
+            locations=(found.segment.location,),
+        )
+    return Verdict(
+        source=NAME,
+        source_date=when,
+        outcome=Outcome.CONTRADICTED,
+        claim=f"Ultimate parent of {document.entity_name or found.value}",
+        evidence=evidence,
+        key=key,
+        title=f"The report does not name its ultimate parent {parent.legal_name[:80]}",
+        description=(
+            f"GLEIF records {parent.legal_name} (LEI {parent.lei}) as the ultimate parent of "
+            f"LEI {found.value}, but the report never names it; IAS 1.138(c) asks for the name "
+            "of the parent and the ultimate parent of the group."
+        ),
+        reference="IAS 1.138(c); IAS 24.13; " + REFERENCE,
+        severity=Severity.medium,
+        locations=(found.segment.location,),
+    )
+
+
+def _unverifiable(
+    found: Found, when: date, why: str, finding: bool, claim: str = "name"
+) -> Verdict:
     return Verdict(
         source=NAME,
         source_date=when,
         outcome=Outcome.UNVERIFIABLE,
-        claim=f"LEI {found.value}",
+        claim=f"LEI {found.value}" + (" ultimate parent" if claim == "parent" else ""),
         evidence=why,
-        key=("gleif", "name", found.value),
+        key=("gleif", claim, found.value),
         title=f"LEI {found.value} could not be checked with GLEIF",
         description=f"The LEI record could not be compared with the report: {why}",
         reference=REFERENCE,

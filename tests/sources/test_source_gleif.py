@@ -116,3 +116,37 @@ async def test_misconfigured_url_is_unverifiable() -> None:
     for url in ("api.gleif.org", "http://[not-a-host"):
         report = await GleifSource(url, 1.0).check(apple_report())
         assert [v.outcome for v in report.verdicts] == [Outcome.UNVERIFIABLE], url
+
+
+SUBSIDIARY = "984500AB12CD34EF5669"  # fictional, see tests/fixtures/external/README.md
+
+
+def northwind(*texts: str):
+    blocks = [
+        paragraph("p1", f"Northwind Dairy Limited, LEI {SUBSIDIARY}, is incorporated in England.")
+    ]
+    blocks += [paragraph(f"p{i}", t) for i, t in enumerate(texts, start=2)]
+    return document("northwind.docx", blocks, entity_name="Northwind Dairy Limited")
+
+
+async def test_ultimate_parent_named_in_the_report() -> None:
+    note = "The ultimate parent and controlling party is Northwind Holdings plc."
+    with ReplayServer(FIXTURES / "gleif") as server:
+        report = await GleifSource(server.url, 2.0).check(northwind(note))
+    parent = next(v for v in report.verdicts if v.key[1] == "parent")
+    assert parent.outcome is Outcome.VERIFIED
+    assert server.requests[-1][0] == f"/api/v1/lei-records/{SUBSIDIARY}/ultimate-parent"
+
+
+async def test_ultimate_parent_missing_from_the_report() -> None:
+    with ReplayServer(FIXTURES / "gleif") as server:
+        report = await GleifSource(server.url, 2.0).check(northwind())
+    parent = next(v for v in report.verdicts if v.key[1] == "parent")
+    assert parent.outcome is Outcome.CONTRADICTED
+    assert "NORTHWIND HOLDINGS PLC" in parent.title and "IAS 1.138(c)" in parent.reference
+
+
+async def test_no_parent_lookup_without_a_linked_parent() -> None:
+    with ReplayServer(FIXTURES / "gleif") as server:
+        await GleifSource(server.url, 2.0).check(apple_report())
+    assert [path for path, _ in server.requests] == [RECORD]  # a reporting exception: no parent
