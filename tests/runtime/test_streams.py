@@ -203,7 +203,7 @@ async def test_slow_client_is_closed_1013_without_slowing_others(start_server):
                 await asyncio.sleep(0.3)  # the 8 MB replay fills the socket buffers
                 for name in ("logic", "disclosure", "external"):
                     gates[name].open()
-                    await asyncio.sleep(0.05)
+                    await asyncio.sleep(0.2)  # each burst drains before the next
                 tail = await read_until_closed(fast)
                 assert tail.close_code == codes.WS_1000_NORMAL
                 assert head.seqs + tail.seqs == list(range(1, 11))
