@@ -66,6 +66,9 @@ class Column:
     period_end: str | None = None  # ISO date when the header states one
     year: int | None = None
     restated: bool = False  # the header says "restated" (or "as adjusted", "re-presented")
+    # "group" or "company" when the header splits consolidated and parent-only figures
+    # ("Group 2024 | Company 2024"); None when the table has one reporting scope.
+    scope: str | None = None
 
 
 @dataclass(slots=True)

@@ -63,12 +63,18 @@ def read_document(data: bytes, filename: str) -> Document:
     kind = check_upload(data, filename)
     raw = _read_raw(data, filename, kind)
     if not _has_text(raw):
+        if kind is DocumentKind.PDF:
+            raise InvalidDocument(
+                f"{filename!r} contains no text to audit: it may be a scan without a text layer."
+            )
         raise InvalidDocument(f"{filename!r} contains no text to audit.")
     name = PurePath(filename).name
     return assemble(raw, name, kind)
 
 
 def _read_raw(data: bytes, filename: str, kind: DocumentKind) -> RawDocument:
+    # Each reader is imported when first needed: pdfplumber and python-docx are slow to import
+    # and most uploads need only one of them.
     if kind is DocumentKind.DOCX:
         from server.ingest.docx import read_docx
 

@@ -53,10 +53,27 @@ def build_table(raw: RawTable, table_id: str, index: int) -> tuple[Table, list[l
                 column.year = period.year
                 column.restated = period.restated
         columns.append(column)
+    _scopes(columns)
 
     table_rows = [_row(i, cells, columns, label_col) for i, cells in enumerate(body)]
     table = Table(id=table_id, index=index, columns=columns, rows=table_rows)
     return table, header_rows
+
+
+_GROUP = re.compile(r"(?i)\b(?:group|consolidated)\b")
+_COMPANY = re.compile(r"(?i)\b(?:company|parent|separate|bank)\b")
+
+
+def _scopes(columns: list[Column]) -> None:
+    """Group and company columns side by side: each figure column says which it is."""
+    figures = [c for c in columns if c.role in (ColumnRole.AMOUNT, ColumnRole.PERCENT)]
+    group = [c for c in figures if _GROUP.search(c.header) and not _COMPANY.search(c.header)]
+    company = [c for c in figures if _COMPANY.search(c.header) and not _GROUP.search(c.header)]
+    if group and company:
+        for c in group:
+            c.scope = "group"
+        for c in company:
+            c.scope = "company"
 
 
 def _tidy(text: str) -> str:

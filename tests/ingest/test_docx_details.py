@@ -131,6 +131,7 @@ def test_merged_header_cell_names_every_column_it_covers() -> None:
     ]
     assert [c.year for c in table.amount_columns()] == [2024, 2023, 2024, 2023]
     assert [c.restated for c in table.amount_columns()] == [False, True, False, False]
+    assert [c.scope for c in table.amount_columns()] == ["group", "group", "company", "company"]
     assert (table.scale, table.currency) == (1e6, "EUR")
     assert [c.text for c in table.rows[0].cells] == ["Revenue", "1,500", "1,400", "300", "250"]
 
