@@ -7,9 +7,10 @@ event). The event's *anchors* are what would identify it in the report: counterp
 amounts, dates after the reporting date, and its distinctive words.
 
 The report reflects the event when one paragraph or table row (with the title of the note it
-sits in) both speaks of that kind of event and shares an anchor with it: a name, an amount
-within printed precision, a date, or two distinctive words. An event with no such trace is a
-finding quoting the memo. The vocabulary is data (`data/memo_events.yaml`), not code.
+sits in) both speaks of that kind of event and shares two of its anchors (names, amounts within
+printed precision, dates; or the only one it has). An event with no such trace is a finding
+quoting the memo. An event the memo gives no name, amount or date for can only be confirmed
+(by two distinctive words), never reported missing: its absence would prove nothing. The vocabulary is data (`data/memo_events.yaml`), not code.
 """
 
 from __future__ import annotations
@@ -350,6 +351,18 @@ def _verdict(event: Event, trace: Trace | None, when: date, base: float) -> Verd
             evidence=f"The report {trace.why}: {trace.segment.text[:200]}",
             key=key,
             locations=(trace.segment.location, memo_location),
+        )
+    if not (event.names or event.amounts or event.dates):
+        # nothing identifies the event (no party, amount or date): its absence is not proof
+        return Verdict(
+            source=NAME,
+            source_date=when,
+            outcome=Outcome.UNVERIFIABLE,
+            claim=f"{event.category.label.capitalize()}: {event.quote[:160]}",
+            evidence="The memo names no party, amount or date to look for in the report.",
+            key=key,
+            locations=(memo_location,),
+            finding=False,
         )
     largest = max((a.value for a in event.amounts), default=0.0)
     if largest and base:

@@ -106,6 +106,12 @@ def test_agenda_items_under_headings_are_one_event_each() -> None:
     assert "Accra Logistics" in verdicts[1].description
 
 
+def test_vague_events_are_never_reported_missing() -> None:
+    memo = minutes("The Board reviewed the related party register and the impairment review.")
+    verdicts = check_memos(report(), [memo]).verdicts
+    assert {(v.outcome, v.finding) for v in verdicts} == {(Outcome.UNVERIFIABLE, False)}
+
+
 def test_memo_without_a_date_is_dated_today() -> None:
     undated = document("memo.docx", [paragraph("p1", "A note for the file.")], reporting_date=None)
     assert memo_date(undated) == date.today()
