@@ -154,7 +154,8 @@ def _heading(p: RawParagraph, text: str, ctx: _Context) -> _Heading | None:
         return _Heading(p.heading_level or 0, text, None, statement)
     if statement:
         return _Heading(1, text, None, statement)
-    if short and (p.bold or _capitals(text)) and not _caption_only(text):
+    # A bold line ending in ":" introduces the table below it; one ending in "." is a sentence.
+    if short and (p.bold or _capitals(text)) and not _caption_only(text) and text[-1] not in ":.;":
         enclosing_note = next((s for s in reversed(ctx.stack) if s.note_number), None)
         level = enclosing_note.level + 1 if enclosing_note else 1
         if is_notes_heading(text):

@@ -437,3 +437,21 @@ def test_tracked_changes_read_as_accepted() -> None:
     assert (
         read_document(b.bytes(), "tracked.docx").paragraphs[0].text == "Revenue was 5,000 thousand."
     )
+
+
+def test_bold_lines_ending_in_a_colon_or_stop_are_captions_not_headings() -> None:
+    b = DocBuilder()
+    b.heading("Leases", 2)
+    b.para("Amounts recognised in the statement of financial position:", bold=True)
+    b.table(
+        [
+            ["", "2024", "2023"],
+            ["Right-of-use assets", "3,705", "5,400"],
+            ["Total", "3,705", "5,400"],
+        ]
+    )
+    b.para("The Group has no other leases.", bold=True)
+    doc = read_document(b.bytes(), "captions.docx")
+    assert [s.title for s in doc.sections] == ["Leases"]
+    assert doc.tables[0].title == "Amounts recognised in the statement of financial position:"
+    assert doc.tables[0].statement is None
