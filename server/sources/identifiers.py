@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from importlib.metadata import version
 
+import pycountry
 from stdnum import cusip, isin, lei
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
@@ -148,10 +149,18 @@ def _check_digits(item: Found, when: date) -> Verdict:
         source_date=when,
         outcome=Outcome.VERIFIED,
         claim=f"{item.scheme} {item.value} is well formed",
-        evidence=f"{standard}: check passes.",
+        evidence=f"{standard}: check passes{_issuer_country(item)}.",
         key=("identifiers", item.scheme, item.value),
         locations=(item.segment.location,),
     )
+
+
+def _issuer_country(item: Found) -> str:
+    """For an ISIN, the ISO 3166 country its prefix names (pycountry), e.g. "; BM: Bermuda"."""
+    if item.scheme != "ISIN":
+        return ""
+    country = pycountry.countries.get(alpha_2=item.value[:2])
+    return f"; prefix {item.value[:2]}: {country.name}" if country else ""
 
 
 def _currency_codes(document: Document, when: date) -> list[Verdict]:

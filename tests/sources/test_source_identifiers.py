@@ -65,6 +65,7 @@ def test_isin_with_wrong_check_digit() -> None:
         ("BMG3602E1084", Outcome.VERIFIED),
         ("US0378331006", Outcome.CONTRADICTED),
     ]
+    assert results[0].evidence.endswith("prefix BM: Bermuda.")
 
 
 def test_currency_codes_in_unit_captions() -> None:
