@@ -26,6 +26,7 @@ _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)]|\([a-z0-9]{1,3}\))\s+\S")
 _HTML_TABLE = re.compile(r"(?i)^\s*<table\b")
 _RULE = re.compile(r"^\s{0,3}(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -118,6 +119,9 @@ def _paragraphs(lines: list[str], markdown: bool) -> list[RawParagraph]:
     out: list[RawParagraph] = []
     current: list[str] = []
     for line in lines:
+        if current and _LIST_ITEM.match(line):
+            out.append(_paragraph(" ".join(current), markdown))  # a new list item
+            current = []
         current.append(line.strip())
         hard_break = line.endswith("  ") or line.endswith("\\") or len(line.strip()) < WRAP_WIDTH
         if hard_break:

@@ -192,3 +192,14 @@ def test_left_aligned_figures_of_different_widths_share_a_column() -> None:
         ("Other income", None, 5.0, 12.0),
         ("Total", None, 1234572.0, 998013.0),
     ]
+
+
+def test_list_items_are_separate_paragraphs_even_when_wrapped() -> None:
+    text = (
+        "- The Group adopted the amendments to IAS 1 on classification of liabilities as\n"
+        "  current or non-current, with no effect on the figures.\n"
+        "- The Group adopted the amendments to IFRS 16 on sale and leaseback transactions.\n"
+    )
+    doc = read_document(text.encode(), "list.md")
+    assert len(doc.paragraphs) == 2
+    assert doc.paragraphs[0].text.endswith("with no effect on the figures.")
