@@ -87,6 +87,8 @@ def parse_number(text: str) -> ParsedNumber | None:
         negative, s = True, s[1:-1].strip()
     if s[:1] in _MINUS_SIGNS:
         negative, s = True, s[1:].strip()
+    elif len(s) > 1 and s[-1] in _MINUS_SIGNS and s[-2].isdigit():
+        negative, s = True, s[:-1]  # "1,234-": the trailing minus of ledger printouts
     elif s[:1] == "+":
         s = s[1:].strip()
     s = _strip_currency(s)

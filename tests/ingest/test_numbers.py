@@ -22,6 +22,7 @@ from server.ingest.numbers import ParsedNumber, parse_number
         ("\u20131,234", ParsedNumber(-1234.0)),
         ("-5", ParsedNumber(-5.0)),
         ("+5", ParsedNumber(5.0)),
+        ("1,234-", ParsedNumber(-1234.0)),
         ("1.234,5", ParsedNumber(1234.5)),
         ("12,5", ParsedNumber(12.5)),  # a decimal comma: no thousands group has two digits
         ("1.234.567", ParsedNumber(1234567.0)),
