@@ -97,8 +97,10 @@ def _main(conn: Connection) -> None:
         job = conn.recv()
         if job["op"] == "quit":
             return
+        cpu = time.process_time()
         try:
             result = asyncio.run(_JOBS[job["op"]](job, conn))
+            result["cpu_s"] = time.process_time() - cpu
         except Exception as exc:  # report to the parent, which raises; keep serving jobs
             conn.send({"status": "error", "error": f"{type(exc).__name__}: {exc}"})
             continue

@@ -115,6 +115,7 @@ def machine() -> dict[str, Any]:
         "memory_gb": round(mem_kb / 1024 / 1024, 1),
         "python": platform.python_version(),
         "platform": platform.platform(),
+        # Other work on the machine during the run (the 1-minute load average at the end).
         "load_avg_1m": round(os.getloadavg()[0], 2),
     }
 

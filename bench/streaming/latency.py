@@ -61,6 +61,16 @@ class Workload:
     def agents(self) -> int:
         return 4
 
+    def for_size(self, size: int, budget_per_s: float) -> Workload:
+        """Slow the agents down where `size` clients would be offered more than `budget_per_s`
+        frames a second in all (keeping the run about as long, with at least 3 steps)."""
+        interval = max(self.interval_s, self.agents * size / budget_per_s)
+        steps = max(3, round(self.steps * self.interval_s / interval))
+        return Workload(steps, interval, self.findings)
+
+    def frames_per_connection(self) -> int:
+        return self.agents * (self.steps + 1) + 1
+
 
 @dataclass
 class Case:
@@ -75,6 +85,14 @@ class Case:
     expected: int
     errors: int
     frames_per_s: float
+    offered_per_s: float = 0.0  # frames per second the agents hand to the sink, all clients
+    server_cpu_s: float = 0.0
+    client_cpu_s: float = 0.0
+
+    @property
+    def server_us_per_frame(self) -> float:
+        """Server CPU (all its threads, connecting included) per frame delivered."""
+        return self.server_cpu_s / max(1, self.samples) * 1e6
 
     def row(self, ratio: float | None) -> list[Any]:
         return [
@@ -85,7 +103,8 @@ class Case:
             self.p99_ms,
             self.max_ms,
             self.lost,
-            round(self.frames_per_s),
+            round(self.offered_per_s),
+            round(self.server_us_per_frame),
             "-" if ratio is None else f"{ratio:.2f}x",
         ]
 
@@ -121,6 +140,8 @@ def measure(
         lost += len(wanted - got)
     latencies.sort()
     elapsed = max(1e-9, (last_ns - first_ns) / 1e9)
+    stamped = [stamps[k] for keys in expected.values() for k in keys]
+    sending = max(1e-9, (max(stamped, default=0) - min(stamped, default=0)) / 1e9)
     return Case(
         size=size,
         shape=shape,
@@ -132,7 +153,9 @@ def measure(
         lost=lost,
         expected=total,
         errors=int(result["error_count"]),
-        frames_per_s=len(latencies) / elapsed,
+        frames_per_s=round(len(latencies) / elapsed, 1),
+        offered_per_s=round(total / sending, 1),
+        client_cpu_s=round(float(result.get("cpu_s", 0.0)), 2),
     )
 
 
@@ -174,13 +197,16 @@ def run_crosscheck(
             gate.open()
 
         timeout = 120 + work.steps * work.interval_s * 4
+        cpu = time.process_time()
         result = clients.run(
             {"op": "stream", "kind": transport, "urls": urls, "timeout_s": timeout},
             on_ready=open_gate,
             timeout=timeout + 30,
         )
+        cpu = time.process_time() - cpu
     since = gate.opened_ns or 0
     case = measure(size, shape, transport, result, connection_audits, stamper.stamps, since)
+    case.server_cpu_s = round(cpu, 2)
     schedule = [
         (stamp - since, str(event.audit_id), event.model_dump_json(), key)
         for (stamp, event), key in _keyed(stamper.events)
@@ -227,13 +253,17 @@ def run_baseline(
 
         last = max((offset for offset, *_ in schedule), default=0) / 1e9
         timeout = 120 + last * 4
+        cpu = time.process_time()
         result = clients.run(
             {"op": "stream", "kind": "ws", "urls": urls, "timeout_s": timeout},
             on_ready=start,
             timeout=timeout + 30,
         )
         replay[0].result(30)
-    return measure(size, shape, "baseline-ws", result, connection_audits, stamps, 0)
+        cpu = time.process_time() - cpu
+    case = measure(size, shape, "baseline-ws", result, connection_audits, stamps, 0)
+    case.server_cpu_s = round(cpu, 2)
+    return case
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
@@ -241,6 +271,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--sizes", default="1,100,1000")
     parser.add_argument("--steps", type=int, default=12)
     parser.add_argument("--interval", type=float, default=0.5)
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=1000.0,
+        help="frames per second offered to all clients together, at most",
+    )
     parser.add_argument("--transports", default="ws,sse")
     parser.add_argument("--tiny", action="store_true", help="smoke-test size")
     args = parser.parse_args(argv)
@@ -252,12 +288,20 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     if args.tiny:
         SETTLE_S = TINY_SETTLE_S
     cases: list[tuple[Case, float | None]] = []
+    workloads: dict[int, Workload] = {}
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp, ClientProcess() as clients:
+        if not args.tiny:  # first connections, compressors and serialisers: not measured
+            for transport in transports:
+                run_crosscheck(
+                    clients, transport, 2, "own", Workload(2, 0.05), Path(tmp) / f"warm-{transport}"
+                )
         for size in sizes:
+            sized = work.for_size(size, args.budget)
+            workloads[size] = sized
             for shape in ("own",) if size == 1 else ("own", "shared"):
                 ws_case, schedule = run_crosscheck(
-                    clients, "ws", size, shape, work, Path(tmp) / f"ws-{size}-{shape}"
+                    clients, "ws", size, shape, sized, Path(tmp) / f"ws-{size}-{shape}"
                 )
                 audit_ids = sorted({audit for _, audit, _, _ in schedule})
                 connection_audits = audit_ids if shape == "own" else audit_ids * size
@@ -266,20 +310,28 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                 cases.append((ws_case, ws_case.p99_ms / base.p99_ms))
                 if "sse" in transports:
                     sse_case, _ = run_crosscheck(
-                        clients, "sse", size, shape, work, Path(tmp) / f"sse-{size}-{shape}"
+                        clients, "sse", size, shape, sized, Path(tmp) / f"sse-{size}-{shape}"
                     )
                     cases.append((sse_case, sse_case.p99_ms / base.p99_ms))
     figures = {
         "benchmark": "latency",
         "machine": machine(),
+        "budget_frames_per_s": args.budget,
         "workload": {
-            "agents_per_audit": work.agents,
-            "progress_per_agent": work.steps,
-            "interval_s": work.interval_s,
-            "frames_per_connection": work.agents * (work.steps + 1) + 1,
+            str(size): {
+                "agents_per_audit": w.agents,
+                "progress_per_agent": w.steps,
+                "interval_s": w.interval_s,
+                "frames_per_connection": w.frames_per_connection(),
+            }
+            for size, w in workloads.items()
         },
         "cases": [
-            {**case.__dict__, "p99_vs_baseline": None if ratio is None else round(ratio, 2)}
+            {
+                **case.__dict__,
+                "server_us_per_frame": round(case.server_us_per_frame, 1),
+                "p99_vs_baseline": None if ratio is None else round(ratio, 2),
+            }
             for case, ratio in cases
         ],
         "goals": goals([case for case, _ in cases]),
@@ -287,7 +339,18 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     }
     report(
         "Event latency: sink -> parsed by a client on loopback (ms)",
-        ["connections", "server", "samples", "p50", "p99", "max", "lost", "frames/s", "p99/base"],
+        [
+            "connections",
+            "server",
+            "samples",
+            "p50",
+            "p99",
+            "max",
+            "lost",
+            "offered/s",
+            "server µs/frame",
+            "p99/base",
+        ],
         [case.row(ratio) for case, ratio in cases],
         figures,
     )

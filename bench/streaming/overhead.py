@@ -1,6 +1,6 @@
 """What streaming costs an audit, and how long the event loop ever stalls (issue 8, items 2, 3).
 
-    .venv/bin/python -m bench.streaming.overhead [--rounds 7] [--subscribers 0,1,100] [--tiny]
+    .venv/bin/python -m bench.streaming.overhead [--rounds 15] [--subscribers 0,1,100] [--tiny]
 
 An audit of the largest bundled sample (document and prior year, as uploaded) runs with the
 project's real agents (those that import today; the JSON names them) and 0, 1 or 100 WebSocket
@@ -19,6 +19,7 @@ import argparse
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,24 +47,33 @@ SETTLE_S = 0.2
 AUDIT_TIMEOUT_S = 300.0
 
 
+@dataclass
+class Measured:
+    wall_ms: float
+    cpu_ms: float  # the server process's CPU time (all threads: loop, agents, probe)
+    lags_ms: list[float]
+
+
 def one_audit(
     server: ServerThread,
     stamper: Stamper,
     clients: ClientProcess,
     uploads: list[Upload],
     subscribers: int,
-) -> tuple[float, list[float]]:
-    """(wall time in ms, loop lags in ms) of one audit watched by `subscribers` clients."""
+) -> Measured:
+    """Wall time, CPU time and loop lags of one audit watched by `subscribers` clients."""
     rt = server.runtime
     gate = Gate()
     audit_id: str = server.call(start_audit(rt, uploads, gate))
     probe = LagProbe()
+    cpu: list[float] = []
 
     def go(_: dict[str, Any] | None = None) -> None:
         if subscribers:
             server.wait_subscribers([audit_id], subscribers)
         time.sleep(SETTLE_S)
         probe.start(server)
+        cpu.append(time.process_time())
         gate.open()
 
     if subscribers:
@@ -82,8 +92,9 @@ def one_audit(
         if time.monotonic() > deadline:
             raise RuntimeError(f"audit {audit_id} did not finish")
         time.sleep(0.005)
+    cpu_ms = (time.process_time() - cpu[0]) * 1000
     lags = probe.stop(server)
-    return (stamper.finished[audit_id] - (gate.opened_ns or 0)) / 1e6, lags
+    return Measured((stamper.finished[audit_id] - (gate.opened_ns or 0)) / 1e6, cpu_ms, lags)
 
 
 def attribute_lag(
@@ -115,9 +126,9 @@ def attribute_lag(
             one_audit(server, stamper, clients, files, count)  # warm-up
             walls, lags = [], []
             for _ in range(rounds):
-                wall, lag = one_audit(server, stamper, clients, files, count)
-                walls.append(wall)
-                lags.extend(lag)
+                measured = one_audit(server, stamper, clients, files, count)
+                walls.append(measured.wall_ms)
+                lags.extend(measured.lags_ms)
         out[part] = {
             "wall_ms_median": round(median(walls), 1),
             "loop_lag_ms_max": round(max(lags, default=0.0), 2),
@@ -127,7 +138,7 @@ def attribute_lag(
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--subscribers", default="0,1,100")
     parser.add_argument("--tiny", action="store_true", help="smoke-test size")
     args = parser.parse_args(argv)
@@ -144,6 +155,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         agents, missing = real_agents()
         sample, uploads = largest_sample()
     walls: dict[int, list[float]] = {n: [] for n in counts}
+    cpus: dict[int, list[float]] = {n: [] for n in counts}
     lags: dict[int, list[float]] = {n: [] for n in counts}
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-overhead-") as tmp, ClientProcess() as clients:
@@ -153,15 +165,17 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             one_audit(server, stamper, clients, uploads, counts[-1])  # warm-up, not counted
             for _ in range(rounds):
                 for n in counts:
-                    wall, lag = one_audit(server, stamper, clients, uploads, n)
-                    walls[n].append(wall)
-                    lags[n].extend(lag)
+                    measured = one_audit(server, stamper, clients, uploads, n)
+                    walls[n].append(measured.wall_ms)
+                    cpus[n].append(measured.cpu_ms)
+                    lags[n].extend(measured.lags_ms)
         attribution = (
             {}
             if args.tiny
-            else attribute_lag(clients, agents, uploads, Path(tmp), rounds, counts[-1])
+            else attribute_lag(clients, agents, uploads, Path(tmp), min(rounds, 5), counts[-1])
         )
     base = median(walls[counts[0]])
+    base_cpu = median(cpus[counts[0]])
     rows = []
     per_count: dict[str, Any] = {}
     for n in counts:
@@ -171,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             "wall_ms_min": round(min(walls[n]), 1),
             "wall_ms_max": round(max(walls[n]), 1),
             "ratio_to_none": round(median(walls[n]) / base, 3),
+            "cpu_ms_median": round(median(cpus[n]), 1),
+            "cpu_ratio_to_none": round(median(cpus[n]) / base_cpu, 3),
             "loop_lag_ms_p99": round(percentile(ordered, 0.99), 2),
             "loop_lag_ms_max": round(ordered[-1], 2) if ordered else None,
         }
@@ -182,6 +198,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                 entry["wall_ms_min"],
                 entry["wall_ms_max"],
                 f"{entry['ratio_to_none']:.3f}",
+                entry["cpu_ms_median"],
+                f"{entry['cpu_ratio_to_none']:.3f}",
                 entry["loop_lag_ms_p99"],
                 entry["loop_lag_ms_max"],
             ]
@@ -207,12 +225,22 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "elapsed_s": round(time.monotonic() - started, 1),
     }
     rows.extend(
-        [part, entry["wall_ms_median"], "", "", "", "", entry["loop_lag_ms_max"]]
+        [part, entry["wall_ms_median"], "", "", "", "", "", "", entry["loop_lag_ms_max"]]
         for part, entry in attribution.items()
     )
     report(
         f"Audit of {sample} ({', '.join(sorted(agents))}): wall time and loop lag by subscribers",
-        ["subscribers", "median ms", "min ms", "max ms", "ratio", "lag p99 ms", "lag max ms"],
+        [
+            "subscribers",
+            "wall ms",
+            "min ms",
+            "max ms",
+            "ratio",
+            "cpu ms",
+            "cpu ratio",
+            "lag p99 ms",
+            "lag max ms",
+        ],
         rows,
         figures,
     )
