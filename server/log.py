@@ -64,6 +64,8 @@ class EventStore(Protocol):
 
     def last_event(self, audit_id: str) -> tuple[int, str] | None: ...
 
+    def has_audit(self, audit_id: str) -> bool: ...
+
 
 class FollowerTooSlow(Exception):
     """A client's buffer filled with events it has not read; it must reconnect with its cursor."""
@@ -186,6 +188,10 @@ class EventLog:
             subscription.offer(wire)
 
     # -- reading ---------------------------------------------------------------------------
+
+    def exists(self, audit_id: str) -> bool:
+        """Whether the audit was created (its log may still be empty) and not deleted."""
+        return self._store.has_audit(audit_id)
 
     def last_seq(self, audit_id: str) -> int:
         cached = self._last_seq.get(audit_id)

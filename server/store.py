@@ -187,6 +187,11 @@ class Store:
                 ),
             )
 
+    def has_audit(self, audit_id: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM audits WHERE id = ?", (audit_id,)).fetchone() is not None
+        )
+
     def get_audit(self, audit_id: str) -> AuditRecord | None:
         row = self.db.execute(_SELECT_AUDIT + " WHERE id = ?", (audit_id,)).fetchone()
         return _record(row) if row else None

@@ -45,7 +45,7 @@ async def audit_events(
     cursor = parse_cursor(raw if raw is not None else after)
     if cursor is None:
         raise ProblemError(400, f"{source} must be a whole number >= 0.", "bad_parameter")
-    if not AUDIT_ID.match(audit_id) or rt.store.get_audit(audit_id) is None:
+    if not AUDIT_ID.match(audit_id) or not rt.log.exists(audit_id):
         raise ProblemError(404, f"No audit {audit_id!r}.", "unknown_audit")
     last = rt.log.last_seq(audit_id)
     if cursor > last:

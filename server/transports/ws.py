@@ -50,7 +50,7 @@ async def audit_stream(websocket: WebSocket, audit_id: str, rt: RuntimeDep) -> N
     if after is None:
         await _close(websocket, codes.WS_4400_BAD_PARAMETER, "after must be a whole number >= 0.")
         return
-    if not AUDIT_ID.match(audit_id) or rt.store.get_audit(audit_id) is None:
+    if not AUDIT_ID.match(audit_id) or not rt.log.exists(audit_id):
         await _close(websocket, codes.WS_4404_UNKNOWN_AUDIT, f"No audit {audit_id!r}.")
         return
     last = rt.log.last_seq(audit_id)
