@@ -51,9 +51,9 @@ def year_columns(table: Table) -> dict[int, Column]:
     return {y: cols[0] for y, cols in by_year.items() if len(cols) == 1}
 
 
-def by_year(table: Table, row: Row) -> dict[int, Figure]:
+def by_year(table: Table, row: Row, column: int | None = None) -> dict[int, Figure]:
     """A row's figures per year: from year columns, or, for a dated row ("At 31 December 2024")
-    in a table of component columns, from its total column."""
+    in a table of component columns, from `column` or else the table's total column."""
     years = year_columns(table)
     if years:
         return {
@@ -62,7 +62,7 @@ def by_year(table: Table, row: Row) -> dict[int, Figure]:
             if row.value(c.index) is not None
         }
     year = label_year(row.label)
-    column = total_column(table)
+    column = total_column(table) if column is None else column
     if year is None or column is None or row.value(column) is None:
         return {}
     return {year: Figure(table, row, column)}

@@ -19,9 +19,9 @@ from collections import defaultdict
 
 from generated.models import NumericCheck
 from server.agents.numeric_figures import Figure, by_year, confirms, data_rows, tie
-from server.agents.numeric_labels import clean, concept_of, undated
+from server.agents.numeric_labels import clean, concept_of, is_opening, undated
 from server.agents.numeric_ledger import Ledger
-from server.ingest.document import Document, Row, RowKind, Table
+from server.ingest.document import ColumnRole, Document, Row, RowKind, Table
 
 _BARE = re.compile(
     r"^(total|balance at|balance as at|at|as at|closing balance|carrying amount( at)?|"
@@ -67,7 +67,19 @@ def _sources(line: Row, tables: list[Table]) -> dict[tuple[str, str | None], dic
     wanted = {label, f"total {label}", f"net {label}", f"{label}, net", f"{label} - net"}
     sources: dict[tuple[str, str | None], dict[int, Figure]] = defaultdict(dict)
     for table in tables:
+        # A roll-forward with one column per balance ("Right-of-use assets", "Lease liabilities"):
+        # the line's figure is in the column named like the line.
+        named = next(
+            (
+                c.index
+                for c in table.columns
+                if c.role is ColumnRole.AMOUNT and clean(c.header) in wanted
+            ),
+            None,
+        )
         for row in data_rows(table):
+            if is_opening(row.label):
+                continue  # "Balance at 1 January 2024" is the prior year's figure, not this one
             name = undated(row.label)
             is_total = row.kind in (RowKind.TOTAL, RowKind.SUBTOTAL) or not row.label.strip()
             if not (
@@ -78,7 +90,7 @@ def _sources(line: Row, tables: list[Table]) -> dict[tuple[str, str | None], dic
             ):
                 continue
             key = (name, _heading(table, row))
-            for year, fig in by_year(table, row).items():
+            for year, fig in by_year(table, row, named).items():
                 sources[key].setdefault(year, fig)
     return sources
 

@@ -252,7 +252,9 @@ def _walk(lines: _Lines, i: int, start: list[int]) -> tuple[list[int], list[bool
             continue
         units.append(j)
         above = start[j] - 1
-        natural.append(above < 0 or lines.is_break[above])
+        # A block is natural when a heading, a spacer, the top of the table or another total
+        # closes it.
+        natural.append(above < 0 or lines.is_break[above] or start[above] != above)
         j = above
     return units, natural
 
@@ -354,6 +356,10 @@ def _choose(
     top = [b for b in explaining if len(b.matched) == best]
     if len(top) > 1:
         top = [b for b in top if b.natural] or top
+    if len(top) > 1 and all(b.units == top[0].units for b in top):
+        # The same rows with printed or "less" signs, agreeing on the same columns: both find
+        # the other columns wrong; printed signs give the expected figure.
+        top = [min(top, key=lambda b: b.signs.count(-1))]
     chosen = top[0]
     if any(not _same_sums(b, chosen, lines, i) for b in top[1:]):
         return None  # two blocks explain the same figures: which one is meant is unknown
@@ -366,7 +372,11 @@ def _choose(
         # Too few columns where the block really adds up (a column where all but one part is
         # nil proves little when most others disagree): unknown.
         return None
-    if any(not b.matched <= chosen.matched for b in explaining):
+    for b in explaining:
+        if b.matched <= chosen.matched:
+            continue
+        if b.units == chosen.units and len(b.matched) < len(chosen.matched):
+            continue  # other signs on the same rows fit fewer figures: a flipped sign, not a rival
         return None  # another block explains a figure this one does not: unknown
     return chosen
 
