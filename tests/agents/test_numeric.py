@@ -9,7 +9,7 @@ from bench.numeric.shapes import annual_report, table_from_grid
 from generated.models import NumericCheck, NumericFinding, NumericResult, Severity
 from server.agents.base import AuditInputs
 from server.agents.numeric import audit, run
-from server.ingest.document import Document, DocumentKind, Table
+from server.ingest.document import Document, DocumentKind, StatementKind, Table
 from server.ingest.numbers import parse_number
 from server.ingest.structure import infer_structure
 from tests.frames import assert_valid_body
@@ -278,3 +278,62 @@ def test_total_in_a_continued_table_sums_rows_of_the_first_part() -> None:
     [finding] = audit(plant_doc).findings
     assert finding.period == "2024" and finding.difference == -1000
     assert [loc.table for loc in finding.locations] == ["t2", "t1", "t2"]
+
+
+def test_note_roll_forward_with_a_column_per_balance_ties_to_the_line() -> None:
+    position = table_from_grid(
+        "t1",
+        [
+            ["", "Note", "2024", "2023"],
+            ["Lease liabilities", "31", "52,178", "53,042"],
+            ["Trade payables", "", "10,000", "9,000"],
+            ["Total liabilities", "", "62,178", "62,042"],
+        ],
+        statement=StatementKind.FINANCIAL_POSITION,
+    )
+    note = table_from_grid(
+        "t2",
+        [
+            ["", "Right-of-use assets", "Lease liabilities"],
+            ["Balance at 1 January 2024", "46,346", "53,042"],
+            ["Additions", "3,198", "3,640"],
+            ["Payments", "-", "(9,354)"],
+            ["Exchange rate differences", "2,064", "4,850"],
+            ["Balance at 31 December 2024", "51,608", "52,178"],
+            ["", "", ""],
+            ["Balance at 1 January 2023", "53,075", "54,100"],
+            ["Payments", "-", "(8,309)"],
+            ["Additions", "(6,729)", "7,251"],
+            ["Balance at 31 December 2023", "46,346", "53,042"],
+        ],
+        note_number="31",
+    )
+    doc = Document(name="l.docx", kind=DocumentKind.DOCX, blocks=[position, note])
+    clean = audit(doc)
+    assert clean.findings == []
+    assert {t.check: t.run for t in clean.summary.by_check}["note_tie"] == 2
+    cell = position.rows[0].cells[2]
+    cell.text, cell.value = "53,743", 53743.0
+    cell = position.rows[2].cells[2]
+    cell.text, cell.value = "63,743", 63743.0
+    [finding] = audit(doc).findings
+    assert finding.check is NumericCheck.note_tie
+    assert (finding.actual, finding.expected, finding.period) == (53743, 52178, "2024")
+
+
+def test_a_flipped_sign_is_found_even_though_other_signs_would_explain_that_row() -> None:
+    table = table_from_grid(
+        "t1",
+        [
+            ["", "Salary or fees", "Pension", "Total"],
+            ["R. Bernstein", "35,000", "-", "35,000"],
+            ["S. Cracknell", "156,000", "10,000", "166,000"],
+            ["W. Pearson", "178,643", "10,000", "188,643"],
+            ["C. McVeigh", "(150,000)", "6,000", "156,000"],
+            ["Year ended 31 March 2024", "534,560", "26,000", "560,560"],
+        ],
+        scale_label="units",
+    )
+    result = audit(Document(name="d.docx", kind=DocumentKind.DOCX, blocks=[table]))
+    crossed = [f for f in result.findings if f.check is NumericCheck.cross_footing]
+    assert [(f.expected, f.actual) for f in crossed] == [(-144000, 156000)]

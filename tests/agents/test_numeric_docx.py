@@ -159,3 +159,13 @@ def test_small_word_document_built_with_python_docx() -> None:
     assert [(f.check.value, f.period, f.expected, f.actual) for f in result.findings] == [
         ("note_tie", "2024", 5100, 5000)
     ]
+
+
+def test_earnings_per_share_must_equal_profit_over_shares() -> None:
+    result = _audit_data(
+        _planted("fanmilk-2024", "Basic and diluted earnings per share (GH₵)", 0, 0.436)
+    )
+    [finding] = [f for f in result.findings if f.check is NumericCheck.eps]
+    assert finding.period == "2024" and finding.scale.value == "units"
+    assert abs(finding.expected - 49_455_000 / 116_207_288) < 1e-6
+    assert finding.actual == 0.436
