@@ -22,6 +22,7 @@ _PROFIT = re.compile(
     r"^(profit|earnings|net profit|net income)( for the (year|period))?"
     r"( attributable to (the )?(ordinary )?(equity holders|owners|shareholders|holders)\b.*)?"
 )
+_ORDINARY = re.compile(r"attributable to (the )?(ordinary|owners|equity holders|shareholders)")
 _SHARES = re.compile(r"\b(weighted average )?number of (ordinary )?shares\b")
 EPS_TOLERANCE_UNITS = 4
 
@@ -37,11 +38,19 @@ def check_eps(document: Document, ledger: Ledger) -> None:
             if not _EPS.search(clean(r.label))
             and (_PROFIT.match(_raw(r)) or concept_of(r.label) is Concept.PROFIT_FOR_YEAR)
         ]
+        attributable = [r for r in profit if _ORDINARY.search(_raw(r))]
+        if len(attributable) == 1 or len(profit) == 1:
+            numerator = (attributable or profit)[0]
+        else:
+            continue  # which profit the EPS divides is unclear
         shares = [r for r in data_rows(table) if _SHARES.search(_raw(r))]
-        if len(profit) != 1 or len(shares) != 1:
-            continue
         for row in eps:
-            _check(table, row, profit[0], shares[0], ledger)
+            diluted = "dilut" in clean(row.label) and "basic" not in clean(row.label)
+            counts = [r for r in shares if ("dilut" in clean(r.label)) == diluted]
+            if len(counts) == 1:
+                _check(table, row, numerator, counts[0], ledger)
+            elif counts or shares:
+                ledger.skip(NumericCheck.eps)
 
 
 def _raw(row: Row) -> str:

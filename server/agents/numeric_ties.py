@@ -43,6 +43,10 @@ from server.agents.numeric_labels import (
 from server.agents.numeric_ledger import Ledger
 from server.ingest.document import ColumnRole, Document, Row, RowKind, StatementKind, Table
 
+_BOTTOM_LINE = re.compile(
+    r"^((group|consolidated) )?(net )?(profit|loss|result)( after (income )?tax(ation)?)?"
+    r" for the (financial )?(year|period)\b(?!.*continu)"
+)
 _ADJUSTMENT = re.compile(
     r"^(depreciation|amortisation|amortization|impairment|finance costs?|finance income|"
     r"interest (income|expense)|net finance (costs?|income)|"
@@ -65,14 +69,27 @@ def check_ties(document: Document, ledger: Ledger) -> None:
 
 
 def _reference(tables: list[Table], concept: Concept) -> tuple[Table, Row] | None:
+    """The line the other statements tie to: the concept's total in profit or loss, or, for the
+    profit for the year, the bottom line however worded ("Group loss for the year", "Profit for
+    the year attributable to the owners of the Company") when the statement confirms it adds up."""
     rows = concept_rows(tables, concept)
     totals = [(t, r) for t, r in rows if r.kind in (RowKind.TOTAL, RowKind.SUBTOTAL)]
     chosen = totals or rows
-    return chosen[0] if chosen else None
+    if chosen:
+        return chosen[0]
+    if concept is not Concept.PROFIT_FOR_YEAR:
+        return None
+    bottom = [
+        (t, r)
+        for t in tables
+        for r in data_rows(t)
+        if r.components and _BOTTOM_LINE.match(clean(r.label))
+    ]
+    return bottom[-1] if bottom else None
 
 
-def _is_statement(table: Table) -> bool:
-    return table.statement is not None and table.note_number is None
+def _is_income_statement(table: Table) -> bool:
+    return table.statement in INCOME_STATEMENTS and table.note_number is None
 
 
 def _tie_everywhere(
@@ -87,7 +104,12 @@ def _tie_everywhere(
         common = sorted(set(figs) & set(ref_figs))
         if not common:
             continue
-        if not _is_statement(table) and not any(confirms(figs[y], ref_figs[y]) for y in common):
+        # Profit or loss and comprehensive income print the same line and must always agree;
+        # elsewhere (cash flows, notes) a line of the same name may be another figure (continuing
+        # operations only, before tax), so one year must agree first.
+        if not _is_income_statement(table) and not any(
+            confirms(figs[y], ref_figs[y]) for y in common
+        ):
             ledger.skip(NumericCheck.cross_statement, len(common))
             continue
         for year in common:

@@ -41,7 +41,8 @@ MAX_UNITS = 60  # how far up a walk looks; real blocks are far shorter
 
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2012": "-"})
 _PROFIT_OR_LOSS = re.compile(
-    r"\b(profit|loss|income|gain|surplus|deficit)\s*/\s*\(?(loss|profit|expense|deficit|surplus)\)?"
+    r"\(?\b(profit|loss|income|gain|surplus|deficit)\)?\s*/\s*"
+    r"\(?(loss|profit|expense|deficit|surplus)\)?"
 )
 _SPACES = re.compile(r"\s+")
 _TRAILING = re.compile(r"[\s:*.,;]+$")
