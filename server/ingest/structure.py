@@ -52,6 +52,7 @@ _TOTAL_LABEL = re.compile(
     r"((group|consolidated) )?(profit|loss|result|earnings)\b(?! on\b| from sale| from disposal)|"
     r"operating (profit|loss|result|income|costs|expenses)|total operating|"
     r"cash flows? .*activities$|(net )?(increase|decrease|change)\b.* in cash\b|"
+    r"((income|current|deferred) )?tax (expense|charge|credit)\b|effective tax\b|"
     r"(balance|balances|carrying amount|net book value|cost|gross carrying amount)"
     r"\s*(at|as at|as of|on)\b|"
     r"(at|as at|as of)\s+\d|(at|as at) (the )?(beginning|end|start) of|"
