@@ -472,7 +472,9 @@ class Stamper:
     they are serialised only after the run, never on the measured path.
     """
 
-    def __init__(self, rt: Runtime) -> None:
+    def __init__(self, rt: Runtime, record: bool = True) -> None:
+        """`record=False` keeps only the finish times (the memory benchmark must not hold
+        every event, results included, or it would measure itself)."""
         self.stamps: dict[Key, int] = {}
         self.events: list[tuple[int, Any]] = []
         self.finished: dict[str, int] = {}  # audit id -> when audit_finished was handed over
@@ -481,6 +483,11 @@ class Stamper:
 
         async def emit(event: Any) -> None:
             now = time.perf_counter_ns()
+            if event.type == "audit_finished":
+                self.finished[event.audit_id] = now
+            if not record:
+                await original(event)
+                return
             key = frame_key(
                 event.audit_id,
                 event.type,
@@ -491,8 +498,6 @@ class Stamper:
             if key is not None:
                 self.stamps[key] = now
                 self.events.append((now, event))
-            if event.type == "audit_finished":
-                self.finished[event.audit_id] = now
             await original(event)
 
         log.emit = emit  # type: ignore[method-assign]
