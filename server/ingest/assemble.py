@@ -48,6 +48,10 @@ from server.ingest.tables import build_table
 # "(continued)", "(cont'd)", "- continued": never a sentence that merely uses the word.
 _CONTINUED = re.compile(r"(?i)\(\s*cont(?:inued|['’]d|\.)?\s*\)|\bcontinued\s*[:)]?\s*$")
 MAX_HEADING_WORDS = 14
+_PERIOD_SUBTITLE = re.compile(
+    r"(?i)^\(?(?:for\s+the\s+(?:(?:financial\s+)?year|period|\w+\s+months|\d+\s+weeks)"
+    r"|as\s+(?:at|of)\b|at\s+\d|(?:year|period|\w+\s+months)\s+ended\b)"
+)
 
 
 @dataclass(slots=True)
@@ -198,15 +202,8 @@ def _caption_only(text: str) -> bool:
     period = find_period(text)
     if period and len(text.split()) <= 4:
         return True
-    # "For the year ended 31 December 2024", "As at 31 December 2024": a subtitle.
-    return (
-        bool(find_period_end(text))
-        and len(text.split()) <= 9
-        and text[:1].isalpha()
-        and (
-            re.match(r"(?i)^\(?(?:for|as|at|year|period|six|three|nine|twelve)\b", text) is not None
-        )
-    )
+    # "For the year ended 31 December 2024", "As at 31 December", "Year ended": a subtitle.
+    return len(text.split()) <= 10 and _PERIOD_SUBTITLE.match(text) is not None
 
 
 # --------------------------------------------------------------------------------- tables
@@ -356,14 +353,19 @@ def _statement(
         if looks_like_statement_title(text):
             by_title = statement_from_title(text)
             break
-    if by_title is None:
+    # A table with a caption of its own ("Reconciliation of liabilities arising from financing
+    # activities") right after a statement is not that statement.
+    own_caption = any(_names_a_table(t) for t in captions[:2])
+    if by_title is None and not own_caption:
         by_title = next((s.statement for s in reversed(ctx.stack) if s.statement), None)
     by_page = next((k for t in page if (k := _page_statement(t))), None)
     # Lines alone do not make a statement in the notes (a segment table has revenue and profit
-    # too), nor under a heading of its own ("Five-year summary") unless the page header names
-    # a statement.
+    # too), nor under a heading or caption of its own ("Five-year summary") unless the page
+    # header names a statement.
     in_notes = ctx.in_notes or any(is_notes_heading(line) for t in page for line in t.splitlines())
-    under_other_heading = ctx.heading_since_table and not any(s.statement for s in ctx.stack)
+    under_other_heading = own_caption or (
+        ctx.heading_since_table and not any(s.statement for s in ctx.stack)
+    )
     rows_trusted = not in_notes and (not under_other_heading or by_page is not None)
     kind: StatementKind | None
     if continued is not None and continued.statement and by_rows in (None, continued.statement):
@@ -384,6 +386,20 @@ def _statement(
         for column in table.columns:
             column.period = column.period_end = None
             column.year = None
+
+
+def _names_a_table(text: str) -> bool:
+    """A caption that titles the table below it, other than a statement title, a date or
+    scale line, the entity's name or a "(continued)" mark."""
+    words = len(text.split())
+    return (
+        3 < words <= 20
+        and not text.endswith(".")
+        and not looks_like_statement_title(text)
+        and not _caption_only(text)
+        and not _CONTINUED.search(text)
+        and find_entity_name([text]) is None
+    )
 
 
 def _page_statement(text: str) -> StatementKind | None:

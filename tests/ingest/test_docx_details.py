@@ -455,3 +455,26 @@ def test_bold_lines_ending_in_a_colon_or_stop_are_captions_not_headings() -> Non
     assert [s.title for s in doc.sections] == ["Leases"]
     assert doc.tables[0].title == "Amounts recognised in the statement of financial position:"
     assert doc.tables[0].statement is None
+
+
+def test_a_captioned_table_after_a_statement_is_not_that_statement() -> None:
+    b = DocBuilder()
+    b.heading("Consolidated statement of cash flows", 1)
+    b.para("ACME plc")
+    b.table(
+        [
+            ["", "2024", "2023"],
+            ["Cash flows from operating activities", "", ""],
+            ["Profit", "10", "8"],
+        ]
+    )
+    b.para("Reconciliation of liabilities arising from financing activities")
+    b.table(
+        [
+            ["", "Borrowings", "Leases"],
+            ["Balance at 1 January 2024", "100", "20"],
+            ["Repayments", "(10)", "(5)"],
+        ]
+    )
+    doc = read_document(b.bytes(), "after-statement.docx")
+    assert [t.statement for t in doc.tables] == [StatementKind.CASH_FLOWS, None]
