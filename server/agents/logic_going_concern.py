@@ -21,6 +21,14 @@ from server.ingest.document import Paragraph
 CHECK = LogicCheck.going_concern
 Z_DISTRESS = 1.1
 _MU = re.compile(r"material uncertaint")
+# A sentence that assesses going concern, not capital-management boilerplate or a cross-reference.
+_ASSESSMENT = re.compile(
+    r"\b(basis|assess\w*|prepared|appropriate|material uncertaint\w*|significant doubt|adopt\w*"
+    r"|forecast\w*|foreseeable future|reasonable expectation|conclud\w*|satisfied|confident|review\w*)\b"
+)
+_BOILERPLATE = re.compile(
+    r"\b(managing capital|capital management|manage (its |the )?capital|objectives? when)\b"
+)
 _NEGATION = re.compile(r"\b(no|not|nor|without|absence|neither|none)\b|n't\b")
 
 
@@ -108,7 +116,7 @@ def check_going_concern(ctx: LogicContext) -> None:
     for p in ctx.document.paragraphs:
         for s in sentences(p.text):
             low = normalise(s.text)
-            if "going concern" in low:
+            if "going concern" in low and _ASSESSMENT.search(low) and not _BOILERPLATE.search(low):
                 mentions.append((p, s.text))
             m = _MU.search(low)
             if m:

@@ -58,7 +58,7 @@ _COUNT_AFTER = re.compile(
 )
 _PER_UNIT_AFTER = re.compile(r"^\s?(per (ordinary )?share|pence|cents|kobo|pesewas)\b", re.I)
 _COMPARATIVE_BEFORE = re.compile(
-    r"\(\s*(?:(?:\d{1,2}\s+)?[a-z]+\s+|fy\s?)?((?:19|20)\d\d)\s*:\s*(?:[a-z ]{0,20}\bof\s)?(?:"
+    r"[(;]\s*(?:(?:\d{1,2}\s+)?[a-z]+\s+|fy\s?)?((?:19|20)\d\d)\s*:\s*(?:[a-z ]{0,20}\bof\s)?(?:"
     + CURRENCY_TOKEN
     + r"\s?)?$",
     re.I,

@@ -18,7 +18,7 @@ from generated.models import CellRef, Location, LogicCheck, Severity
 from server.agents.logic_base import Facts, LogicContext, fmt, label_key, paragraph_location
 from server.agents.logic_mentions import CURRENCY_TOKEN, Mention, mentions
 from server.agents.text_match import NARRATIVE_TERMS, concept_of, find_dates, sentences
-from server.ingest.document import Paragraph, Row, RowKind, Table
+from server.ingest.document import Paragraph, Row, RowKind, StatementKind, Table
 
 CHECK = LogicCheck.narrative
 REFERENCE = "IAS 1.15"
@@ -64,7 +64,7 @@ _BEFORE_OK = {
     "a", "an", "the", "its", "their", "our", "group's", "company's", "entity's", "total",
     "group", "company", "consolidated", "and", "while", "whereas", "year", "period", "reported",
     "recorded", "incurred", "generated", "achieved", "made", "posted", "realised", "had", "with",
-    "that",
+    "that", "all", "outstanding", "closing", "opening",
 }  # fmt: skip
 _GENERIC = {"other", "total", "additions", "disposals", "net", "balance", "closing", "opening"}
 _WORD = re.compile(r"[a-z']+")
@@ -151,7 +151,7 @@ def _find_terms(low: str, terms: list[Term]) -> list[tuple[int, int, Term]]:
 
 
 _COMPARISON = re.compile(
-    r"\b(compared|as against|against|versus|vs|from|prior year|previous year|last year)\b"
+    r"\b(compared|as against|against|versus|vs|prior year|previous year|last year)\b"
 )
 
 
@@ -222,6 +222,7 @@ def _check_sentence(
     chain: tuple[int, int, Term] | None = None
     chain_end = -1
     previous_from = False
+    last_direction = 0
     for m in candidates:
         term = next((t for t in reversed(found) if t[1] <= m.start), None)
         if term is not None and chain is not None and term[0] == chain[0]:
@@ -233,12 +234,13 @@ def _check_sentence(
             m.comparative_year
             and chain is not None
             and chain_end <= m.start
-            and re.fullmatch(r"\s*\([^()]{0,60}", low[chain_end : m.start])
+            and re.fullmatch(r"[^)]{0,120}", low[chain_end : m.start])
+            and not any(chain_end <= t[0] < m.start for t in found)
         ):
             term, start = chain, m.start  # "(2023: loss of 9,870)" belongs to the figure before it
         if term is not None:
             words = _connector_words(low[start : m.start])
-            claim = _classify(m, term[2], words, years.get(m.start), previous_from)
+            claim = _classify(m, term[2], words, years.get(m.start), previous_from, last_direction)
             previous_from = bool(words) and words is not None and words[-1] == "from"
         if claim is None and m.kind == "percent":
             claim = _forward_change(low, m, found, years.get(m.start))
@@ -249,6 +251,7 @@ def _check_sentence(
                 ctx.skipped(CHECK)
             continue
         chain, chain_end = term, m.end
+        last_direction = claim.direction or last_direction
         _evaluate(ctx, paragraph, sentence, claim)
 
 
@@ -272,11 +275,18 @@ def _connector_words(between: str) -> list[str] | None:
 
 
 def _classify(
-    m: Mention, term: Term, words: list[str] | None, year: int | None, previous_from: bool
+    m: Mention,
+    term: Term,
+    words: list[str] | None,
+    year: int | None,
+    previous_from: bool,
+    inherited: int = 0,
 ) -> Claim | None:
     if words is None:
         return None
     direction = 1 if any(w in _UP for w in words) else (-1 if any(w in _DOWN for w in words) else 0)
+    if not direction and words == ["by"]:
+        direction = inherited  # "cost of sales rose by 20% and distribution costs by 15%"
     last = words[-1] if words else ""
     if year is None:
         return None
@@ -343,8 +353,9 @@ def _claimed_sign(claim: Claim) -> int:
 def _evaluate(ctx: LogicContext, paragraph: Paragraph, sentence: str, claim: Claim) -> None:
     lines = _lines(ctx, claim.term)
     need = {claim.year} if claim.kind == "level" else {claim.year, claim.year - 1}
-    usable = [(t, r) for t, r in lines if need <= set(ctx.facts.columns[t.id])]
-    values = [(t, r, {y: r.value(ctx.facts.columns[t.id][y][0]) for y in need}) for t, r in usable]
+    yc = {(t.id, r.index): _year_columns(ctx, t, r) for t, r in lines}
+    usable = [(t, r) for t, r in lines if need <= set(yc[(t.id, r.index)])]
+    values = [(t, r, {y: r.value(yc[(t.id, r.index)][y]) for y in need}) for t, r in usable]
     values = [(t, r, v) for t, r, v in values if all(x is not None for x in v.values())]
     if not values:
         ctx.skipped(CHECK)
@@ -355,8 +366,7 @@ def _evaluate(ctx: LogicContext, paragraph: Paragraph, sentence: str, claim: Cla
         ctx.passed(CHECK)
         return
     sign_only = claim.kind == "level" and any(
-        _abs_match(m, t, r.value(ctx.facts.columns[t.id][claim.year][0]) or 0.0)
-        for t, r, _v in values
+        _abs_match(m, t, v[claim.year] or 0.0) for t, r, v in values
     )
     if claim.kind != "change_pct" and not sign_only and _anywhere(ctx, m):
         ctx.skipped(CHECK)
@@ -364,7 +374,7 @@ def _evaluate(ctx: LogicContext, paragraph: Paragraph, sentence: str, claim: Cla
         return
     table, row, vals = values[0]
     sign = _claimed_sign(claim)
-    col = ctx.facts.columns[table.id][claim.year][0]
+    col = yc[(table.id, row.index)][claim.year]
     printed = row.cells[col].text.strip()
     what = f"'{row.label.strip()}' ({table.title or table.id}, {claim.year})"
     if claim.kind == "level":
@@ -376,7 +386,7 @@ def _evaluate(ctx: LogicContext, paragraph: Paragraph, sentence: str, claim: Cla
         title = f"Narrative amount for '{claim.term.phrase}' disagrees with the statements"
     else:
         cur, prior = vals[claim.year] or 0.0, vals[claim.year - 1] or 0.0
-        prior_col = ctx.facts.columns[table.id][claim.year - 1][0]
+        prior_col = yc[(table.id, row.index)][claim.year - 1]
         change = (cur - prior) / abs(prior) * 100 if prior else float("nan")
         if claim.kind == "change_pct":
             contradiction = (
@@ -405,6 +415,35 @@ def _evaluate(ctx: LogicContext, paragraph: Paragraph, sentence: str, claim: Cla
         claim=sentence,
         contradiction=contradiction,
     )
+
+
+def _year_columns(ctx: LogicContext, table: Table, row: Row) -> dict[int, int]:
+    """The column holding each year's figure for a row.
+
+    Period tables have a column per year. A statement of changes in equity has rows per year
+    instead: a movement row belongs to the year whose closing balance row follows it, and its
+    figure is read from the total column.
+    """
+    by_year = ctx.facts.columns[table.id]
+    if by_year:
+        return {y: cols[0] for y, cols in by_year.items()}
+    if table.statement is not StatementKind.CHANGES_IN_EQUITY or ctx.facts.reporting_date is None:
+        return {}
+    rd = ctx.facts.reporting_date
+    amounts = table.amount_columns()
+    if not amounts:
+        return {}
+    totals = [c for c in amounts if "total" in c.header.lower()]
+    column = (totals or amounts)[-1].index
+    for later in table.rows[row.index :]:
+        dates = find_dates(later.label)
+        if not dates:
+            continue
+        d = dates[0].value
+        if (d.month, d.day) != (rd.month, rd.day):
+            return {} if later is row else {}  # an opening balance: not a year's movement
+        return {d.year: column}
+    return {}
 
 
 def _table_location(table: Table, row: Row, cols: list[int]) -> Location:

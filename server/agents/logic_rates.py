@@ -41,6 +41,7 @@ _POST_TAX = re.compile(
 _INTEREST = re.compile(
     r"\bweighted average (effective )?interest rate\b|\baverage (effective )?interest rate\b"
 )
+_AT_PCT = re.compile(r"\bat\s+(\d{1,2}(?:\.\d{1,2})?)\s?%")
 _PCT_IN_LABEL = re.compile(r"(\d{1,2}(?:\.\d{1,2})?)\s?%")
 
 
@@ -54,29 +55,34 @@ class RateText:
 
 
 def _stated(ctx: LogicContext, pattern: re.Pattern[str]) -> list[RateText]:
-    """Percentages stated in sentences that match `pattern`, with the year each is for."""
+    """The percentage that follows each phrase matching `pattern`, and its comparative."""
     out: list[RateText] = []
     cy = ctx.facts.current_year
     if cy is None:
         return out
     for p in ctx.document.paragraphs:
         for s in sentences(p.text):
-            low = s.text.lower().replace("\u2011", "-").replace("\u2013", "-")
-            if not pattern.search(low):
+            low = (
+                s.text.lower().replace("\u2011", "-").replace("\u2013", "-").replace("\u00a0", " ")
+            )
+            found = pattern.search(low)
+            if not found:
                 continue
-            pcts = [m for m in mentions(s.text) if m.kind == "percent"]
-            years = {int(m.number) for m in mentions(s.text) if m.kind == "year"}
-            current = [
-                m for m in pcts if not re.search(r"\(\s*(19|20)\d\d\s*:\s*$", s.text[: m.start])
-            ]
-            if len(current) != 1 or (years - {cy, cy - 1}) or len(years - {cy - 1}) > 1:
+            ms = mentions(s.text)
+            years = {int(m.number) for m in ms if m.kind == "year"}
+            pcts = [m for m in ms if m.kind == "percent" and m.start >= found.start()]
+            if not pcts or pcts[0].start - found.end() > 40 or (years - {cy, cy - 1}):
                 continue
+            first = pcts[0]
             year = cy
             if years == {cy - 1} and not re.search(r"\(\s*(19|20)\d\d\s*:", s.text):
                 year = cy - 1
-            m = current[0]
-            out.append(RateText(m.number, m.step, year, p, s.text))
-            comp = re.search(r"\(\s*((?:19|20)\d\d)\s*:\s*(\d{1,2}(?:\.\d+)?)\s?%", s.text)
+            if re.search(r"\(\s*(19|20)\d\d\s*:\s*$", s.text[: first.start]):
+                continue  # the first figure is itself a comparative
+            out.append(RateText(first.number, first.step, year, p, s.text))
+            comp = re.match(
+                r"\s*\(\s*((?:19|20)\d\d)\s*:\s*(\d{1,2}(?:\.\d+)?)\s?%", s.text[first.end :]
+            )
             if comp:
                 dec = len(comp.group(2).split(".")[1]) if "." in comp.group(2) else 0
                 out.append(
@@ -146,8 +152,11 @@ def _table_rates(ctx: LogicContext) -> dict[str, list[TableRate]]:
             )
             if kind is None:
                 continue
-            for m in _PCT_IN_LABEL.finditer(row.label):
-                out[kind].append(TableRate(float(m.group(1)), None, table, row, None))
+            label_rates = [float(m.group(1)) for m in _AT_PCT.finditer(row.label)] or [
+                float(m.group(1)) for m in _PCT_IN_LABEL.finditer(row.label)
+            ]  # "Tax on export sales (11.90% at 8%)": the rate is the one after "at"
+            for rate in label_rates:
+                out[kind].append(TableRate(rate, None, table, row, None))
             for col, year in pct_cols.items():
                 v = row.value(col)
                 if v is not None:

@@ -114,7 +114,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "total_equity_and_liabilities": (r"total (equity and liabilities|liabilities and equity)",),
     "retained_earnings": (
-        r"retained (earnings|profits?)|accumulated (losses|deficit|profits?)"
+        r"retained (earnings|profits?|losses|deficit)|accumulated (losses|deficit|profits?)"
         r"|(retained earnings|accumulated losses) ?/ ?\((accumulated losses|retained earnings)\)",
     ),
     "share_capital": (r"(issued )?(share|stated|ordinary share) capital|ordinary shares",),
