@@ -8,7 +8,7 @@ import pytest
 
 from server.ingest.document import ColumnRole, Document, Paragraph, RowKind, StatementKind, Table
 from server.ingest.reader import read_document
-from tests.ingest.builders import DocBuilder
+from tests.ingest.builders import DocBuilder, document_schema_errors
 
 ENTITY = "Steppe Grain JSC"
 SCALE = "In thousands of Kazakhstani tenge"
@@ -223,6 +223,7 @@ def test_body_order_and_sections_are_kept(document: Document) -> None:
 
 
 def test_document_facts(document: Document) -> None:
+    assert document_schema_errors(document) == []
     assert document.entity_name == ENTITY
     assert document.reporting_date == "2024-12-31"
     assert document.currency == "KZT"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from server.ingest.document import ColumnRole, StatementKind
 from server.ingest.reader import read_document
-from tests.ingest.builders import write_pdf
+from tests.ingest.builders import document_schema_errors, write_pdf
 
 ROWS = [
     ("Revenue", "5", "5,000", "4,000"),
@@ -46,6 +46,7 @@ def test_pdf_lines_headings_and_figure_columns() -> None:
         [_page("Consolidated income statement", 1), _page("Statement of comprehensive income", 2)]
     )
     doc = read_document(data, "northwind.pdf")
+    assert document_schema_errors(doc) == []
     assert doc.pages == 2
     assert doc.page_headers == ["Northwind Foods plc"]  # repeated at the top of every page
     assert [s.title for s in doc.sections] == [

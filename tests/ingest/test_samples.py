@@ -15,11 +15,10 @@ from typing import Any
 
 import pytest
 import yaml
-from jsonschema import Draft202012Validator
 
 from server.ingest.document import ColumnRole, Document, RowKind, StatementKind, Table
 from server.ingest.reader import read_document
-from tests.frames import _registry
+from tests.ingest.builders import document_schema_errors
 
 SAMPLES = Path(__file__).resolve().parents[2] / "server" / "samples"
 DATA = SAMPLES / "data"
@@ -163,8 +162,4 @@ def test_samples_read_quickly() -> None:
 
 
 def test_wire_form_matches_the_document_schema(sample: tuple[dict[str, Any], Document]) -> None:
-    _, doc = sample
-    schema = json.loads((SAMPLES.parents[1] / "schema" / "v1" / "document.schema.json").read_text())
-    validator = Draft202012Validator(schema, registry=_registry())
-    problems = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(doc.to_json())]
-    assert problems == []
+    assert document_schema_errors(sample[1]) == []

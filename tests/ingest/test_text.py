@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from server.ingest.document import ColumnRole, RowKind, StatementKind, Table
 from server.ingest.reader import read_document
+from tests.ingest.builders import document_schema_errors
 
 MARKDOWN = """# Northwind Foods plc
 
@@ -55,6 +56,7 @@ Revenue increased by 25% to £5.0 million (2023: £4.0 million).
 
 def test_markdown_headings_sections_and_pipe_table() -> None:
     doc = read_document(MARKDOWN.encode(), "northwind.md")
+    assert document_schema_errors(doc) == []
     assert [(s.title, s.level, s.note_number) for s in doc.sections] == [
         ("Northwind Foods plc", 1, None),
         ("Consolidated statement of financial position as at 31 December 2024", 2, None),
