@@ -14,7 +14,7 @@ from server.agents.numeric_chains import Component
 from server.agents.numeric_labels import Concept, concept_of, is_closing, is_opening
 from server.agents.numeric_ledger import Cells, Ledger, period_label
 from server.ingest.document import ColumnRole, Row, RowKind, Table
-from server.ingest.structure import infer_column_structure, printed_unit, tolerance
+from server.ingest.structure import figure, infer_column_structure, printed_unit, tolerance
 
 EQUATION_TOTALS = frozenset(
     {
@@ -39,7 +39,7 @@ def foot_table(
         if len(row.components) == 1 and is_opening(row.label):
             continue  # an opening balance carried from the prior closing: opening_balance checks it
         comps = [(table, i, sign) for i, sign in row.components] or extra or []
-        printed = [c for c in amount if row.value(c) is not None]
+        printed = [c for c in amount if figure(row, c) is not None]
         kind = _kind(row, comps)
         if not comps:
             ledger.skip(kind, len(printed))
@@ -67,14 +67,14 @@ def _foot(
     kind: NumericCheck,
     ledger: Ledger,
 ) -> None:
-    actual = row.value(column)
+    actual = figure(row, column)
     assert actual is not None
     expected = 0.0
     unit = printed_unit(row.cells[column])
     seen = 0
     for t, i, sign in comps:
         comp = t.rows[i]
-        v = comp.value(column)
+        v = figure(comp, column)
         if v is None:
             continue
         seen += 1
@@ -122,10 +122,10 @@ def cross_foot(table: Table, ledger: Ledger) -> None:
     headers = {c.index: c.header.strip() for c in table.columns}
     for total_col, comps in structure.items():
         for row in table.rows:
-            actual = row.value(total_col)
+            actual = figure(row, total_col)
             if actual is None or row.kind in (RowKind.HEADING, RowKind.SPACER):
                 continue
-            values = [(row.value(c), c, s) for c, s in comps]
+            values = [(figure(row, c), c, s) for c, s in comps]
             present = [(v, c, s) for v, c, s in values if v is not None]
             if not present:
                 ledger.skip(NumericCheck.cross_footing)

@@ -63,6 +63,7 @@ _TOTAL_LABEL = re.compile(
     r"equity attributable|other comprehensive (income|loss) for|"
     r"other comprehensive (income|loss),? net of)"
 )
+_ASIDE = re.compile(r"^[-–\s]*(of which|thereof|hereof|including|incl\.|comprising)\b")
 _STRONG_TOTAL = re.compile(r"^(total\b|sub-?total\b)")
 _OPENING_LABEL = re.compile(
     r"^(balance |balances )?(at|as at|as of|on) (1|01) [a-z]+|"
@@ -82,7 +83,8 @@ _FEES = re.compile(r"\bfees?\b")
 _INCOME_WORDS = re.compile(r"\b(income|revenue|received|earned|receivable)\b")
 _DEDUCTION_HEADING = re.compile(
     r"^(less\b|accumulated (depreciation|amortisation|amortization|impairment)|"
-    r"(depreciation|amortisation|amortization|impairment)( and (amortisation|impairment))?$)"
+    r"(depreciation|amortisation|amortization|impairment)"
+    r"( and (amortisation|amortization|impairment))?( losses?| charges?)?$)"
 )
 _NOT_EXPENSE = re.compile(
     r"^(profit|loss|result|earnings|gross)\b|^operating (profit|loss|result|income)|before tax"
@@ -124,6 +126,7 @@ class _Lines:
     values: list[list[float | None]]  # values[line][cross]
     units: list[list[float]]
     is_break: list[bool]  # heading or spacer: skipped by walks, ends a natural block
+    is_aside: list[bool]  # "of which ...": part of the line above, never a component itself
     is_blank: list[bool]  # no label at all
     candidate: list[int]  # 0, WEAK or STRONG
 
@@ -180,9 +183,10 @@ def infer_column_structure(table: Table) -> dict[int, list[tuple[int, int]]]:
     labels = [normalise_label(c.header) for c in amount]
     lines = _Lines(
         labels=labels,
-        values=[[r.value(c.index) for r in rows] for c in amount],
+        values=[[figure(r, c.index) for r in rows] for c in amount],
         units=[[_unit(r, c.index) for r in rows] for c in amount],
         is_break=[False] * len(amount),
+        is_aside=[False] * len(amount),
         is_blank=[not lab for lab in labels],
         candidate=[STRONG if re.search(r"\btotal\b", lab) else 0 for lab in labels],
     )
@@ -191,6 +195,14 @@ def infer_column_structure(table: Table) -> dict[int, list[tuple[int, int]]]:
         amount[i].index: [(amount[j].index, sign) for j, sign in comps]
         for i, comps in found.items()
     }
+
+
+def figure(row: Row, column: int) -> float | None:
+    """A cell's amount, or None when it is empty, not a number, or a percentage (a rate in an
+    amount table is never part of a total)."""
+    if column >= len(row.cells) or row.cells[column].percent:
+        return None
+    return row.value(column)
 
 
 def _unit(row: Row, column: int) -> float:
@@ -203,7 +215,7 @@ def _row_lines(table: Table, amount: list[int], label_col: int) -> _Lines:
     n = len(table.rows)
     candidate: list[int] = []
     for i, (row, label) in enumerate(zip(table.rows, labels, strict=True)):
-        if row.kind is not RowKind.ITEM:
+        if row.kind is not RowKind.ITEM or _ASIDE.match(label):
             candidate.append(0)
         elif (
             not label
@@ -219,9 +231,10 @@ def _row_lines(table: Table, amount: list[int], label_col: int) -> _Lines:
             candidate.append(0)
     return _Lines(
         labels=labels,
-        values=[[r.value(c) for c in amount] for r in table.rows],
+        values=[[figure(r, c) for c in amount] for r in table.rows],
         units=[[_unit(r, c) for c in amount] for r in table.rows],
         is_break=is_break,
+        is_aside=[bool(_ASIDE.match(lab)) for lab in labels],
         is_blank=[not lab for lab in labels],
         candidate=candidate,
     )
@@ -249,7 +262,7 @@ def _walk(lines: _Lines, i: int, start: list[int]) -> tuple[list[int], list[bool
     natural: list[bool] = []
     j = i - 1
     while j >= 0 and len(units) < MAX_UNITS:
-        if lines.is_break[j]:
+        if lines.is_break[j] or lines.is_aside[j]:
             j -= 1
             continue
         units.append(j)

@@ -256,3 +256,18 @@ def test_fees_and_operating_expenses_printed_positive_are_deducted() -> None:
     assert rows["Net trading income"][1] == [(0, 1), (1, -1), (2, -1)]
     assert rows["Operating expenses"][1] == [(6, 1), (7, 1)]
     assert rows["Operating result"][1] == [(5, 1), (8, -1)]
+
+
+def test_of_which_lines_and_rates_are_never_components() -> None:
+    table = table_from_grid(
+        "t1",
+        [
+            ["", "2024", "2023"],
+            ["Trade receivables", "100", "90"],
+            ["of which past due", "-", "10"],
+            ["Other receivables", "50", "40"],
+            ["Effective interest rate", "4.5%", "4.0%"],
+            ["Total", "150", "130"],
+        ],
+    )
+    assert _rows(table)["Total"][1] == [(0, 1), (2, 1)]
