@@ -215,7 +215,11 @@ def _row_lines(table: Table, amount: list[int], label_col: int) -> _Lines:
     n = len(table.rows)
     candidate: list[int] = []
     for i, (row, label) in enumerate(zip(table.rows, labels, strict=True)):
-        if row.kind is not RowKind.ITEM or _ASIDE.match(label):
+        if (
+            row.kind is not RowKind.ITEM
+            or _ASIDE.match(label)
+            or all(figure(row, c) is None for c in amount)
+        ):
             candidate.append(0)
         elif (
             not label
@@ -229,12 +233,17 @@ def _row_lines(table: Table, amount: list[int], label_col: int) -> _Lines:
             candidate.append(WEAK)  # after a spacer, or closing a block
         else:
             candidate.append(0)
+    values = [[figure(r, c) for c in amount] for r in table.rows]
     return _Lines(
         labels=labels,
-        values=[[figure(r, c) for c in amount] for r in table.rows],
+        values=values,
         units=[[_unit(r, c) for c in amount] for r in table.rows],
         is_break=is_break,
-        is_aside=[bool(_ASIDE.match(lab)) for lab in labels],
+        # "of which" lines, and lines of rates only, sit inside a block but never add to it
+        is_aside=[
+            bool(_ASIDE.match(lab)) or (not brk and all(v is None for v in vals))
+            for lab, brk, vals in zip(labels, is_break, values, strict=True)
+        ],
         is_blank=[not lab for lab in labels],
         candidate=candidate,
     )
