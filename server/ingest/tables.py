@@ -34,7 +34,7 @@ def build_table(raw: RawTable, table_id: str, index: int) -> tuple[Table, list[l
     """The table, and its header rows as printed (for scale and currency lookups)."""
     rows = [[_tidy(c) for c in r] for r in raw.rows]
     width = max((len(r) for r in rows), default=0)
-    rows = [r + [""] * (width - len(r)) for r in rows]
+    rows = [_join_split_parentheses(r + [""] * (width - len(r))) for r in rows]
     n_header = _header_row_count(rows)
     header_rows = rows[:n_header]
     body = rows[n_header:]
@@ -74,6 +74,18 @@ def _scopes(columns: list[Column]) -> None:
             c.scope = "group"
         for c in company:
             c.scope = "company"
+
+
+_OPEN_FIGURE = re.compile(r"^\(\s*[$€£]?\s*[\d.,\s]*\d$")
+
+
+def _join_split_parentheses(row: list[str]) -> list[str]:
+    """SEC-style layouts print a negative's closing parenthesis in a cell of its own:
+    "(1,234" then ")". The figure gets its parenthesis back and the lone ")" cell is emptied."""
+    for c in range(len(row) - 1):
+        if row[c + 1] in (")", ")%") and _OPEN_FIGURE.match(row[c]):
+            row[c], row[c + 1] = row[c] + row[c + 1], ""
+    return row
 
 
 def _tidy(text: str) -> str:

@@ -478,3 +478,23 @@ def test_a_captioned_table_after_a_statement_is_not_that_statement() -> None:
     )
     doc = read_document(b.bytes(), "after-statement.docx")
     assert [t.statement for t in doc.tables] == [StatementKind.CASH_FLOWS, None]
+
+
+def test_a_closing_parenthesis_in_its_own_cell_still_makes_a_negative() -> None:
+    b = DocBuilder()
+    b.table(
+        [
+            ["", "2024", "", "", "2023", "", ""],
+            ["Revenue", "$", "1,500", "", "$", "1,400", ""],
+            ["Net loss", "$", "(1,234", ")", "$", "(1,100", ")"],
+            ["Total", "$", "266", "", "$", "300", ""],
+        ],
+        merges=[(0, 1, 0, 3), (0, 4, 0, 6)],
+    )
+    table = read_document(b.bytes(), "sec.docx").tables[0]
+    loss = table.rows[1]
+    assert [c.role for c in table.columns].count(ColumnRole.AMOUNT) == 2
+    amount = [c.index for c in table.amount_columns()]
+    assert [loss.value(c) for c in amount] == [-1234.0, -1100.0]
+    assert [c.year for c in table.amount_columns()] == [2024, 2023]
+    assert table.currency == "USD"
