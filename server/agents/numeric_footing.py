@@ -86,9 +86,10 @@ def _foot(
     allowed = tolerance(len(comps), unit)
     if ledger.passes(kind, actual - expected, allowed):
         return
-    parts = ", ".join(
-        f"{'minus ' if sign < 0 else ''}{t.rows[i].label.strip() or f'row {i}'}"
-        for t, i, sign in comps
+    parts = "".join(
+        f"{(' − ' if sign < 0 else ' + ') if n else ('−' if sign < 0 else '')}"
+        f"'{t.rows[i].label.strip() or f'row {i}'}'"
+        for n, (t, i, sign) in enumerate(comps)
     )
     label = row.label.strip() or f"the unlabelled total in row {row.index}"
     period = period_label(table, column, row.label)

@@ -125,8 +125,8 @@ def _tie_line(table: Table, line: Row, tables: list[Table], ledger: Ledger) -> N
             fig,
             source,
             title=f"'{line.label.strip()}' differs from note {line.note} ({year})",
-            detail=f"'{line.label.strip()}' in {table.title or table.id} cites note {line.note}, "
-            f"whose '{source.row.label.strip() or 'total'}' in "
-            f"{source.table.title or source.table.id} is the same figure (signs aside).",
+            detail=f"'{line.label.strip()}' in {table.title or table.id} cites note {line.note}; "
+            f"the note's '{source.row.label.strip() or 'total'}' (in "
+            f"{source.table.title or source.table.id}) should be the same figure, signs aside.",
             absolute=True,
         )
