@@ -140,10 +140,16 @@ def two_year_grid(lines: Sequence[Line], cy: int, py: int, with_note: bool = Tru
     return [head] + [ln.grid_row(with_note) for ln in lines]
 
 
-def annual_report(seed: int = 0, extra_notes: int = 0, year: int = 2024) -> Document:
-    """A consistent IFRS statement set plus `extra_notes` generic note tables."""
+def annual_report(
+    seed: int = 0, extra_notes: int = 0, year: int = 2024, expenses_positive: bool = False
+) -> Document:
+    """A consistent IFRS statement set plus `extra_notes` generic note tables.
+
+    `expenses_positive` prints costs in profit or loss without parentheses, as many preparers
+    do ("less" semantics: the totals subtract them)."""
     rng = random.Random(seed)
     b = _Builder(rng, year)
+    b.expenses_positive = expenses_positive
     return b.build(extra_notes)
 
 
@@ -153,6 +159,7 @@ class _Builder:
         self.cy = year
         self.py = year - 1
         self.tables: list[Table] = []
+        self.expenses_positive = False
 
     def r(self, lo: int, hi: int) -> int:
         return self.rng.randint(lo, hi)
@@ -220,6 +227,12 @@ class _Builder:
             owners_profit,
             nci_profit,
         ]
+        if self.expenses_positive:
+            costs = (cos, distribution, admin, fin_costs, tax)
+            pl_lines = [
+                Line(x.label, -(x.cy or 0), -(x.py or 0), x.note) if x in costs else x
+                for x in pl_lines
+            ]
         self.add(
             two_year_grid(pl_lines, cy, py),
             statement=StatementKind.PROFIT_OR_LOSS,

@@ -337,3 +337,14 @@ def test_a_flipped_sign_is_found_even_though_other_signs_would_explain_that_row(
     result = audit(Document(name="d.docx", kind=DocumentKind.DOCX, blocks=[table]))
     crossed = [f for f in result.findings if f.check is NumericCheck.cross_footing]
     assert [(f.expected, f.actual) for f in crossed] == [(-144000, 156000)]
+
+
+def test_expenses_printed_positive_are_subtracted_and_errors_still_caught() -> None:
+    report = annual_report(seed=0, extra_notes=2, expenses_positive=True)
+    assert audit(report).findings == []
+    title = "Consolidated statement of profit or loss"
+    admin = printed(report, title, "Administrative expenses", 2024)
+    plant(report, title, "Administrative expenses", 2024, fmt(admin - 90))
+    [finding] = audit(report).findings
+    assert finding.title == "Operating profit does not add up (2024)"
+    assert finding.difference == -90
