@@ -34,7 +34,7 @@ def build_table(raw: RawTable, table_id: str, index: int) -> tuple[Table, list[l
     """The table, and its header rows as printed (for scale and currency lookups)."""
     rows = [[_tidy(c) for c in r] for r in raw.rows]
     width = max((len(r) for r in rows), default=0)
-    rows = [_join_split_parentheses(r + [""] * (width - len(r))) for r in rows]
+    rows = [_join_split_marks(r + [""] * (width - len(r))) for r in rows]
     n_header = _header_row_count(rows)
     header_rows = rows[:n_header]
     body = rows[n_header:]
@@ -77,14 +77,18 @@ def _scopes(columns: list[Column]) -> None:
 
 
 _OPEN_FIGURE = re.compile(r"^\(\s*[$€£]?\s*[\d.,\s]*\d$")
+_BARE_FIGURE = re.compile(r"^[-−–]?\d[\d.,]*$|^\([\d.,]+\)$")
 
 
-def _join_split_parentheses(row: list[str]) -> list[str]:
-    """SEC-style layouts print a negative's closing parenthesis in a cell of its own:
-    "(1,234" then ")". The figure gets its parenthesis back and the lone ")" cell is emptied."""
+def _join_split_marks(row: list[str]) -> list[str]:
+    """SEC-style layouts print a negative's closing parenthesis, or a rate's "%", in a cell of
+    its own: "(1,234" then ")". The figure gets its mark back and the lone mark's cell empties."""
     for c in range(len(row) - 1):
-        if row[c + 1] in (")", ")%") and _OPEN_FIGURE.match(row[c]):
-            row[c], row[c + 1] = row[c] + row[c + 1], ""
+        mark = row[c + 1]
+        if (mark in (")", ")%") and _OPEN_FIGURE.match(row[c])) or (
+            mark == "%" and _BARE_FIGURE.match(row[c]) and not _YEARISH.match(row[c])
+        ):
+            row[c], row[c + 1] = row[c] + mark, ""
     return row
 
 

@@ -488,6 +488,7 @@ def test_a_closing_parenthesis_in_its_own_cell_still_makes_a_negative() -> None:
             ["Revenue", "$", "1,500", "", "$", "1,400", ""],
             ["Net loss", "$", "(1,234", ")", "$", "(1,100", ")"],
             ["Total", "$", "266", "", "$", "300", ""],
+            ["Gross margin", "", "17.7", "%", "", "21.4", "%"],
         ],
         merges=[(0, 1, 0, 3), (0, 4, 0, 6)],
     )
@@ -498,3 +499,8 @@ def test_a_closing_parenthesis_in_its_own_cell_still_makes_a_negative() -> None:
     assert [loss.value(c) for c in amount] == [-1234.0, -1100.0]
     assert [c.year for c in table.amount_columns()] == [2024, 2023]
     assert table.currency == "USD"
+    margin = table.rows[-1]
+    assert [(margin.value(c), margin.cells[c].percent) for c in amount] == [
+        (17.7, True),
+        (21.4, True),
+    ]
