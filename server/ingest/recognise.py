@@ -146,9 +146,21 @@ _EXTRA_NAMES = {
     "hryvnias": "UAH",
     "uzbek sum": "UZS",
     "tenges": "KZT",
+    "south african rand": "ZAR",
+    "south african rands": "ZAR",
+    "vietnamese dong": "VND",
+    "korean won": "KRW",
+    "south korean won": "KRW",
 }
 # Three-letter words that are currency codes but also ordinary capitals in a header.
 _NOT_CURRENCY = {"ALL", "CUP", "TOP", "MOP", "BOB", "PEN", "TRY", "SOS", "GEL", "MAD", "PAB"}
+# Metals and accounting units (XAU gold, XDR special drawing rights) are not what statements
+# are presented in, and a mining company writes "gold" in every caption.
+_NOT_CURRENCY |= {"XAU", "XAG", "XPT", "XPD", "XDR", "XTS", "XXX", "XSU", "XUA"}
+_NOT_CURRENCY |= {"XBA", "XBB", "XBC", "XBD"}
+# One-word currency names that are ordinary English words: "won a contract", "rand", "sol".
+_WORD_NAMES = {"won", "dong", "rand", "sol", "som", "lek", "kina", "sucre", "leone", "tala"}
+_WORD_NAMES |= {"loti", "pula", "vatu", "mvdol", "dobra", "real", "kip"}
 
 
 @lru_cache(maxsize=1)
@@ -157,7 +169,7 @@ def _currency_tables() -> tuple[frozenset[str], list[tuple[re.Pattern[str], str]
     names: dict[str, str] = {}
     for c in pycountry.currencies:
         name = c.name.lower()
-        if c.alpha_3 in codes and len(name) > 3:
+        if c.alpha_3 in codes and len(name) > 3 and name not in _WORD_NAMES:
             names[name] = c.alpha_3
             names[name + "s"] = c.alpha_3
     names.update(_EXTRA_NAMES)

@@ -73,6 +73,8 @@ def test_capitals_that_are_words_are_not_currencies() -> None:
     assert find_currency("ALL AMOUNTS ARE SHOWN") is None
     assert find_currency("TOTAL") is None
     assert find_currency("IFRS 16") is None
+    assert find_currency("Revenue from gold sales in the year") is None
+    assert find_currency("The Group won a contract in Spain") is None
 
 
 def test_scale_in_a_sentence_only_when_it_states_the_rounding() -> None:
