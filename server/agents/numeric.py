@@ -16,6 +16,7 @@ import asyncio
 from generated.models import NumericResult, NumericSummary
 from server.agents.base import AuditInputs, Progress, no_progress
 from server.agents.numeric_balances import check_opening_balances
+from server.agents.numeric_carrying import check_carrying_amounts
 from server.agents.numeric_chains import continued_components
 from server.agents.numeric_eps import check_eps
 from server.agents.numeric_equations import check_equations
@@ -44,6 +45,7 @@ def audit(document: Document, progress: Progress = no_progress) -> NumericResult
             progress(done, steps, f"table {done + 1} of {len(tables)}")
     progress(len(tables), steps, "opening balances")
     check_opening_balances(document, ledger)
+    check_carrying_amounts(document, ledger, frozenset(borrowed))
     progress(len(tables) + 1, steps, "fundamental equations")
     check_equations(document, ledger, frozenset(borrowed))
     progress(len(tables) + 2, steps, "ties across statements")

@@ -31,7 +31,7 @@ from server.ingest.structure import printed_unit
 def check_opening_balances(document: Document, ledger: Ledger) -> None:
     for table in document.tables:
         _period_columns(table, ledger)
-    for group in _table_groups(document):
+    for group in table_groups(document):
         _dated_rows(group, ledger)
 
 
@@ -74,7 +74,7 @@ def _period_columns(table: Table, ledger: Ledger) -> None:
             _compare(table, o, col.index, table, c, prior.index, ledger)
 
 
-def _table_groups(document: Document) -> list[list[Table]]:
+def table_groups(document: Document) -> list[list[Table]]:
     """Tables whose dated balances may pair: one table, a note's tables, a continued chain."""
     groups: dict[str, list[Table]] = defaultdict(list)
     for t in document.tables:

@@ -348,3 +348,18 @@ def test_expenses_printed_positive_are_subtracted_and_errors_still_caught() -> N
     [finding] = audit(report).findings
     assert finding.title == "Operating profit does not add up (2024)"
     assert finding.difference == -90
+
+
+def test_carrying_amounts_of_stacked_years_are_cost_less_depreciation() -> None:
+    report = annual_report(seed=0, extra_notes=3)
+    note = report.tables[-1]  # an asset roll-forward: cost, depreciation, carrying amounts
+    assert note.rows[21].label == "At 31 December 2023"
+    ran = {t.check: t.run for t in audit(report).summary.by_check}
+    cell = note.rows[21].cells[2]
+    assert cell.value is not None
+    cell.value += 100
+    cell.text = fmt(cell.value)
+    findings = audit(report).findings
+    carrying = [f for f in findings if f.title.startswith("Carrying amount")]
+    assert [(f.period, f.difference) for f in carrying] == [("Plant and machinery, 2023", 100)]
+    assert ran["footing"] >= 12
