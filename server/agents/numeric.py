@@ -1,12 +1,21 @@
 """The numeric agent: do the figures add up, and do they agree with each other?
 
-Runs, for every period column: footing of every total and subtotal (numeric_footing), the
-fundamental equations and cross-statement and note ties (numeric_ties), and opening balances
-against earlier closing balances (numeric_balances). Each comparison either passes or becomes a
-finding; a check whose structure is uncertain is counted as skipped, never guessed.
+Every check runs for every period column and either passes or becomes a finding; a check whose
+structure is uncertain is counted as skipped, never guessed. One module per responsibility:
+
+- numeric_footing: every total and subtotal the structure inference explained (reported as
+  roll-forwards for closing balances and as equations for total assets, total comprehensive
+  income and the net change in cash), and "Total" columns cross-footed row by row;
+- numeric_chains: totals in tables continued across pages, summing rows of the earlier part;
+- numeric_balances: opening balances against the prior closing balance;
+- numeric_carrying: carrying amounts = cost less accumulated depreciation, by date;
+- numeric_equations: assets = equity + liabilities, and the equations footing could not re-add;
+- numeric_ties: profit, cash, equity components and non-cash adjustments across statements;
+- numeric_notes: a statement line against the total of the note it cites;
+- numeric_eps: EPS = profit attributable / weighted average shares.
 
 Tolerances follow Calculations 1.1 ((n + 1) * u / 2 for n rounded components of unit u) and the
-DQC same-figure rule (2 units of the coarser precision); see numeric_ledger for severities.
+DQC same-figure rule (2 units of the coarser precision); numeric_ledger decides severities.
 """
 
 from __future__ import annotations
