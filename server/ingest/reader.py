@@ -10,6 +10,7 @@ are translated here, once, and never leak to the caller.
 
 from __future__ import annotations
 
+import codecs
 import io
 import zipfile
 import zlib
@@ -141,32 +142,24 @@ def _check_pdf(data: bytes, filename: str) -> None:
 
 def _check_text(data: bytes, filename: str) -> None:
     """Decode only the first 64 KiB: enough to tell text from binary on the upload path."""
-    probe = data[:_BINARY_PROBE]
-    if len(data) > _BINARY_PROBE:
-        # Do not cut a UTF-8 sequence in two: drop trailing continuation and lead bytes.
-        end = len(probe)
-        while end > len(probe) - 4 and probe[end - 1] & 0xC0 == 0x80:
-            end -= 1
-        if end > len(probe) - 4 and probe[end - 1] >= 0xC0:
-            end -= 1
-        probe = probe[:end]
-    decode_text(probe, filename)
+    decode_text(data[:_BINARY_PROBE], filename, final=len(data) <= _BINARY_PROBE)
 
 
-def decode_text(data: bytes, filename: str) -> str:
-    """Text of a .md/.txt upload: UTF-8 (with or without BOM), else Windows-1252; not binary."""
+def decode_text(data: bytes, filename: str, final: bool = True) -> str:
+    """Text of a .md/.txt upload: UTF-8 (with or without BOM) or UTF-16 with a BOM, else
+    Windows-1252; never binary. `final=False` decodes a prefix whose last character may be cut."""
     if not data:
         raise InvalidDocument(f"{filename!r} is empty (0 bytes).")
     probe = data[:_BINARY_PROBE]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            return codecs.getincrementaldecoder("utf-16")().decode(data, final=final)
         except UnicodeDecodeError as exc:
             raise InvalidDocument(f"{filename!r} is not valid UTF-16 text.") from exc
     if b"\x00" in probe or probe.startswith((b"PK\x03\x04", b"%PDF-", _OLE_MAGIC)):
         raise InvalidDocument(f"{filename!r} is a binary file, not text.")
     try:
-        text = data.decode("utf-8-sig")
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(data, final=final)
     except UnicodeDecodeError:
         try:
             text = data.decode("cp1252")

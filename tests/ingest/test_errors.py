@@ -177,3 +177,13 @@ def test_a_zip_bomb_posing_as_docx_is_refused_cheaply() -> None:
     with pytest.raises(InvalidDocument, match="1 GB"):
         check_upload(bytes(data), "bomb.docx")
     assert time.process_time() - start < 0.05
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_long_text_in_any_unicode_encoding_passes_the_upload_check(encoding: str) -> None:
+    text = (
+        "R\u00e9sultat net \u20ac 1\u00a0234 \u2014 \U0001f4c8\n" * 5000
+    )  # > 64 KiB, cut mid-character
+    data = text.encode(encoding)
+    assert check_upload(data, "notes.txt") is DocumentKind.TEXT
+    assert read_document(data, "notes.txt").paragraphs[0].text.startswith("R\u00e9sultat net")
