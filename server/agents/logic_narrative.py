@@ -111,9 +111,11 @@ def _terms(ctx: LogicContext) -> list[Term]:
             if row.kind in (RowKind.HEADING, RowKind.SPACER):
                 continue
             key = label_key(row)
-            if len(key) < 5 or key in _GENERIC or key in terms or not re.search("[a-z]", key):
+            if len(key) < 5 or key in _GENERIC or key in terms:
                 continue
             concept = concept_of(key)
+            if concept is None and not _words(key):
+                continue  # "Continued operations" under EPS names nothing on its own
             terms[key] = Term(key, concept, None if concept else key)
             for variant in _number_variants(key):  # "impairments" in a table, "impairment" in text
                 terms.setdefault(variant, Term(variant, concept, None if concept else key))
@@ -368,7 +370,7 @@ def _evaluate(ctx: LogicContext, paragraph: Paragraph, sentence: str, claim: Cla
     sign_only = claim.kind == "level" and any(
         _abs_match(m, t, v[claim.year] or 0.0) for t, r, v in values
     )
-    if claim.kind != "change_pct" and not sign_only and _anywhere(ctx, m):
+    if claim.kind != "change_pct" and not sign_only and _anywhere(ctx, m, claim, lines):
         ctx.skipped(CHECK)
         ctx.claims_checked -= 1
         return
@@ -509,10 +511,48 @@ def _explains(claim: Claim, table: Table, row: Row, vals: dict[int, float | None
     return stated + tol >= lo and stated - tol <= hi
 
 
-def _anywhere(ctx: LogicContext, m: Mention) -> bool:
-    """Whether the written figure equals some printed cell in any table."""
+_VAGUE_WORDS = {
+    "total",
+    "other",
+    "from",
+    "with",
+    "year",
+    "period",
+    "balance",
+    "continued",
+    "operation",
+}
+# Words too common to tie a figure to a line ("loss" is on half the lines of a loss-maker).
+_COMMON_WORDS = _VAGUE_WORDS | {
+    "loss", "profit", "income", "charge", "cost", "expense", "amount", "after", "before",
+}  # fmt: skip
+
+
+def _words(text: str, ignore: set[str] = _VAGUE_WORDS) -> set[str]:
+    out = set()
+    for w in re.findall(r"[a-z]{4,}", text.lower()):
+        w = w[:-1] if w.endswith("s") and not w.endswith("ss") else w
+        if w not in ignore:
+            out.add(w)
+    return out
+
+
+def _anywhere(ctx: LogicContext, m: Mention, claim: Claim, lines: list[tuple[Table, Row]]) -> bool:
+    """Whether the written figure equals a printed cell on a line about the same thing.
+
+    The sentence may be about a narrower or related line than the one its words picked (a loan
+    "repaid" is the cash-flow line, not the balance): a cell whose label shares a word with the
+    item, or with the item's own lines, explains the figure. A cell on an unrelated line does not.
+    """
+    related = _words(claim.term.phrase, _COMMON_WORDS)
+    related |= {w for _t, r in lines for w in _words(r.label, _COMMON_WORDS)}
+    if claim.term.concept:
+        phrases = NARRATIVE_TERMS.get(claim.term.concept, ())
+        related |= {w for p in phrases for w in _words(p, _COMMON_WORDS)}
     for table in ctx.document.tables:
         for row in table.rows:
+            if not _words(row.label, _COMMON_WORDS) & related:
+                continue
             for cell in row.cells:
                 if cell.value is not None and not cell.percent and _abs_match(m, table, cell.value):
                     return True

@@ -71,7 +71,7 @@ def _stated(ctx: LogicContext, pattern: re.Pattern[str]) -> list[RateText]:
             ms = mentions(s.text)
             years = {int(m.number) for m in ms if m.kind == "year"}
             pcts = [m for m in ms if m.kind == "percent" and m.start >= found.start()]
-            if not pcts or pcts[0].start - found.end() > 40 or (years - {cy, cy - 1}):
+            if not pcts or pcts[0].start - found.end() > 60 or (years - {cy, cy - 1}):
                 continue
             first = pcts[0]
             year = cy
