@@ -420,7 +420,16 @@ def statement_from_rows(labels: list[str], headers: list[str]) -> StatementKind 
     )
     if assets and equity_liab:
         return StatementKind.FINANCIAL_POSITION
-    revenue = _has(labels, r"^(?:total\s+)?(?:revenue|revenues|sales|net\s+sales|turnover)\b")
+    # The UK format: net current assets, net assets, and equity ("shareholders' funds").
+    if _has(labels, r"^net\s+assets$") and _has(
+        labels, r"^total\s+equity$|^(?:total\s+)?(?:shareholders|members)['’]?\s+funds$"
+    ):
+        return StatementKind.FINANCIAL_POSITION
+    revenue = _has(
+        labels,
+        r"^(?:total\s+)?(?:revenue|revenues|sales|net\s+sales|turnover)\b"
+        r"|^(?:net\s+)?interest\s+(?:and\s+similar\s+)?income\b",  # a bank's top line
+    )
     profit = _has(
         labels,
         r"(?:profit|loss|income|earnings)(?:/\(loss\))?\s+(?:for\s+the\s+(?:year|period)|before\s+(?:income\s+)?tax)|^net\s+(?:income|profit|loss|earnings)\b|income\s+tax\s+expense",

@@ -195,6 +195,16 @@ def test_statements_from_their_rows() -> None:
     headers = ["", "Share capital", "Retained earnings", "Total"]
     assert statement_from_rows(equity, headers) is StatementKind.CHANGES_IN_EQUITY
     assert statement_from_rows(["Land", "Buildings", "Total"], []) is None
+    uk = [
+        "Fixed assets",
+        "Net current assets",
+        "Net assets",
+        "Called up share capital",
+        "Shareholders' funds",
+    ]
+    assert statement_from_rows(uk, []) is StatementKind.FINANCIAL_POSITION
+    bank = ["Interest income", "Interest expense", "Net interest income", "Profit before tax"]
+    assert statement_from_rows(bank, []) is StatementKind.PROFIT_OR_LOSS
 
 
 @pytest.mark.parametrize(
