@@ -30,6 +30,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)]|\([a-z0-9]{1,3}\))\s+\S")
 _HTML_TABLE = re.compile(r"(?i)^\s*<table\b")
 _RULE = re.compile(r"^\s{0,3}(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_RULING = re.compile(r"^[-=_–—]{2,}$")
 INDENT_OF_FIGURES = 12  # a line that starts this far right holds only figures
 WRAP_WIDTH = 50  # lines at least this long that run on are soft-wrapped prose
 
@@ -84,7 +85,8 @@ def read_text(text: str, markdown: bool) -> RawDocument:
             blocks.append(RawParagraph(text=_inline(atx.group(2)), heading_level=len(atx.group(1))))
             i += 1
             continue
-        if line.strip() and _SETEXT.match(nxt) and len(nxt.strip()) >= 3 and not buffer:
+        setext = line.strip() and _SETEXT.match(nxt) and len(nxt.strip()) >= 3
+        if setext and not buffer and not figure_line(line):
             level = 1 if nxt.strip().startswith("=") else 2
             blocks.append(RawParagraph(text=_inline(line.strip()), heading_level=level))
             i += 2
@@ -260,6 +262,8 @@ def _aligned_block_end(lines: list[str], start: int, headed: bool = False) -> in
             figures += 1
             gap = 0
             end = j + 1
+        elif line.strip() and all(_RULING.match(t) for _, _, t in _fields(line)):
+            pass  # rules under the figures
         elif line.strip() and len(line.strip()) <= 80 and len(_fields(line)) == 1 and gap == 0:
             pass  # a group caption inside the table
         elif not line.strip() and gap == 0:
@@ -290,6 +294,8 @@ def _aligned_table(lines: list[str], header_lines: Sequence[str] = ()) -> RawTab
     body_from = len(parsed)
     for line in lines:
         fields = _fields(line)
+        if fields and all(_RULING.match(text) for _, _, text in fields):
+            continue  # the rules drawn under figures before a total
         if not fields:
             parsed.append(("", []))
             continue

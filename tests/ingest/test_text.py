@@ -205,3 +205,24 @@ def test_list_items_are_separate_paragraphs_even_when_wrapped() -> None:
     doc = read_document(text.encode(), "list.md")
     assert len(doc.paragraphs) == 2
     assert doc.paragraphs[0].text.endswith("with no effect on the figures.")
+
+
+def test_rules_under_figures_are_neither_rows_nor_headings() -> None:
+    text = (
+        "                                  2024        2023\n"
+        "Revenue                          5,000       4,000\n"
+        "Cost of sales                   (3,000)     (2,500)\n"
+        "                               --------    --------\n"
+        "Gross profit                     2,000       1,500\n"
+        "=====================================================\n"
+        "Profit for the year              2,000       1,500\n"
+    )
+    doc = read_document(text.encode(), "ruled.txt")
+    assert doc.sections == []
+    (table,) = doc.tables
+    assert [r.label for r in table.rows] == [
+        "Revenue",
+        "Cost of sales",
+        "Gross profit",
+        "Profit for the year",
+    ]
