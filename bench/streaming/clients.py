@@ -132,7 +132,14 @@ class _Ready:
 async def _stream(job: dict[str, Any], conn: Connection) -> dict[str, Any]:
     """Open every URL, then read each until the server ends it; record (key, time) per frame."""
     urls: list[str] = job["urls"]
-    reader = _read_ws if job["kind"] == "ws" else _read_sse
+    compression = "deflate" if job.get("compression", True) else None
+
+    async def read_ws(
+        url: str, gate: asyncio.Semaphore, ready: _Ready, records: list[tuple[Key, int]]
+    ) -> int | None:
+        return await _read_ws(url, gate, ready, records, compression)
+
+    reader = read_ws if job["kind"] == "ws" else _read_sse
     ready = _Ready(conn, len(urls))
     gate = asyncio.Semaphore(CONNECT_AT_ONCE)
     records: list[list[tuple[Key, int]]] = [[] for _ in urls]
@@ -151,11 +158,17 @@ async def _stream(job: dict[str, Any], conn: Connection) -> dict[str, Any]:
 
 
 async def _read_ws(
-    url: str, gate: asyncio.Semaphore, ready: _Ready, records: list[tuple[Key, int]]
+    url: str,
+    gate: asyncio.Semaphore,
+    ready: _Ready,
+    records: list[tuple[Key, int]],
+    compression: str | None,
 ) -> int | None:
     async with gate:
         try:
-            ws = await connect(url, max_size=None, open_timeout=120, ping_interval=None)
+            ws = await connect(
+                url, max_size=None, open_timeout=120, ping_interval=None, compression=compression
+            )
         except BaseException:
             ready.count(False)
             raise

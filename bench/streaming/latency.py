@@ -49,6 +49,7 @@ from server.runtime import Runtime
 
 SETTLE_S = 0.3  # after the last subscriber arrives, before the gate opens
 TINY_SETTLE_S = 0.05
+COMPRESSION = True  # WebSocket clients offer permessage-deflate, as browsers do
 
 
 @dataclass
@@ -199,7 +200,13 @@ def run_crosscheck(
         timeout = 120 + work.steps * work.interval_s * 4
         cpu = time.process_time()
         result = clients.run(
-            {"op": "stream", "kind": transport, "urls": urls, "timeout_s": timeout},
+            {
+                "op": "stream",
+                "kind": transport,
+                "urls": urls,
+                "timeout_s": timeout,
+                "compression": COMPRESSION,
+            },
             on_ready=open_gate,
             timeout=timeout + 30,
         )
@@ -255,7 +262,13 @@ def run_baseline(
         timeout = 120 + last * 4
         cpu = time.process_time()
         result = clients.run(
-            {"op": "stream", "kind": "ws", "urls": urls, "timeout_s": timeout},
+            {
+                "op": "stream",
+                "kind": "ws",
+                "urls": urls,
+                "timeout_s": timeout,
+                "compression": COMPRESSION,
+            },
             on_ready=start,
             timeout=timeout + 30,
         )
@@ -278,8 +291,15 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         help="frames per second offered to all clients together, at most",
     )
     parser.add_argument("--transports", default="ws,sse")
+    parser.add_argument(
+        "--no-compression",
+        action="store_true",
+        help="WebSocket clients offer no permessage-deflate (browsers do offer it)",
+    )
     parser.add_argument("--tiny", action="store_true", help="smoke-test size")
     args = parser.parse_args(argv)
+    global COMPRESSION
+    COMPRESSION = not args.no_compression
     sizes = [3] if args.tiny else [int(s) for s in args.sizes.split(",")]
     work = Workload(steps=3, interval_s=0.05) if args.tiny else Workload(args.steps, args.interval)
     transports = args.transports.split(",")
@@ -317,6 +337,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "benchmark": "latency",
         "machine": machine(),
         "budget_frames_per_s": args.budget,
+        "websocket_compression": COMPRESSION,
         "workload": {
             str(size): {
                 "agents_per_audit": w.agents,
