@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from generated.models import CheckTally, LogicCheck, LogicResult, LogicSummary
 from server.agents.base import AuditInputs, Progress
+from server.agents.logic_arithmetic import check_arithmetic
 from server.agents.logic_base import Facts, LogicContext
 from server.agents.logic_dates import check_dates
 from server.agents.logic_going_concern import check_going_concern
@@ -25,6 +26,7 @@ _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 STEPS: tuple[tuple[str, Callable[[LogicContext], None]], ...] = (
     ("narrative vs figures", check_narrative),
+    ("arithmetic in the text", check_arithmetic),
     ("signs", check_signs),
     ("parts and wholes", check_parts),
     ("share counts", check_share_order),
