@@ -25,6 +25,7 @@ from server.ingest.document import (
     StatementKind,
     Table,
 )
+from server.ingest.numbers import parse_number
 from server.ingest.raw import RawDocument, RawParagraph, RawTable
 from server.ingest.recognise import (
     SCALES,
@@ -84,10 +85,21 @@ def assemble(raw: RawDocument, name: str, kind: DocumentKind) -> Document:
     for block in raw.blocks:
         if isinstance(block, RawParagraph):
             _paragraph(doc, ctx, block)
+        elif _frame_only(block):
+            for row in block.rows:
+                _paragraph(doc, ctx, RawParagraph(text=row[0], page_header=block.page_header))
         else:
             _table(doc, ctx, block, default_scale)
     _document_facts(doc, raw)
     return doc
+
+
+def _frame_only(table: RawTable) -> bool:
+    """A one-column table without a single figure: a frame drawn around paragraphs (a Word
+    layout table, a boxed PDF text), not a table."""
+    if not table.rows or any(len(row) != 1 for row in table.rows):
+        return False
+    return not any(parse_number(row[0]) is not None for row in table.rows if row[0])
 
 
 # ----------------------------------------------------------------------------- paragraphs

@@ -213,11 +213,6 @@ class _BodyWalker:
                         self._breaks += 1
             elif el.tag == _TBL:
                 table = self._table(el)
-                if _layout_only(table):
-                    for row in table.rows:
-                        if row[0]:
-                            blocks.append(RawParagraph(text=row[0], page_header=header or None))
-                    continue
                 table.page_header = header or None
                 blocks.append(table)
         return blocks
@@ -341,13 +336,6 @@ class _BodyWalker:
         while lines and not lines[-1]:
             lines.pop()
         return lines
-
-
-def _layout_only(table: RawTable) -> bool:
-    """A one-column table without a single figure: a frame around paragraphs, not a table."""
-    if not table.rows or any(len(row) != 1 for row in table.rows):
-        return False
-    return not any(parse_number(row[0]) is not None for row in table.rows if row[0])
 
 
 def _unstack(row: list[str], stacked: list[list[str]], starts: dict[int, int]) -> list[list[str]]:
