@@ -69,7 +69,7 @@ def read_document(data: bytes, filename: str) -> Document:
                 f"{filename!r} contains no text to audit: it may be a scan without a text layer."
             )
         raise InvalidDocument(f"{filename!r} contains no text to audit.")
-    name = PurePath(filename).name
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]  # browsers may send a Windows path
     return assemble(raw, name, kind)
 
 

@@ -187,3 +187,8 @@ def test_long_text_in_any_unicode_encoding_passes_the_upload_check(encoding: str
     data = text.encode(encoding)
     assert check_upload(data, "notes.txt") is DocumentKind.TEXT
     assert read_document(data, "notes.txt").paragraphs[0].text.startswith("R\u00e9sultat net")
+
+
+def test_the_document_is_named_by_the_file_name_without_its_folder() -> None:
+    assert read_document(b"Hello", "C:\\Users\\me\\memo.txt").name == "memo.txt"
+    assert read_document(b"Hello", "uploads/2024/memo.md").name == "memo.md"
