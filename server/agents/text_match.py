@@ -352,7 +352,8 @@ TERMS: dict[str, str] = {
     "ecl": r"(expected credit loss(es)?|ecl|loss allowance|impairment allowance|allowance for"
     r" (impairment|doubtful|expected|credit)|provision for (impairment|doubtful|bad))",
     "revenue": r"(revenue|turnover|sales)",
-    "lease_liab": r"(lease liabilit(y|ies)|lease obligations|finance lease (liabilit|obligation))",
+    "lease_liab": r"(lease liabilit(y|ies)|lease obligations|finance lease (liabilit|obligation)"
+    r"|right-of-use liabilit(y|ies))",
     "rou": r"(right-of-use|right of use|rou asset)",
 }
 _MACRO = re.compile(r"\{([a-z_]+)\}")
