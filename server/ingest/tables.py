@@ -198,7 +198,7 @@ def _unheaded_note_column(
     amount_cols = [k for k in range(c + 1, len(roles)) if roles[k] is ColumnRole.AMOUNT]
     if len(amount_cols) < 1:
         return
-    note_max = max(float(re.split(r"[^\d.]", v)[0] or 0) for v in values)
+    note_max = max(int(m.group(0)) for v in values if (m := re.match(r"\d+", v.strip())))
     amounts = [
         abs(p.value)
         for k in amount_cols

@@ -504,3 +504,18 @@ def test_a_closing_parenthesis_in_its_own_cell_still_makes_a_negative() -> None:
         (17.7, True),
         (21.4, True),
     ]
+
+
+def test_multi_level_note_references_in_an_unheaded_column() -> None:
+    b = DocBuilder()
+    b.table(
+        [
+            ["$000", "", "2024", "2023"],
+            ["Goodwill", "1.2.3", "1,200", "1,100"],
+            ["Brands", "4.1", "500", "450"],
+            ["Total", "", "1,700", "1,550"],
+        ]
+    )
+    table = read_document(b.bytes(), "refs.docx").tables[0]
+    assert table.columns[1].role is ColumnRole.NOTE
+    assert table.rows[0].note == "1.2.3"
