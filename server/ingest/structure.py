@@ -79,6 +79,12 @@ _EXPENSE_LABEL = re.compile(
     r"administrative|selling|allowance|accumulated|outflows?|payments?|withdrawals?|"
     r"disposals?|utili[sz]ed|used|reversed|written off|write-offs?|charge)\b"
 )
+_SIGNED_LABEL = re.compile(r"\)\s*/|/\s*\(")
+_BALANCE_ITEM = re.compile(
+    r"\b(payables?|liabilit(y|ies)|receivables?|assets?|accruals?|creditors?|debtors?|"
+    r"prepayments?|credit)\b"
+)
+_DEDUCTION = re.compile(r"^less\b|\b(allowance|impairment|provision for|accumulated)\b")
 _FEES = re.compile(r"\bfees?\b")
 _INCOME_WORDS = re.compile(r"\b(income|revenue|received|earned|receivable)\b")
 _DEDUCTION_HEADING = re.compile(
@@ -287,8 +293,10 @@ def _is_expense(lines: _Lines, line: int, start: list[int]) -> bool:
     """A line subtracted under "less" semantics: a cost or deduction printed as positive."""
     label = lines.labels[line]
     heading = _heading_above(lines, start[line])
-    if _NOT_EXPENSE.search(label):
-        return False
+    if _NOT_EXPENSE.search(label) or _SIGNED_LABEL.search(label):
+        return False  # a result, or a label that says what its sign means ("credit/(charge)")
+    if _BALANCE_ITEM.search(label) and not _DEDUCTION.search(label):
+        return False  # "wage tax payable", "deferred tax assets": balances, not deductions
     fees = bool(_FEES.search(label)) and not _INCOME_WORDS.search(label)
     if not (
         fees or _EXPENSE_LABEL.search(label) or (heading and _DEDUCTION_HEADING.search(heading))
