@@ -271,3 +271,32 @@ def test_of_which_lines_and_rates_are_never_components() -> None:
         ],
     )
     assert _rows(table)["Total"][1] == [(0, 1), (2, 1)]
+
+
+def test_a_flipped_sign_on_a_balance_line_is_not_read_as_a_deduction() -> None:
+    # Only the printed signs explain 2024; "less" signs would explain the flipped 2023 figure,
+    # but a payable is a balance, never a deduction: the structure stands and 2023 is wrong.
+    table = table_from_grid(
+        "t1",
+        [
+            ["", "2024", "2023"],
+            ["Wages payable", "45,472", "46,267"],
+            ["Wage tax payable", "1,756", "(969)"],
+            ["Creditors and accruals", "24,046", "17,155"],
+            ["Subtotal current liabilities", "71,274", "64,391"],
+        ],
+    )
+    assert _rows(table)["Subtotal current liabilities"][1] == [(0, 1), (1, 1), (2, 1)]
+
+
+def test_a_label_that_states_its_sign_is_never_flipped() -> None:
+    table = table_from_grid(
+        "t1",
+        [
+            ["", "2024", "2023"],
+            ["Loss before income tax", "(17,735,618)", "(21,434,456)"],
+            ["Tax credit/(charge)", "1,615,430", "(2,865,865)"],
+            ["Loss for the year", "(16,120,188)", "(18,568,591)"],
+        ],
+    )
+    assert _rows(table)["Loss for the year"][1] == [(0, 1), (1, 1)]
