@@ -38,6 +38,7 @@ _VAL, _TYPE = qn("w:val"), qn("w:type")
 _VERT_ALIGN, _BOLD, _RENDERED_BREAK = f"{_W}vertAlign", f"{_W}b", f"{_W}lastRenderedPageBreak"
 _TCPR, _TRPR, _GRID_SPAN = f"{_W}tcPr", f"{_W}trPr", f"{_W}gridSpan"
 _VMERGE, _HMERGE, _VANISH = f"{_W}vMerge", f"{_W}hMerge", f"{_W}vanish"
+MAX_GRID_SPAN = 64  # Word allows 63 columns; a larger span is a damaged or hostile file
 _FOOTNOTE_MARK = re.compile(r"^[\d*†‡,\s]{1,4}$|^[a-z]$|^\([a-z\d]\)$")
 _SKIPPED = {
     f"{_W}{n}"
@@ -301,13 +302,14 @@ class _BodyWalker:
             stacked: list[list[str]] = []  # each cell's paragraphs, in cell order
             trpr = tr.find(_TRPR)
             before = _int_val(trpr.find(f"{_W}gridBefore")) if trpr is not None else 0
+            before = min(max(before, 0), MAX_GRID_SPAN)
             row.extend([""] * before)
             for tc in _children(tr, _TC):
                 tcpr = tc.find(_TCPR)
                 span = 1
                 continued = False
                 if tcpr is not None:
-                    span = max(1, _int_val(tcpr.find(_GRID_SPAN)) or 1)
+                    span = min(max(1, _int_val(tcpr.find(_GRID_SPAN)) or 1), MAX_GRID_SPAN)
                     vm = tcpr.find(_VMERGE)
                     continued = vm is not None and vm.get(_VAL) in (None, "continue")
                     hm = tcpr.find(_HMERGE)

@@ -519,3 +519,14 @@ def test_multi_level_note_references_in_an_unheaded_column() -> None:
     table = read_document(b.bytes(), "refs.docx").tables[0]
     assert table.columns[1].role is ColumnRole.NOTE
     assert table.rows[0].note == "1.2.3"
+
+
+def test_absurd_grid_spans_are_capped() -> None:
+    b = DocBuilder()
+    b.table([["Revenue", "1,000"], ["Total", "1,000"]])
+    tc = b.doc.tables[0]._tbl.xpath(".//w:tc")[0]
+    span = OxmlElement("w:gridSpan")
+    span.set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val", "1000000000")
+    tc.get_or_add_tcPr().append(span)
+    table = read_document(b.bytes(), "span.docx").tables[0]
+    assert len(table.columns) <= 64
