@@ -60,6 +60,10 @@ _ALWAYS_NON_NEGATIVE = re.compile(
     r"|total current assets|total non-current assets)"
     r"( at (the )?(close|end|beginning|start)( of (the )?(year|period))?| at \d{1,2} [a-z]+ \d{4})?$"
 )
+_TAX_OR_MOVEMENT_TITLE = re.compile(
+    r"\b(tax|deferred|movements?|changes?|recognised|increase|decrease|effect|impact"
+    r"|adjustments?|differences?|sensitivity|restatement)"
+)
 _TAX_OR_MOVEMENT = re.compile(
     r"\b(tax|deferred|movements?|changes?|charge|credit|recognised|increase|decrease|effect|impact"
     r"|adjustments?|differences?|sensitivity|restatement)"
@@ -76,7 +80,7 @@ def check_signs(ctx: LogicContext) -> None:
     for table in ctx.document.tables:
         concepts = _NON_NEGATIVE.get(table.statement) if table.statement else None
         primary = table.statement in _NON_NEGATIVE
-        if not primary and _TAX_OR_MOVEMENT.search(normalise(table.title or "")):
+        if not primary and _TAX_OR_MOVEMENT_TITLE.search(normalise(table.title or "")):
             continue  # temporary differences and movements may be negative
         for row in table.rows:
             if row.kind in (RowKind.HEADING, RowKind.SPACER):
