@@ -31,6 +31,7 @@ from server.agents.numeric_figures import (
     statement_tables,
     tie,
     total_column,
+    year_columns,
 )
 from server.agents.numeric_labels import (
     Concept,
@@ -47,6 +48,11 @@ from server.ingest.document import ColumnRole, Document, Row, RowKind, Statement
 _BOTTOM_LINE = re.compile(
     r"^((group|consolidated) )?(net )?(profit|loss|result)( after (income )?tax(ation)?)?"
     r" for the (financial )?(year|period)\b(?!.*continu)"
+)
+_CHARGEABLE = re.compile(r"^(depreciation|amortisation|amortization)\b")
+_CHARGE = re.compile(
+    r"^((depreciation|amortisation|amortization) )?(charge )?(for the (year|period)|charge)$"
+    r"|^(depreciation|amortisation|amortization) charge\b"
 )
 _ADJUSTMENT = re.compile(
     r"^(depreciation|amortisation|amortization|impairment|finance costs?|finance income|"
@@ -166,11 +172,11 @@ class _Pair:
     period: str | None = None
 
 
-def _tie_confirmed(pairs: list[_Pair], ledger: Ledger) -> None:
+def _tie_confirmed(pairs: list[_Pair], ledger: Ledger, absolute: bool = False) -> None:
     """Tie a family of figures once one of them agrees: that is the evidence the lines were
     matched right (a balance sheet "cash" that includes deposits, a changes-in-equity column
     that is not the balance sheet's line of that name, agree nowhere and are skipped)."""
-    if not any(confirms(p.actual, p.expected) for p in pairs):
+    if not any(confirms(p.actual, p.expected, absolute) for p in pairs):
         ledger.skip(NumericCheck.cross_statement, len(pairs))
         return
     for p in pairs:
@@ -182,6 +188,7 @@ def _tie_confirmed(pairs: list[_Pair], ledger: Ledger) -> None:
             title=p.title,
             detail=p.detail,
             period=p.period,
+            absolute=absolute,
         )
 
 
@@ -282,6 +289,7 @@ def _non_cash_adjustments(document: Document, ledger: Ledger) -> None:
             if not targets:
                 targets = [(t, r) for t in others for r in data_rows(t) if clean(r.label) == label]
             if not targets:
+                _charge_for_the_year(document, table, row, ledger)
                 continue
             figs = by_year(table, row)
             target_figs = [by_year(t, r) for t, r in targets]
@@ -312,6 +320,54 @@ def _non_cash_adjustments(document: Document, ledger: Ledger) -> None:
                     f"should equal '{r0.label.strip()}' in {_name(t0)} (signs aside).",
                     absolute=True,
                 )
+
+
+def _charge_for_the_year(document: Document, table: Table, row: Row, ledger: Ledger) -> None:
+    """Depreciation or amortisation added back in the cash-flow statement against the "Charge
+    for the year" of the asset note the line cites (the note's total column, or its year
+    columns), when the line has no namesake elsewhere."""
+    if not row.note or not _CHARGEABLE.match(clean(row.label)):
+        return
+    charges: dict[int, list[Figure]] = {}
+    for note in document.tables:
+        if note.note_number != row.note.strip():
+            continue
+        years = year_columns(note)
+        column = total_column(note)
+        for r in data_rows(note):
+            if not _CHARGE.match(clean(r.label)):
+                continue
+            if years:
+                found = by_year(note, r)
+            else:
+                year = _year_of_movement(note, r)
+                found = (
+                    {year: Figure(note, r, column)}
+                    if year is not None and column is not None and r.value(column) is not None
+                    else {}
+                )
+            for y, fig in found.items():
+                charges.setdefault(y, []).append(fig)
+    figs = by_year(table, row)
+    pairs = []
+    for year, charged in sorted(charges.items()):
+        if year not in figs:
+            continue
+        if len({abs(f.worth) for f in charged}) != 1:
+            ledger.skip(NumericCheck.cross_statement)  # two charges that year: which is meant?
+            continue
+        pairs.append(
+            _Pair(
+                figs[year],
+                charged[0],
+                title=f"Cash-flow adjustment '{row.label.strip()}' differs from the charge in "
+                f"note {row.note} ({year})",
+                detail=f"The non-cash adjustment '{row.label.strip()}' in {_name(table)} should "
+                f"equal '{charged[0].row.label.strip()}' in {_name(charged[0].table)} (signs "
+                f"aside).",
+            )
+        )
+    _tie_confirmed(pairs, ledger, absolute=True)
 
 
 def _header(table: Table, column: int) -> str:

@@ -169,3 +169,17 @@ def test_earnings_per_share_must_equal_profit_over_shares() -> None:
     assert finding.period == "2024" and finding.scale.value == "units"
     assert abs(finding.expected - 49_455_000 / 116_207_288) < 1e-6
     assert finding.actual == 0.436
+
+
+def test_depreciation_added_back_ties_to_the_charge_in_the_asset_note() -> None:
+    data = copy.deepcopy(_data("fanmilk-2024"))
+    # The cash generated note (24) adds back depreciation citing note 11: misstate it in 2023
+    # and rebalance its total, so only the tie to note 11's charge for the year can see it.
+    rows = [r for r in _rows(data) if r["l"] == "Depreciation"]
+    rows[0]["v"][1] += 500
+    totals = [r for r in _rows(data) if r["l"] == "Cash generated from operations"]
+    for r in totals:
+        r["v"][1] += 500
+    result = _audit_data(data)
+    ties = [f for f in result.findings if "charge in note 11" in f.title]
+    assert [(f.period, f.difference) for f in ties] == [("2023", 500)]
