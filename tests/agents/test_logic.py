@@ -266,3 +266,66 @@ def test_ids_are_stable_and_run_uses_the_document() -> None:
     second = logic.audit(document)
     assert [f.id for f in first.findings] == [f.id for f in second.findings]
     assert first.findings and calls[-1][0] == calls[-1][1]
+
+
+def test_more_shares_issued_than_authorised_is_reported() -> None:
+    texts = (
+        "The authorised share capital comprises 1,000,000 ordinary shares of EUR 1 each.",
+        "At 31 December 2024, 1,200,000 ordinary shares were in issue and fully paid.",
+    )
+    result = _set(paragraphs=(*texts, GOING_CONCERN, AUTHORISED))
+    assert [f.check for f in result.findings] == []  # "in issue" is not "issued": not read
+    texts = (
+        "The authorised share capital comprises 1,000,000 ordinary shares of EUR 1 each.",
+        "The issued share capital comprises 1,200,000 ordinary shares.",
+    )
+    [finding] = _set(paragraphs=(*texts, GOING_CONCERN, AUTHORISED)).findings
+    assert finding.check is LogicCheck.ordering and finding.reference == "DQC 0009"
+
+
+def test_pre_tax_discount_rate_below_post_tax_is_reported() -> None:
+    texts = (
+        "The pre-tax discount rate applied to the cash flow projections is 9.0%.",
+        "This corresponds to a post-tax discount rate of 10.5%.",
+    )
+    [finding] = _set(paragraphs=(*texts, GOING_CONCERN, AUTHORISED)).findings
+    assert finding.check is LogicCheck.rate and finding.severity is Severity.low
+    ok = ("The pre-tax discount rate is 13.0%.", "The post-tax discount rate is 10.5%.")
+    assert _set(paragraphs=(*ok, GOING_CONCERN, AUTHORISED)).findings == []
+
+
+CASH_FLOWS = [
+    HEADER,
+    ["Profit before tax", "", "650", "1,040"],
+    ["Net cash from operating activities", "", "700", "900"],
+    ["Purchase of property, plant and equipment", "", "(900)", "(800)"],
+    ["Net cash used in investing activities", "", "(900)", "(800)"],
+    ["Proceeds from borrowings", "", "400", "-"],
+    ["Repayment of borrowings", "", "(500)", "(300)"],
+    ["Net cash used in financing activities", "", "(100)", "(300)"],
+    ["Net decrease in cash and cash equivalents", "", "(300)", "(200)"],
+]
+
+
+def _with_cash_flows(rows: list[list[str]]) -> LogicResult:
+    b = (
+        DocBuilder()
+        .heading("Statement of financial position as at 31 December 2024")
+        .table([HEADER, *SOFP])
+        .heading("Statement of cash flows for the year ended 31 December 2024")
+        .table(rows)
+        .para(GOING_CONCERN)
+    )
+    return logic.audit(read_document(b.bytes(), "set.docx"))
+
+
+def test_borrowings_change_against_their_cash_flows() -> None:
+    # 2,100 -> 2,000 against +400 - 500: consistent.
+    assert [
+        f for f in _with_cash_flows(CASH_FLOWS).findings if f.check is LogicCheck.movement
+    ] == []
+    rows = [list(r) for r in CASH_FLOWS]
+    rows[5][2] = "2,400"  # 2,400 drawn and 500 repaid, yet borrowings fell
+    moved = [f for f in _with_cash_flows(rows).findings if f.check is LogicCheck.movement]
+    assert len(moved) == 1 and moved[0].severity is Severity.low
+    assert moved[0].reference == "IAS 7.44A"
