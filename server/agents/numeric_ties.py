@@ -64,12 +64,14 @@ _ADJUSTMENT = re.compile(
 
 def check_ties(document: Document, ledger: Ledger) -> None:
     income = statement_tables(document, *INCOME_STATEMENTS)
-    for concept in (Concept.PROFIT_FOR_YEAR, Concept.PROFIT_BEFORE_TAX):
+    for concept in (Concept.PROFIT_FOR_YEAR, Concept.PROFIT_BEFORE_TAX, Concept.TCI):
         reference = _reference(income, concept)
-        if reference is not None:
+        if reference is None:
+            continue
+        if concept is not Concept.TCI:
             _tie_everywhere(document, concept, reference, ledger)
-            if concept is Concept.PROFIT_FOR_YEAR:
-                _changes_in_equity_profit(document, reference, ledger)
+        if concept is not Concept.PROFIT_BEFORE_TAX:
+            _changes_in_equity_line(document, concept, reference, ledger)
     _closing_cash(document, ledger)
     _equity_components(document, ledger)
     _non_cash_adjustments(document, ledger)
@@ -131,9 +133,10 @@ def _tie_everywhere(
             )
 
 
-def _changes_in_equity_profit(
-    document: Document, reference: tuple[Table, Row], ledger: Ledger
+def _changes_in_equity_line(
+    document: Document, concept: Concept, reference: tuple[Table, Row], ledger: Ledger
 ) -> None:
+    """Profit, or total comprehensive income, in the total column of changes in equity."""
     ref_table, ref_row = reference
     ref_figs = by_year(ref_table, ref_row)
     pairs: list[_Pair] = []
@@ -142,7 +145,7 @@ def _changes_in_equity_profit(
             continue
         column = total_column(table)
         for row in data_rows(table):
-            if concept_of(row.label) is not Concept.PROFIT_FOR_YEAR:
+            if concept_of(row.label) is not concept:
                 continue
             year = _year_of_movement(table, row)
             if column is None or year is None or row.value(column) is None:
@@ -154,7 +157,8 @@ def _changes_in_equity_profit(
                 _Pair(
                     Figure(table, row, column),
                     ref_figs[year],
-                    title=f"Profit for {year} in changes in equity differs from profit or loss",
+                    title=f"{concept.value.capitalize()} for {year} in changes in equity differs "
+                    f"from {_name(ref_table)}",
                     period=f"{_header(table, column).capitalize()}, {year}",
                     detail=f"The total column of '{row.label.strip()}' in {_name(table)} should "
                     f"equal '{ref_row.label.strip()}' in {_name(ref_table)}.",

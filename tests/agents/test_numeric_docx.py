@@ -174,7 +174,8 @@ def test_earnings_per_share_must_equal_profit_over_shares() -> None:
 def test_depreciation_added_back_ties_to_the_charge_in_the_asset_note() -> None:
     data = copy.deepcopy(_data("fanmilk-2024"))
     # The cash generated note (24) adds back depreciation citing note 11: misstate it in 2023
-    # and rebalance its total, so only the tie to note 11's charge for the year can see it.
+    # and carry the change into the note's total and the statement line citing it, so the
+    # note still foots and ties; the charge for the year in note 11 no longer agrees.
     rows = [r for r in _rows(data) if r["l"] == "Depreciation"]
     rows[0]["v"][1] += 500
     totals = [r for r in _rows(data) if r["l"] == "Cash generated from operations"]
