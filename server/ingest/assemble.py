@@ -49,6 +49,7 @@ from server.ingest.tables import build_table
 # "(continued)", "(cont'd)", "- continued": never a sentence that merely uses the word.
 _CONTINUED = re.compile(r"(?i)\(\s*cont(?:inued|['’]d|\.)?\s*\)|\bcontinued\s*[:)]?\s*$")
 MAX_HEADING_WORDS = 14
+_CONTENTS = re.compile(r"(?i)^(?:table\s+of\s+)?contents$|^index$")
 _PERIOD_SUBTITLE = re.compile(
     r"(?i)^\(?(?:for\s+the\s+(?:(?:financial\s+)?year|period|\w+\s+months|\d+\s+weeks)"
     r"|as\s+(?:at|of)\b|at\s+\d|(?:year|period|\w+\s+months)\s+ended\b)"
@@ -85,9 +86,13 @@ def assemble(raw: RawDocument, name: str, kind: DocumentKind) -> Document:
     for block in raw.blocks:
         if isinstance(block, RawParagraph):
             _paragraph(doc, ctx, block)
-        elif _frame_only(block):
+        elif _frame_only(block) or _contents_list(block, ctx):
+            toc = not _frame_only(block)
             for row in block.rows:
-                _paragraph(doc, ctx, RawParagraph(text=row[0], page_header=block.page_header))
+                text = " ".join(c for c in row if c.strip())
+                _paragraph(
+                    doc, ctx, RawParagraph(text=text, page_header=block.page_header, toc=toc)
+                )
         else:
             _table(doc, ctx, block, default_scale)
     _document_facts(doc, raw)
@@ -100,6 +105,18 @@ def _frame_only(table: RawTable) -> bool:
     if not table.rows or any(len(row) != 1 for row in table.rows):
         return False
     return not any(parse_number(row[0]) is not None for row in table.rows if row[0])
+
+
+def _contents_list(table: RawTable, ctx: _Context) -> bool:
+    """A contents page laid out as a table (titles and page numbers) under a "Contents"
+    heading: its page numbers are not amounts, and its titles are not the statements."""
+    section = ctx.stack[-1] if ctx.stack else None
+    if section is None or not _CONTENTS.match(section.title) or ctx.tables:
+        return False
+    pages = [
+        int(c) for row in table.rows for c in row[1:] if c.strip().isdigit() and len(c.strip()) <= 3
+    ]
+    return len(pages) >= 2 and pages == sorted(pages)
 
 
 # ----------------------------------------------------------------------------- paragraphs

@@ -530,3 +530,22 @@ def test_absurd_grid_spans_are_capped() -> None:
     tc.get_or_add_tcPr().append(span)
     table = read_document(b.bytes(), "span.docx").tables[0]
     assert len(table.columns) <= 64
+
+
+def test_a_contents_table_is_a_list_of_titles_not_figures() -> None:
+    b = DocBuilder()
+    b.heading("Contents", 1)
+    b.table(
+        [
+            ["Directors' report", "2"],
+            ["Statement of financial position", "5"],
+            ["Statement of profit or loss", "6"],
+            ["Notes to the financial statements", "9"],
+        ]
+    )
+    b.heading("Statement of financial position", 1)
+    b.table([["", "2024", "2023"], *[[r[0], r[2], r[3]] for r in BALANCE_SHEET_ROWS]])
+    doc = read_document(b.bytes(), "contents.docx")
+    assert len(doc.tables) == 1 and doc.tables[0].statement is StatementKind.FINANCIAL_POSITION
+    assert [s.title for s in doc.sections] == ["Contents", "Statement of financial position"]
+    assert doc.paragraphs[1].text == "Statement of financial position 5"
