@@ -11,7 +11,7 @@ import re
 from enum import StrEnum
 from functools import lru_cache
 
-from server.ingest.document import ColumnRole, RowKind, StatementKind, Table
+from server.ingest.document import ColumnRole, StatementKind, Table
 from server.ingest.structure import normalise_label
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -186,14 +186,6 @@ def label_year(label: str) -> int | None:
         return None
     m = _YEAR.search(label)
     return int(m.group(0)) if m else None
-
-
-def find_rows(table: Table, concept: Concept) -> list[int]:
-    return [
-        r.index
-        for r in table.rows
-        if r.kind not in (RowKind.HEADING, RowKind.SPACER) and concept_of(r.label) is concept
-    ]
 
 
 def is_changes_in_equity(table: Table) -> bool:

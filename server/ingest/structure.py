@@ -8,21 +8,29 @@ printed figures confirm it, and otherwise left empty (the agent counts the check
 How a total is found (see /work/shared/notes/audit-checks.md, "Inferring what a total sums"):
 
 - Candidates: labels that start like a total ("Total", "Net", "Gross profit", "Profit before
-  tax", "Balance at", "At 31 December 2024", "Carrying amount", "Cash and cash equivalents at"),
-  rows in capitals, rows with figures but no label.
+  tax", "Operating expenses", "Cash flows from operating activities", "Balance at", "At 31
+  December 2024", "Carrying amount", "Cash and cash equivalents at", "Income tax expense"),
+  rows in capitals, rows with figures but no label (strong candidates); the last row of a block
+  and a row after a spacer (weak candidates: accepted only when every column adds up).
 - Components: walking up from the candidate, each earlier row is a unit, except that an already
   confirmed total stands for all the rows it sums (so "Operating profit" sums "Gross profit" and
   the expense lines after it, and "Total assets" sums the two subtotals, not their items).
-  Headings and spacer rows are skipped but mark natural block boundaries. Every prefix of that
-  walk is a candidate block, once with printed signs and once with "less" semantics (cost and
-  expense lines printed positive are subtracted).
+  Headings and spacer rows are skipped but mark natural block boundaries, as does a preceding
+  total; "of which" lines and lines of rates are skipped and never components. Every prefix of
+  the walk is a candidate block, once with printed signs and once with "less" semantics (cost,
+  expense, fee and deduction lines printed positive are subtracted; never a balance such as a
+  payable, nor a label that states its sign, "credit/(charge)").
 - Confirmation: a block explains a column when the printed total lies within the Calculations
-  1.1 interval tolerance, (n + 1) * u / 2 for n components of printed unit u. A block that
-  explains every column is accepted. A block that explains only some columns is accepted only
-  if it is the single explanation, spans two or more units and ends at a natural boundary; the
-  other columns then become findings. A "Total ..." row over a cleanly delimited block in a
-  table with a single figure column is accepted without confirmation (there is no other column
-  to confirm against). Everything else is left unexplained.
+  1.1 interval tolerance, (n + 1) * u / 2 for n components of printed unit u; a column where
+  all is nil proves nothing. A block that explains every column is accepted. A block that
+  explains only some columns is accepted only if it spans two or more units, ends at a natural
+  boundary, no other block explains a column it does not (the same rows with other signs
+  explaining fewer columns are a flipped sign, not a rival), and the columns it explains with
+  two or more non-zero parts are at least as many as those it does not (in two-column tables,
+  one agreeing column suffices); the other columns then become findings. In a table with a
+  single figure column, where nothing can confirm, a "Total ..." row over a cleanly delimited
+  block of items, or a closing balance over an opening balance and its movements, is accepted
+  as printed. Everything else is left unexplained.
 
 Statements of changes in equity (and note tables with a "Total" column) also sum across:
 `infer_column_structure` applies the same walk to the amount columns, confirmed by the rows.
