@@ -7,6 +7,12 @@ scale and currency from the nearest place that states them: its own header cells
 just above it, its headings, its page header, a document-wide "all amounts in thousands"
 sentence, and the table it continues. Its statement comes from its title, or from its own lines
 when the title is missing or belongs to another statement, or from the page header.
+
+Precision over recall: lines alone never make a statement of a table in the notes, under a
+heading or caption of its own ("Five-year summary", "Reconciliation of liabilities arising from
+financing activities"), because a wrong statement means wrong cross-statement ties. A one-column
+table without figures is a frame around paragraphs, and a table of titles and page numbers under
+"Contents" is a contents list; both are read as paragraphs.
 """
 
 from __future__ import annotations

@@ -5,6 +5,11 @@ cell ("Group" over 2024 and 2023) names every column it covers. The label column
 one that mostly holds words. A column headed "Note" holds note references, not amounts, and so
 does an unheaded column of small whole numbers beside the labels when the amounts around it are
 of a different order; its cells never carry a value, so no check can add a note number.
+
+SEC-style layouts put "$", a negative's closing ")" or a rate's "%" in cells of their own; the
+marks are joined back to their figures before anything is read, and a lone "$" column is text.
+Group and company columns side by side are told apart (`Column.scope`), so a check never
+pairs the group's 2024 with the company's 2023.
 """
 
 from __future__ import annotations
