@@ -102,6 +102,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         r"(net )?(profit|loss) and total comprehensive (income|loss) for the (year|period)",
     ),
     "total_comprehensive_income": (r"total comprehensive (income|loss)( for the (year|period))?",),
+    "profit_continuing": (
+        r"(profit|loss|result)( for the (year|period))?( after (income )?tax(ation)?)?"
+        r" from continu(ed|ing) operations",
+    ),
     "total_assets": (r"total assets",),
     "current_assets": (r"total current assets|current assets",),
     "non_current_assets": (r"total non-?current assets|non-?current assets",),
@@ -214,6 +218,13 @@ NARRATIVE_TERMS: dict[str, tuple[str, ...]] = {
         "profit",
     ),
     "total_comprehensive_income": ("total comprehensive income", "total comprehensive loss"),
+    "profit_continuing": (
+        "continued operations",
+        "continuing operations",
+        "profit from continuing operations",
+        "loss from continuing operations",
+        "loss from continued operations",
+    ),
     "total_assets": ("total assets",),
     "current_assets": ("current assets",),
     "current_liabilities": ("current liabilities",),
