@@ -38,6 +38,7 @@ _VAL, _TYPE = qn("w:val"), qn("w:type")
 _VERT_ALIGN, _BOLD, _RENDERED_BREAK = f"{_W}vertAlign", f"{_W}b", f"{_W}lastRenderedPageBreak"
 _TCPR, _TRPR, _GRID_SPAN = f"{_W}tcPr", f"{_W}trPr", f"{_W}gridSpan"
 _VMERGE, _HMERGE, _VANISH = f"{_W}vMerge", f"{_W}hMerge", f"{_W}vanish"
+_TBL_HEADER = f"{_W}tblHeader"
 MAX_GRID_SPAN = 64  # Word allows 63 columns; a larger span is a damaged or hostile file
 _FOOTNOTE_MARK = re.compile(r"^[\d*†‡,\s]{1,4}$|^[a-z]$|^\([a-z\d]\)$")
 _SKIPPED = {
@@ -296,11 +297,14 @@ class _BodyWalker:
     def _table(self, tbl: Any) -> RawTable:
         grid: list[list[str]] = []
         starts: list[dict[int, int]] = []  # per row: grid column -> span of a cell starting there
+        marked = 0  # leading rows marked "repeat as header row"
         for tr in _children(tbl, _TR):
             row: list[str] = []
             row_starts: dict[int, int] = {}
             stacked: list[list[str]] = []  # each cell's paragraphs, in cell order
             trpr = tr.find(_TRPR)
+            if len(grid) == marked and trpr is not None and _on(trpr.find(_TBL_HEADER)):
+                marked += 1
             before = _int_val(trpr.find(f"{_W}gridBefore")) if trpr is not None else 0
             before = min(max(before, 0), MAX_GRID_SPAN)
             row.extend([""] * before)
@@ -324,7 +328,9 @@ class _BodyWalker:
             for split_row in _unstack(row, stacked, row_starts):
                 grid.append(split_row)
                 starts.append(row_starts)
-        return _compact(grid, starts)
+        table = _compact(grid, starts)
+        table.marked_header_rows = marked
+        return table
 
     def _cell_lines(self, tc: Any) -> list[str]:
         """The cell's paragraphs, empty ones included (they stand for blank stacked values)."""

@@ -27,6 +27,7 @@ class RawTable:
     # (row, column) -> number of grid columns a horizontally merged cell covers, when > 1
     spans: dict[tuple[int, int], int] = field(default_factory=dict)
     page_header: str | None = None
+    marked_header_rows: int = 0  # leading rows the format marks as headers (Word's tblHeader)
 
 
 RawBlock = RawParagraph | RawTable

@@ -41,6 +41,10 @@ def build_table(raw: RawTable, table_id: str, index: int) -> tuple[Table, list[l
     width = max((len(r) for r in rows), default=0)
     rows = [_join_split_marks(r + [""] * (width - len(r))) for r in rows]
     n_header = _header_row_count(rows)
+    if raw.marked_header_rows and all(
+        all(_headerish(c) for c in row) for row in rows[: raw.marked_header_rows]
+    ):
+        n_header = max(n_header, raw.marked_header_rows)  # Word says so, and no figure disagrees
     header_rows = rows[:n_header]
     body = rows[n_header:]
 

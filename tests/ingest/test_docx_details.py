@@ -549,3 +549,13 @@ def test_a_contents_table_is_a_list_of_titles_not_figures() -> None:
     assert len(doc.tables) == 1 and doc.tables[0].statement is StatementKind.FINANCIAL_POSITION
     assert [s.title for s in doc.sections] == ["Contents", "Statement of financial position"]
     assert doc.paragraphs[1].text == "Statement of financial position 5"
+
+
+def test_rows_marked_to_repeat_as_header_are_the_header() -> None:
+    b = DocBuilder()
+    b.table([["", "Land", "Buildings"], ["Cost", "", ""], ["At 1 January 2024", "100", "200"]])
+    for tr in b.doc.tables[0]._tbl.tr_lst[:2]:
+        tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    table = read_document(b.bytes(), "marked.docx").tables[0]
+    assert [c.header for c in table.columns] == ["Cost", "Land", "Buildings"]
+    assert [r.label for r in table.rows] == ["At 1 January 2024"]
