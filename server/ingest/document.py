@@ -81,6 +81,9 @@ class Row:
     # For subtotals and totals: the row indices this row sums, with a sign each (+1 or -1).
     # Empty when the reader could not establish the structure; agents then skip the check.
     components: list[tuple[int, int]] = field(default_factory=list)
+    # How the row is set, when the format says (Word): hints that it is a total.
+    bold: bool = False  # its label is bold
+    ruled_above: bool = False  # a rule is drawn above its figures
 
     def value(self, column: int) -> float | None:
         cell = self.cells[column] if column < len(self.cells) else None

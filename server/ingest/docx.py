@@ -39,6 +39,7 @@ _VERT_ALIGN, _BOLD, _RENDERED_BREAK = f"{_W}vertAlign", f"{_W}b", f"{_W}lastRend
 _TCPR, _TRPR, _GRID_SPAN = f"{_W}tcPr", f"{_W}trPr", f"{_W}gridSpan"
 _VMERGE, _HMERGE, _VANISH = f"{_W}vMerge", f"{_W}hMerge", f"{_W}vanish"
 _TBL_HEADER = f"{_W}tblHeader"
+_TC_BORDERS, _TOP, _BOTTOM = f"{_W}tcBorders", f"{_W}top", f"{_W}bottom"
 MAX_GRID_SPAN = 64  # Word allows 63 columns; a larger span is a damaged or hostile file
 _FOOTNOTE_MARK = re.compile(r"^[\d*†‡,\s]{1,4}$|^[a-z]$|^\([a-z\d]\)$")
 _SKIPPED = {
@@ -195,6 +196,7 @@ class _BodyWalker:
         self._section = 0
         self._breaks = 0
         self._rendered_breaks = 0
+        self._last_cell_bold = False
 
     def page_count(self) -> int:
         return max(self._breaks, self._rendered_breaks) + 1
@@ -298,10 +300,16 @@ class _BodyWalker:
         grid: list[list[str]] = []
         starts: list[dict[int, int]] = []  # per row: grid column -> span of a cell starting there
         marked = 0  # leading rows marked "repeat as header row"
+        bold_rows: list[bool] = []
+        ruled_rows: list[bool] = []  # a border drawn above the row (a total's rule)
+        ruled_below = False  # the previous row's cells draw a bottom border
         for tr in _children(tbl, _TR):
             row: list[str] = []
             row_starts: dict[int, int] = {}
             stacked: list[list[str]] = []  # each cell's paragraphs, in cell order
+            ruled_above = ruled_below
+            ruled_below = False
+            label_bold: bool | None = None
             trpr = tr.find(_TRPR)
             if len(grid) == marked and trpr is not None and _on(trpr.find(_TBL_HEADER)):
                 marked += 1
@@ -313,6 +321,10 @@ class _BodyWalker:
                 span = 1
                 continued = False
                 if tcpr is not None:
+                    borders = tcpr.find(_TC_BORDERS)
+                    if borders is not None:
+                        ruled_above = ruled_above or _drawn(borders.find(_TOP))
+                        ruled_below = ruled_below or _drawn(borders.find(_BOTTOM))
                     span = min(max(1, _int_val(tcpr.find(_GRID_SPAN)) or 1), MAX_GRID_SPAN)
                     vm = tcpr.find(_VMERGE)
                     continued = vm is not None and vm.get(_VAL) in (None, "continue")
@@ -321,6 +333,8 @@ class _BodyWalker:
                         row.append("")
                         continue
                 lines = [] if continued else self._cell_lines(tc)
+                if label_bold is None and any(lines):
+                    label_bold = self._last_cell_bold
                 row_starts[len(row)] = span
                 stacked.append(lines)
                 row.append(" ".join(line for line in lines if line))
@@ -328,16 +342,24 @@ class _BodyWalker:
             for split_row in _unstack(row, stacked, row_starts):
                 grid.append(split_row)
                 starts.append(row_starts)
+                bold_rows.append(bool(label_bold))
+                ruled_rows.append(ruled_above)
         table = _compact(grid, starts)
         table.marked_header_rows = marked
+        table.bold_rows = bold_rows
+        table.ruled_rows = ruled_rows
         return table
 
     def _cell_lines(self, tc: Any) -> list[str]:
-        """The cell's paragraphs, empty ones included (they stand for blank stacked values)."""
+        """The cell's paragraphs, empty ones included (they stand for blank stacked values);
+        `_last_cell_bold` says whether every one with text was bold."""
         lines = []
+        self._last_cell_bold = True
         for el in _body_children(tc):
             if el.tag == _P:
-                text, _ = self._text(el, False)
+                text, bold = self._text(el, self._styles.bold(_style_id(el)))
+                if text and not bold:
+                    self._last_cell_bold = False
             else:  # a table nested in the cell: its text, row by row
                 text = " ".join(" ".join(self._cell_lines(inner)) for inner in el.iter(_TC))
             lines.append(text)
@@ -438,6 +460,17 @@ def _runs(el: Any) -> Iterator[Any]:
             continue
         else:
             yield from _runs(child)
+
+
+def _style_id(p: Any) -> str | None:
+    ppr = p.find(_PPR)
+    style = ppr.find(f"{_W}pStyle") if ppr is not None else None
+    return style.get(_VAL) if style is not None else None
+
+
+def _drawn(border: Any) -> bool:
+    """A border element that draws a line (not "nil" or "none")."""
+    return border is not None and (border.get(_VAL) or "nil") not in ("nil", "none")
 
 
 def _num_pr(ppr: Any) -> tuple[str, int] | None:

@@ -28,6 +28,8 @@ class RawTable:
     spans: dict[tuple[int, int], int] = field(default_factory=dict)
     page_header: str | None = None
     marked_header_rows: int = 0  # leading rows the format marks as headers (Word's tblHeader)
+    bold_rows: list[bool] = field(default_factory=list)  # per row: its label is set in bold
+    ruled_rows: list[bool] = field(default_factory=list)  # per row: a rule is drawn above it
 
 
 RawBlock = RawParagraph | RawTable

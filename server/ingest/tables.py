@@ -65,6 +65,13 @@ def build_table(raw: RawTable, table_id: str, index: int) -> tuple[Table, list[l
     _scopes(columns)
 
     table_rows = [_row(i, cells, columns, label_col) for i, cells in enumerate(body)]
+    if len(raw.bold_rows) == len(rows) and len(raw.ruled_rows) == len(rows):
+        for row, bold, ruled in zip(
+            table_rows, raw.bold_rows[n_header:], raw.ruled_rows[n_header:], strict=True
+        ):
+            row.bold, row.ruled_above = bold, ruled
+        if table_rows:
+            table_rows[0].ruled_above = False  # the header's underline, not a total's rule
     table = Table(id=table_id, index=index, columns=columns, rows=table_rows)
     return table, header_rows
 

@@ -559,3 +559,24 @@ def test_rows_marked_to_repeat_as_header_are_the_header() -> None:
     table = read_document(b.bytes(), "marked.docx").tables[0]
     assert [c.header for c in table.columns] == ["Cost", "Land", "Buildings"]
     assert [r.label for r in table.rows] == ["At 1 January 2024"]
+
+
+def test_bold_labels_and_rules_above_totals_are_kept() -> None:
+    b = DocBuilder()
+    b.table(
+        [
+            ["", "2024", "2023"],
+            ["Revenue", "5,000", "4,000"],
+            ["Cost of sales", "(3,000)", "(2,500)"],
+            ["", "2,000", "1,500"],
+        ],
+        bold_rows=[3],
+    )
+    for tc in b.doc.tables[0].rows[3].cells:
+        borders = OxmlElement("w:tcBorders")
+        top = OxmlElement("w:top")
+        top.set("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val", "single")
+        borders.append(top)
+        tc._tc.get_or_add_tcPr().append(borders)
+    rows = read_document(b.bytes(), "ruled.docx").tables[0].rows
+    assert [(r.bold, r.ruled_above) for r in rows] == [(False, False), (False, False), (True, True)]
