@@ -226,10 +226,10 @@ class LogicContext:
     ) -> None:
         t = self.tally(check)
         t.run += 1
-        t.failed += 1
         fid = finding_id("logic", check.value, *key)
         if any(f.id == fid for f in self.findings):
-            return
+            return  # the same contradiction reached twice (e.g. two wordings of one sentence)
+        t.failed += 1
         self.findings.append(
             LogicFinding(
                 id=fid,

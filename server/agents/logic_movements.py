@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from generated.models import LogicCheck, Severity
+from generated.models import CellRef, Location, LogicCheck, Severity
 from server.agents.logic_base import Figure, LogicContext, fmt
 from server.agents.text_match import normalise
 from server.ingest.document import StatementKind
@@ -182,7 +182,15 @@ def _shares(ctx: LogicContext, cy: int) -> None:
             f"share capital and premium rose by only {fmt(change)}."
         ),
         reference="IAS 1.106(d)",
-        locations=[],
+        locations=[
+            Location(
+                table=pt.id, cells=[CellRef(row=pr.index, column=ctx.facts.columns[pt.id][cy][0])]
+            ),
+            *(
+                Location(table=table.id, cells=[CellRef(row=r.index, column=cols[cy][0])])
+                for r in rows
+            ),
+        ],
         claim=f"'{pr.label.strip()}' {pr.cells[ctx.facts.columns[pt.id][cy][0]].text.strip()}",
         contradiction=f"Share capital and premium change {fmt(change)}",
     )
