@@ -17,10 +17,12 @@ finished flag plus SQLite's page cache (bounded); growth beyond that would be a 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import tempfile
 import time
 import tracemalloc
 from collections.abc import Sequence
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -48,23 +50,48 @@ TINY_SETTLE_S = 0.05
 KIB = 1024
 
 
-def idle_connections(clients: ClientProcess, tmp: Path, count: int) -> dict[str, Any]:
-    gate = Gate()
+def idle_connections(count: int, settle_s: float) -> dict[str, Any]:
+    """Each variant in a fresh server process: a second reading in the same process would
+    reuse memory the first one freed and come out too low."""
+    context = multiprocessing.get_context("spawn")
     out: dict[str, Any] = {}
-    with ServerThread(bench_settings(tmp / "idle"), paced_team(gate, 1, 0.01)) as server:
+    for compression in (True, False):
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_idle_in_process, args=(sender, count, compression, settle_s)
+        )
+        process.start()
+        sender.close()
+        if not receiver.poll(600):
+            process.kill()
+            raise RuntimeError("the idle-connection measurement gave no answer")
+        out["deflate" if compression else "no_compression"] = receiver.recv()
+        process.join(30)
+    return out
+
+
+def _idle_in_process(conn: Connection, count: int, compression: bool, settle_s: float) -> None:
+    global SETTLE_S
+    SETTLE_S = settle_s
+    raise_nofile_limit()
+    gate = Gate()
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-idle-") as tmp,
+        ClientProcess() as clients,
+        ServerThread(bench_settings(Path(tmp)), paced_team(gate, 1, 0.01)) as server,
+    ):
         audit_id: str = server.call(start_audit(server.runtime, statement_upload()))
         url = f"{server.ws_base}/ws/audit/{audit_id}"
-        hold(clients, server, audit_id, url, min(count, 20), True)  # warm-up, not counted
-        for compression in (True, False):
-            before, after = hold(clients, server, audit_id, url, count, compression)
-            name = "deflate" if compression else "no_compression"
-            out[name] = {
-                "rss_before_mb": round(before / KIB / KIB, 1),
-                "rss_after_mb": round(after / KIB / KIB, 1),
-                "kib_per_connection": round((after - before) / count / KIB, 1),
-            }
+        hold(clients, server, audit_id, url, min(count, 20), compression)  # warm-up
+        before, after = hold(clients, server, audit_id, url, count, compression)
         gate.open()
-    return out
+    conn.send(
+        {
+            "rss_before_mb": round(before / KIB / KIB, 1),
+            "rss_after_mb": round(after / KIB / KIB, 1),
+            "kib_per_connection": round((after - before) / count / KIB, 1),
+        }
+    )
 
 
 def hold(
@@ -171,9 +198,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     if args.tiny:
         SETTLE_S = TINY_SETTLE_S
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp, ClientProcess() as clients:
-        idle = idle_connections(clients, Path(tmp), connections)
+    with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
         kept = finished_audits(Path(tmp), audits, args.tiny)
+    idle = idle_connections(connections, SETTLE_S)
     figures = {
         "benchmark": "memory",
         "machine": machine(),
