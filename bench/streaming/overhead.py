@@ -52,6 +52,7 @@ class Measured:
     wall_ms: float
     cpu_ms: float  # the server process's CPU time (all threads: loop, agents, probe)
     lags_ms: list[float]
+    frames: int = 0  # frames the first subscriber received (replay included)
 
 
 def one_audit(
@@ -85,7 +86,9 @@ def one_audit(
         )
         if result["error_count"]:
             raise RuntimeError(f"subscribers failed: {result['errors']}")
+        frames = len(result["records"][0])
     else:
+        frames = 0
         go()
     deadline = time.monotonic() + AUDIT_TIMEOUT_S
     while audit_id not in stamper.finished:
@@ -94,7 +97,8 @@ def one_audit(
         time.sleep(0.005)
     cpu_ms = (time.process_time() - cpu[0]) * 1000
     lags = probe.stop(server)
-    return Measured((stamper.finished[audit_id] - (gate.opened_ns or 0)) / 1e6, cpu_ms, lags)
+    wall_ms = (stamper.finished[audit_id] - (gate.opened_ns or 0)) / 1e6
+    return Measured(wall_ms, cpu_ms, lags, frames)
 
 
 def attribute_lag(
@@ -156,6 +160,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         sample, uploads = largest_sample()
     walls: dict[int, list[float]] = {n: [] for n in counts}
     cpus: dict[int, list[float]] = {n: [] for n in counts}
+    frames: list[int] = []
     lags: dict[int, list[float]] = {n: [] for n in counts}
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-overhead-") as tmp, ClientProcess() as clients:
@@ -169,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                     walls[n].append(measured.wall_ms)
                     cpus[n].append(measured.cpu_ms)
                     lags[n].extend(measured.lags_ms)
+                    if measured.frames:
+                        frames.append(measured.frames)
         attribution = (
             {}
             if args.tiny
@@ -213,6 +220,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "agents": sorted(agents),
         "agents_missing": missing,
         "rounds": rounds,
+        "frames_per_audit_median": median(frames) if frames else None,
         "subscribers": per_count,
         "loop_lag_ms_max": worst_lag,
         "loop_lag_by_part": attribution,
