@@ -54,11 +54,17 @@ def read_text(text: str, markdown: bool) -> RawDocument:
             flush()
             j = i
             rows: list[list[str]] = []
+            bold: list[bool] = []
             while j < len(lines) and _is_pipe_row(lines[j].rstrip()):
                 if not _PIPE_SEPARATOR.match(lines[j]):
                     rows.append(_pipe_cells(lines[j]))
+                    first = next((c for c in _raw_pipe_cells(lines[j]) if c.strip()), "")
+                    bold.append(bool(_BOLD_LINE.match(first)))
                 j += 1
-            blocks.append(_rectangular(rows))
+            pipe_table = _rectangular(rows)
+            pipe_table.bold_rows = bold
+            pipe_table.ruled_rows = [False] * len(rows)
+            blocks.append(pipe_table)
             i = j
             continue
         if markdown and _HTML_TABLE.match(line):
@@ -216,12 +222,16 @@ def _is_pipe_row(line: str) -> bool:
 
 
 def _pipe_cells(line: str) -> list[str]:
+    return [_inline(c) for c in _raw_pipe_cells(line)]
+
+
+def _raw_pipe_cells(line: str) -> list[str]:
     s = line.strip()
     if s.startswith("|"):
         s = s[1:]
     if s.endswith("|") and not s.endswith("\\|"):
         s = s[:-1]
-    return [_inline(c) for c in re.split(r"(?<!\\)\|", s)]
+    return re.split(r"(?<!\\)\|", s)
 
 
 def _rectangular(rows: list[list[str]]) -> RawTable:

@@ -73,6 +73,7 @@ def test_markdown_headings_sections_and_pipe_table() -> None:
         ColumnRole.AMOUNT,
     ]
     assert table.rows[0].label == "ASSETS" and table.rows[0].kind is RowKind.HEADING
+    assert [r.bold for r in table.rows][:2] == [True, False]  # **ASSETS**
     assert table.rows[4].kind is RowKind.SPACER
     assert doc.entity_name == "Northwind Foods plc"
     assert doc.reporting_date == "2024-12-31"
