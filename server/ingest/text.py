@@ -58,8 +58,8 @@ def read_text(text: str, markdown: bool) -> RawDocument:
             while j < len(lines) and _is_pipe_row(lines[j].rstrip()):
                 if not _PIPE_SEPARATOR.match(lines[j]):
                     rows.append(_pipe_cells(lines[j]))
-                    first = next((c for c in _raw_pipe_cells(lines[j]) if c.strip()), "")
-                    bold.append(bool(_BOLD_LINE.match(first)))
+                    label = next((c for c in _raw_pipe_cells(lines[j]) if c.strip()), "")
+                    bold.append(bool(_BOLD_LINE.match(label)))
                 j += 1
             pipe_table = _rectangular(rows)
             pipe_table.bold_rows = bold
