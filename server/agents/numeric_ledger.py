@@ -149,13 +149,13 @@ class Ledger:
         difference = actual - expected
         if abs(difference) <= tolerance:
             return True
+        fid = finding_id("numeric", kind.value, table.id, row, period, *key)
+        if fid in self._places:
+            return False  # the same difference reached by another path: reported once
         tally.failed += 1
         base = max(abs(expected), abs(actual))
         materiality = abs(difference) / base if base else 1.0
         severity = _severity(kind, materiality)
-        fid = finding_id("numeric", kind.value, table.id, row, period, *key)
-        if fid in self._places:
-            return False
         self._places[fid] = (table.index, row, _RANK[severity])
         unit_words = "" if scale == "units" else f" (in {scale})"
         description = (
