@@ -184,3 +184,21 @@ def test_depreciation_added_back_ties_to_the_charge_in_the_asset_note() -> None:
     result = _audit_data(data)
     ties = [f for f in result.findings if "charge in note 11" in f.title]
     assert [(f.period, f.difference) for f in ties] == [("2023", 500)]
+
+
+def test_opening_equity_must_equal_the_prior_closing_balance() -> None:
+    data = copy.deepcopy(_data("fanmilk-2024"))
+    [opening] = [r for r in _rows(data) if r["l"] == "Balance at 1 January 2024"]
+    opening["v"][1] += 100  # retained earnings, and the total equity column with it
+    opening["v"][2] += 100
+    result = _audit_data(data)
+    openings = [f for f in result.findings if f.check is NumericCheck.opening_balance]
+    assert sorted((f.period, f.difference) for f in openings) == [
+        ("Retained earnings, 2024", 100),
+        ("Total equity, 2024", 100),
+    ]
+    assert {f.period for f in result.findings} <= {
+        "Retained earnings, 2024",
+        "Total equity, 2024",
+    }
+    assert result.summary.checks_failed == len(result.findings)
