@@ -31,7 +31,7 @@ from server.ingest.document import (
     StatementKind,
     Table,
 )
-from server.ingest.numbers import parse_number
+from server.ingest.numbers import continental_style, parse_number
 from server.ingest.raw import RawDocument, RawParagraph, RawTable
 from server.ingest.recognise import (
     SCALES,
@@ -81,13 +81,15 @@ class _Context:
     in_notes: bool = False
     seen_statement: bool = False
     last_table: Table | None = None
+    continental: bool = False  # the document prints "1.234,5"
     paragraphs: int = 0  # counted here: Document.paragraphs builds a list on every call
     tables: int = 0
 
 
 def assemble(raw: RawDocument, name: str, kind: DocumentKind) -> Document:
     doc = Document(name=name, kind=kind, pages=raw.pages, page_headers=list(raw.page_headers))
-    ctx = _Context()
+    cells = [c for b in raw.blocks if isinstance(b, RawTable) for row in b.rows for c in row if c]
+    ctx = _Context(continental=continental_style(cells))
     default_scale = _default_scale(raw)
     for block in raw.blocks:
         if isinstance(block, RawParagraph):
@@ -249,7 +251,7 @@ def _table(doc: Document, ctx: _Context, raw: RawTable, default_scale: str | Non
         return
     ctx.tables += 1
     n = ctx.tables
-    table, header_rows = build_table(raw, f"t{n}", len(doc.blocks))
+    table, header_rows = build_table(raw, f"t{n}", len(doc.blocks), ctx.continental)
     section = ctx.stack[-1] if ctx.stack else None
     table.section_id = section.id if section else None
     note_section = next((s for s in reversed(ctx.stack) if s.note_number), None)

@@ -57,9 +57,14 @@ class ParsedNumber:
 
 
 @lru_cache(maxsize=65536)
-def parse_number(text: str) -> ParsedNumber | None:
-    """The figure printed in `text`, or None when the text is not a figure."""
+def parse_number(text: str, continental: bool = False) -> ParsedNumber | None:
+    """The figure printed in `text`, or None when the text is not a figure.
+
+    `continental` reads "1.234" as a thousand and "12,5" as a decimal, for documents whose
+    figures are printed that way (see `continental_style`)."""
     s = _normalise(text)
+    if continental:
+        s = s.translate(_SWAP_SEPARATORS)
     if not s:
         return None
     low = s.lower()
@@ -103,6 +108,19 @@ def parse_number(text: str) -> ParsedNumber | None:
     if value is None:
         return None
     return ParsedNumber(-value if negative else value, nil=False, percent=percent)
+
+
+_SWAP_SEPARATORS = str.maketrans(".,", ",.")
+_CONTINENTAL = re.compile(r"\d{1,3}(?:\.\d{3})+,\d|\d\.\d{3}\.\d{3}(?!\d)|^[(−-]?\d+,\d{1,2}\)?%?$")
+_ENGLISH = re.compile(r"\d{1,3}(?:,\d{3})+\.\d|\d,\d{3},\d{3}(?!\d)|^[(−-]?\d+\.\d{1,2}\)?%?$")
+
+
+def continental_style(texts: list[str]) -> bool:
+    """Whether a document prints "1.234,5" rather than "1,234.5": decided only by figures that
+    can be read one way alone ("1.234.567", "1.234,5", "12,5"), by majority; English otherwise."""
+    continental = sum(1 for t in texts if _CONTINENTAL.search(t.strip()))
+    english = sum(1 for t in texts if _ENGLISH.search(t.strip()))
+    return continental > english
 
 
 def is_figure(text: str) -> bool:

@@ -486,7 +486,10 @@ def is_notes_heading(text: str) -> bool:
     return bool(_NOTES_SECTION.match(text.strip()))
 
 
-_NOTE_HEADER = re.compile(r"(?i)^(?:notes?|note\s+ref(?:erence)?\.?|ref\.?|прим\.?|примечани[ея])$")
+_NOTE_HEADER = re.compile(
+    r"(?i)^(?:notes?|note\s*(?:ref(?:erence)?\.?|no\.?|#)|ref\.?|прим\.?|примечани[ея]"
+    r"|anhang|erl[äa]uterung(?:en)?|annexe|nota|toelichting)$"
+)
 _NOTE_REF = re.compile(
     r"^\d{1,3}(?:\.\d{1,2})*[a-z]?(?:\s*(?:,|&|and|-|–)\s*\d{1,3}(?:\.\d{1,2})*[a-z]?)*$"
 )

@@ -35,8 +35,11 @@ _YEAR_WITH_WORDS = re.compile(r"^(?:FY\s?)?(?:19[5-9]\d|20\d\d)\b[^\d]*$")
 _YEARISH = re.compile(r"^(?:FY\s?)?(?:19[5-9]\d|20\d\d)(?:\s*[/-]\s*\d{2,4})?\s*\*?$")
 
 
-def build_table(raw: RawTable, table_id: str, index: int) -> tuple[Table, list[list[str]]]:
-    """The table, and its header rows as printed (for scale and currency lookups)."""
+def build_table(
+    raw: RawTable, table_id: str, index: int, continental: bool = False
+) -> tuple[Table, list[list[str]]]:
+    """The table, and its header rows as printed (for scale and currency lookups);
+    `continental` when the document prints "1.234,5"."""
     rows = [[_tidy(c) for c in r] for r in raw.rows]
     width = max((len(r) for r in rows), default=0)
     rows = [_join_split_marks(r + [""] * (width - len(r))) for r in rows]
@@ -64,7 +67,7 @@ def build_table(raw: RawTable, table_id: str, index: int) -> tuple[Table, list[l
         columns.append(column)
     _scopes(columns)
 
-    table_rows = [_row(i, cells, columns, label_col) for i, cells in enumerate(body)]
+    table_rows = [_row(i, cells, columns, label_col, continental) for i, cells in enumerate(body)]
     if len(raw.bold_rows) == len(rows) and len(raw.ruled_rows) == len(rows):
         for row, bold, ruled in zip(
             table_rows, raw.bold_rows[n_header:], raw.ruled_rows[n_header:], strict=True
@@ -231,7 +234,9 @@ def _strip_scale_words(header: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _row(index: int, texts: list[str], columns: list[Column], label_col: int) -> Row:
+def _row(
+    index: int, texts: list[str], columns: list[Column], label_col: int, continental: bool
+) -> Row:
     cells: list[Cell] = []
     note: str | None = None
     for column, text in zip(columns, texts, strict=True):
@@ -240,7 +245,7 @@ def _row(index: int, texts: list[str], columns: list[Column], label_col: int) ->
             if text:
                 note = text
         elif column.role in (ColumnRole.AMOUNT, ColumnRole.PERCENT):
-            parsed = parse_number(text)
+            parsed = parse_number(text, continental)
             if parsed is not None:
                 cell.value = parsed.value
                 cell.nil = parsed.nil

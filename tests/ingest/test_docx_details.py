@@ -580,3 +580,24 @@ def test_bold_labels_and_rules_above_totals_are_kept() -> None:
         tc._tc.get_or_add_tcPr().append(borders)
     rows = read_document(b.bytes(), "ruled.docx").tables[0].rows
     assert [(r.bold, r.ruled_above) for r in rows] == [(False, False), (False, False), (True, True)]
+
+
+def test_a_continental_statement_reads_dots_as_thousands() -> None:
+    b = DocBuilder()
+    b.heading("Konzernbilanz zum 31. Dezember 2024", 1)
+    b.table(
+        [
+            ["TEUR", "Anhang", "31.12.2024", "31.12.2023"],
+            ["Sachanlagen", "12", "1.234", "1.100"],
+            ["Zahlungsmittel", "14", "12.345,5", "9.870,0"],
+            ["Summe", "", "13.579,5", "10.970,0"],
+        ]
+    )
+    table = read_document(b.bytes(), "bilanz.docx").tables[0]
+    assert [(r.value(2), r.value(3)) for r in table.rows] == [
+        (1234.0, 1100.0),
+        (12345.5, 9870.0),
+        (13579.5, 10970.0),
+    ]
+    assert [c.period_end for c in table.amount_columns()] == ["2024-12-31", "2023-12-31"]
+    assert (table.scale_label, table.currency) == ("thousands", "EUR")

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from server.ingest.numbers import ParsedNumber, parse_number
+from server.ingest.numbers import ParsedNumber, continental_style, parse_number
 
 
 @pytest.mark.parametrize(
@@ -137,3 +137,26 @@ def test_parse_never_raises_on_noise() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         result = parse_number(text)
         assert result is None or isinstance(result.value, float)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1.234", 1234.0),
+        ("1.234.567", 1234567.0),
+        ("1.234,5", 1234.5),
+        ("(1.234)", -1234.0),
+        ("12,5%", 12.5),
+        ("1 234,56", 1234.56),
+        ("0,43", 0.43),
+    ],
+)
+def test_continental_figures(text: str, expected: float) -> None:
+    parsed = parse_number(text, continental=True)
+    assert parsed is not None and parsed.value == expected
+
+
+def test_the_printing_style_is_decided_by_unambiguous_figures() -> None:
+    assert continental_style(["1.234", "1.234.567", "12,5", "2024"])
+    assert not continental_style(["1.234", "1,234,567", "0.43"])
+    assert not continental_style(["1.234", "5.678"])  # ambiguous alone: English
