@@ -8,11 +8,12 @@ left unclaimed, so the narrative check counts it but never guesses.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from server.agents.logic_base import Facts, LogicContext, label_key
 from server.agents.logic_mentions import CURRENCY_TOKEN, Mention
-from server.agents.text_match import NARRATIVE_TERMS, concept_of, find_dates
+from server.agents.text_match import NARRATIVE_TERMS, concept_of, find_dates, normalise_label
 from server.ingest.document import RowKind
 
 _UP = {
@@ -76,6 +77,7 @@ class Term:
     phrase: str
     concept: str | None  # a concept from text_match.CONCEPTS, or None for a plain row label
     label: str | None
+    column: tuple[str, int] | None = None  # (table id, column): a column total, e.g. "Adjustments"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,40 @@ def terms_for(ctx: LogicContext) -> list[Term]:
             terms[key] = Term(key, concept, None if concept else key)
             for variant in _number_variants(key):  # "impairments" in a table, "impairment" in text
                 terms.setdefault(variant, Term(variant, concept, None if concept else key))
+    for term in _column_terms(ctx):
+        terms.setdefault(term.phrase, term)
     return sorted(terms.values(), key=lambda t: -len(t.phrase))
+
+
+_COLUMN_VAGUE = re.compile(r"\b(total|amount|value|number|level|note|carrying|gross|net)\b|\d|%")
+
+
+def _column_terms(ctx: LogicContext) -> list[Term]:
+    """Column headers of movement tables that end in a total row ("Adjustments" -> its total).
+
+    Only tables without period columns: there a column is an item, and its total the year's.
+    """
+    out: list[Term] = []
+    for table in ctx.document.tables:
+        if ctx.facts.columns[table.id] or table.statement is not None:
+            continue
+        total = next(
+            (
+                r
+                for r in reversed(table.rows)
+                if r.kind is RowKind.TOTAL and label_key(r) in ("total", "")
+            ),
+            None,
+        )
+        if total is None:
+            continue
+        for col in table.amount_columns():
+            key = normalise_label(col.header)
+            if len(key) < 5 or _COLUMN_VAGUE.search(key) or not words(key):
+                continue
+            for phrase in (key, *_number_variants(key)):
+                out.append(Term(phrase, None, None, (table.id, col.index)))
+    return out
 
 
 def _number_variants(key: str) -> list[str]:
@@ -193,7 +228,14 @@ def years_for(
     return out
 
 
-def connector_words(between: str) -> list[str] | None:
+# "bank accounts, cash held on call and fixed deposit accounts were": the parts of cash.
+CASH_PARTS = {
+    "bank", "accounts", "account", "held", "call", "fixed", "deposit", "deposits", "short",
+    "term", "balances", "hand", "current", "money", "market", "funds", "on", "and", "in", "at",
+}  # fmt: skip
+
+
+def connector_words(between: str, extra: AbstractSet[str] = frozenset()) -> list[str] | None:
     """The words tying a term to its figure, or None when anything else stands between."""
     if ";" in between or len(between) > 90:
         return None
@@ -207,7 +249,7 @@ def connector_words(between: str) -> list[str] | None:
     words = _WORD.findall(cleaned)
     if any(w in _APPROX for w in words):
         return None
-    if not all(w in _CONNECT for w in words):
+    if not all(w in _CONNECT or w in extra for w in words):
         return None
     return words
 

@@ -18,6 +18,7 @@ from generated.models import CellRef, Location, LogicCheck, Severity
 from server.agents.logic_base import LogicContext, fmt, label_key, paragraph_location
 from server.agents.logic_claims import (
     BREAKDOWN,
+    CASH_PARTS,
     COMMON_WORDS,
     Claim,
     Term,
@@ -33,7 +34,7 @@ from server.agents.logic_claims import (
 )
 from server.agents.logic_mentions import Mention, mentions
 from server.agents.text_match import NARRATIVE_TERMS, find_dates, sentences
-from server.ingest.document import Paragraph, Row, StatementKind, Table
+from server.ingest.document import Paragraph, Row, RowKind, StatementKind, Table
 
 CHECK = LogicCheck.narrative
 REFERENCE = "IAS 1.15"
@@ -79,7 +80,8 @@ def _check_sentence(
         ):
             term, start = chain, m.start  # "(2023: loss of 9,870)" belongs to the figure before it
         if term is not None:
-            words = connector_words(low[start : m.start])
+            extra = CASH_PARTS if term[2].concept == "cash" else frozenset()
+            words = connector_words(low[start : m.start], extra)
             claim = classify(m, term[2], words, years.get(m.start), previous_from, last_direction)
             previous_from = bool(words) and words is not None and words[-1] == "from"
         if claim is None and m.kind == "percent":
@@ -96,6 +98,9 @@ def _check_sentence(
 
 
 def _lines(ctx: LogicContext, term: Term) -> list[tuple[Table, Row]]:
+    if term.column:
+        table = next(t for t in ctx.document.tables if t.id == term.column[0])
+        return [(table, next(r for r in reversed(table.rows) if r.kind is RowKind.TOTAL))]
     if term.concept:
         return [tr for tr in ctx.facts.concepts.get(term.concept, [])]
     return [(t, r) for t in ctx.document.tables for r in t.rows if label_key(r) == term.label]
@@ -118,6 +123,9 @@ def _evaluate(ctx: LogicContext, paragraph: Paragraph, sentence: str, claim: Cla
     lines = _lines(ctx, claim.term)
     need = {claim.year} if claim.kind == "level" else {claim.year, claim.year - 1}
     yc = {(t.id, r.index): _year_columns(ctx, t, r) for t, r in lines}
+    if claim.term.column and ctx.facts.current_year is not None:
+        # a movement table's column total is the current year's
+        yc = {k: {ctx.facts.current_year: claim.term.column[1]} for k in yc}
     usable = [(t, r) for t, r in lines if need <= set(yc[(t.id, r.index)])]
     values = [(t, r, {y: r.value(yc[(t.id, r.index)][y]) for y in need}) for t, r in usable]
     values = [(t, r, v) for t, r, v in values if all(x is not None for x in v.values())]
