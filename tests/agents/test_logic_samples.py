@@ -111,6 +111,8 @@ LOGIC_CASES: list[tuple[str, str, Callable[[Data], None], LogicCheck]] = [
     ("statutory rate stated twice", "insig-2024", _edit_text("The applicable tax rate is 25%", "The applicable tax rate is 29%"), LogicCheck.rate),
     ("effective rate vs its table", "flowtraders-2024", _edit_text("effective tax rate of 17.9%", "effective tax rate of 21.9%"), LogicCheck.rate),
     ("going concern removed", "insig-2024", _drop_tagged("going_concern"), LogicCheck.going_concern),
+    ("cash in a liquidity note", "fanmilk-2024", _edit_text("were GH₵109.11 million", "were GH₵122.20 million"), LogicCheck.narrative),
+    ("column total in text", "fanmilk-2024", _edit_text("total adjustment of GH₵4.5 million", "total adjustment of GH₵5.0 million"), LogicCheck.narrative),
     ("dividend per share", "fanmilk-2024", _edit_text("(GH₵0.08 per share)", "(GH₵1.08 per share)"), LogicCheck.narrative),
     ("stated total", "flowtraders-2024", _edit_text("the total of €4.5 million", "the total of €5.0 million"), LogicCheck.narrative),
 ]  # fmt: skip
