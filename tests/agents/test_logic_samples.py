@@ -104,6 +104,7 @@ LOGIC_CASES: list[tuple[str, str, Callable[[Data], None], LogicCheck]] = [
     ("false comparative in text", "insig-2024", _edit_text("(2023: £16.6 million)", "(2023: £18.6 million)"), LogicCheck.narrative),
     ("negative revenue", "fanmilk-2024", _edit_cell("pl", "Revenue", 0, -683822), LogicCheck.sign),
     ("negative cash in a note", "insig-2024", _edit_cell("note:17", "Cash at bank and in hand", 0, -37847), LogicCheck.sign),
+    ("negative total in a restatement note", "flowtraders-2024", _edit_cell("note:4", "Total assets impacted", 0, -13768262), LogicCheck.sign),
     ("authorisation date", "fanmilk-2024", _edit_text("approved by the Board on 7 April 2025", "approved by the Board on 16 November 2024"), LogicCheck.date),
     ("subsequent event date", "insig-2024", _edit_text("On 4 April 2024 the Group", "On 15 February 2024 the Group"), LogicCheck.date),
     ("effective tax rate", "fanmilk-2024", _edit_text("was 32.18%", "was 36.18%"), LogicCheck.rate),
