@@ -21,6 +21,7 @@ DISCLOSURE_CASES: list[tuple[str, str, str]] = [
     ("insig-2024", "Discontinued operations", "IFRS 5"),
     ("flowtraders-2024", "Property and equipment", "IAS 16"),
     ("flowtraders-2024", "Leases", "IFRS 16"),
+    ("flowtraders-2024", "Financial assets held for trading", "IFRS 13"),
 ]
 
 
