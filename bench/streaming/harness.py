@@ -465,28 +465,64 @@ class LagProbe:
         return self.lags_ms
 
 
+class GcPauses:
+    """Records how long each garbage collection in this process took (every thread stops)."""
+
+    def __init__(self) -> None:
+        self.pauses: list[tuple[int, float, int]] = []  # (start ns, ms, generation)
+        self._started = 0
+
+    def _callback(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter_ns()
+            return
+        took = (time.perf_counter_ns() - self._started) / 1e6
+        self.pauses.append((self._started, took, info["generation"]))
+
+    def __enter__(self) -> GcPauses:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._callback)
+
+    def between(self, first_ns: int, last_ns: int) -> tuple[float, int]:
+        """(longest pause in ms, number of full collections) that began in the window."""
+        inside = [(ms, gen) for at, ms, gen in self.pauses if first_ns <= at <= last_ns]
+        longest = max((ms for ms, _ in inside), default=0.0)
+        return round(longest, 1), sum(gen == 2 for _, gen in inside)
+
+
 class Stamper:
     """Wraps `EventLog.emit` (on the instance): the time each frame is handed to the sink.
 
-    Keeps the event objects too, so the baseline can replay exactly the same frames later;
-    they are serialised only after the run, never on the measured path.
+    Keeps each frame's text too, so the baseline can replay exactly the same frames later. It
+    keeps strings, not the event models: thousands of live models would make the server's
+    garbage collections longer and measure the harness. A log event's text is the one the log
+    itself serialised (`append` returns it); a progress frame is serialised once more, after
+    it was handed over.
     """
 
     def __init__(self, rt: Runtime, record: bool = True) -> None:
-        """`record=False` keeps only the finish times (the memory benchmark must not hold
-        every event, results included, or it would measure itself)."""
+        """`record=False` keeps only the finish times (the memory benchmark)."""
         self.stamps: dict[Key, int] = {}
-        self.events: list[tuple[int, Any]] = []
+        self.frames: list[tuple[int, Key, str]] = []  # (stamp, key, text)
         self.finished: dict[str, int] = {}  # audit id -> when audit_finished was handed over
         log = rt.log
-        original = log.emit
+        original_emit, original_append = log.emit, log.append
+        appended: list[Any] = []
+
+        def append(event: Any) -> Any:
+            wire = original_append(event)
+            appended.append(wire)
+            return wire
 
         async def emit(event: Any) -> None:
             now = time.perf_counter_ns()
             if event.type == "audit_finished":
                 self.finished[event.audit_id] = now
             if not record:
-                await original(event)
+                await original_emit(event)
                 return
             key = frame_key(
                 event.audit_id,
@@ -495,9 +531,12 @@ class Stamper:
                 getattr(event, "agent", None),
                 getattr(event, "done", None),
             )
+            appended.clear()
+            await original_emit(event)
             if key is not None:
                 self.stamps[key] = now
-                self.events.append((now, event))
-            await original(event)
+                text = appended[0].text if appended else event.model_dump_json()
+                self.frames.append((now, key, text))
 
+        log.append = append  # type: ignore[method-assign]
         log.emit = emit  # type: ignore[method-assign]

@@ -34,6 +34,7 @@ from bench.streaming.baseline import BroadcastServer, Scheduled
 from bench.streaming.clients import ClientProcess, Key
 from bench.streaming.harness import (
     Gate,
+    GcPauses,
     ServerThread,
     Stamper,
     bench_settings,
@@ -89,6 +90,8 @@ class Case:
     offered_per_s: float = 0.0  # frames per second the agents hand to the sink, all clients
     server_cpu_s: float = 0.0
     client_cpu_s: float = 0.0
+    gc_longest_ms: float = 0.0  # longest garbage collection in the server process
+    gc_full: int = 0  # full (generation 2) collections during the run
 
     @property
     def server_us_per_frame(self) -> float:
@@ -106,6 +109,7 @@ class Case:
             self.lost,
             round(self.offered_per_s),
             round(self.server_us_per_frame),
+            round(self.gc_longest_ms, 1),
             "-" if ratio is None else f"{ratio:.2f}x",
         ]
 
@@ -199,44 +203,29 @@ def run_crosscheck(
 
         timeout = 120 + work.steps * work.interval_s * 4
         cpu = time.process_time()
-        result = clients.run(
-            {
-                "op": "stream",
-                "kind": transport,
-                "urls": urls,
-                "timeout_s": timeout,
-                "compression": COMPRESSION,
-            },
-            on_ready=open_gate,
-            timeout=timeout + 30,
-        )
+        with GcPauses() as pauses:
+            result = clients.run(
+                {
+                    "op": "stream",
+                    "kind": transport,
+                    "urls": urls,
+                    "timeout_s": timeout,
+                    "compression": COMPRESSION,
+                },
+                on_ready=open_gate,
+                timeout=timeout + 30,
+            )
         cpu = time.process_time() - cpu
     since = gate.opened_ns or 0
     case = measure(size, shape, transport, result, connection_audits, stamper.stamps, since)
     case.server_cpu_s = round(cpu, 2)
+    case.gc_longest_ms, case.gc_full = pauses.between(since, max(stamper.stamps.values()))
     schedule = [
-        (stamp - since, str(event.audit_id), event.model_dump_json(), key)
-        for (stamp, event), key in _keyed(stamper.events)
+        (stamp - since, str(key[0]), text, key)
+        for stamp, key, text in stamper.frames
         if stamp >= since
     ]
     return case, schedule
-
-
-def _keyed(events: list[tuple[int, Any]]) -> list[tuple[tuple[int, Any], Key]]:
-    from bench.streaming.clients import frame_key
-
-    out = []
-    for stamp, event in events:
-        key = frame_key(
-            event.audit_id,
-            event.type,
-            getattr(event, "seq", None),
-            getattr(event, "agent", None),
-            getattr(event, "done", None),
-        )
-        if key is not None:
-            out.append(((stamp, event), key))
-    return out
 
 
 def run_baseline(
@@ -261,21 +250,23 @@ def run_baseline(
         last = max((offset for offset, *_ in schedule), default=0) / 1e9
         timeout = 120 + last * 4
         cpu = time.process_time()
-        result = clients.run(
-            {
-                "op": "stream",
-                "kind": "ws",
-                "urls": urls,
-                "timeout_s": timeout,
-                "compression": COMPRESSION,
-            },
-            on_ready=start,
-            timeout=timeout + 30,
-        )
+        with GcPauses() as pauses:
+            result = clients.run(
+                {
+                    "op": "stream",
+                    "kind": "ws",
+                    "urls": urls,
+                    "timeout_s": timeout,
+                    "compression": COMPRESSION,
+                },
+                on_ready=start,
+                timeout=timeout + 30,
+            )
         replay[0].result(30)
         cpu = time.process_time() - cpu
     case = measure(size, shape, "baseline-ws", result, connection_audits, stamps, 0)
     case.server_cpu_s = round(cpu, 2)
+    case.gc_longest_ms, case.gc_full = pauses.between(min(stamps.values()), max(stamps.values()))
     return case
 
 
@@ -370,6 +361,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             "lost",
             "offered/s",
             "server µs/frame",
+            "gc max ms",
             "p99/base",
         ],
         [case.row(ratio) for case, ratio in cases],
