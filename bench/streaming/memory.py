@@ -17,11 +17,13 @@ finished flag plus SQLite's page cache (bounded); growth beyond that would be a 
 from __future__ import annotations
 
 import argparse
+import gc
 import multiprocessing
 import tempfile
 import time
 import tracemalloc
 from collections.abc import Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -83,15 +85,28 @@ def _idle_in_process(conn: Connection, count: int, compression: bool, settle_s: 
         audit_id: str = server.call(start_audit(server.runtime, statement_upload()))
         url = f"{server.ws_base}/ws/audit/{audit_id}"
         hold(clients, server, audit_id, url, min(count, 20), compression)  # warm-up
-        before, after = hold(clients, server, audit_id, url, count, compression)
+        held = hold(clients, server, audit_id, url, count, compression)
         gate.open()
     conn.send(
         {
-            "rss_before_mb": round(before / KIB / KIB, 1),
-            "rss_after_mb": round(after / KIB / KIB, 1),
-            "kib_per_connection": round((after - before) / count / KIB, 1),
+            "rss_before_mb": round(held.rss_before / KIB / KIB, 1),
+            "rss_after_mb": round(held.rss_after / KIB / KIB, 1),
+            "kib_per_connection": round((held.rss_after - held.rss_before) / count / KIB, 1),
+            "gc_objects_per_connection": round(
+                (held.objects_after - held.objects_before) / count, 1
+            ),
+            "full_gc_ms_while_open": round(held.full_gc_ms, 1),
         }
     )
+
+
+@dataclass
+class Held:
+    rss_before: int
+    rss_after: int
+    objects_before: int  # objects the garbage collector tracks
+    objects_after: int
+    full_gc_ms: float  # one full collection while the connections are open
 
 
 def hold(
@@ -101,29 +116,33 @@ def hold(
     url: str,
     count: int,
     compression: bool,
-) -> tuple[int, int]:
-    """RSS before and while `count` idle connections are open."""
+) -> Held:
+    """The server process before and while `count` idle connections are open."""
     settle_memory()
     time.sleep(SETTLE_S)
-    before = rss_bytes()
-    readings: list[int] = []
+    before, objects_before = rss_bytes(), len(gc.get_objects())
+    readings: list[Held] = []
 
     def measure(_: dict[str, Any]) -> None:
         server.wait_subscribers([audit_id], count)
         time.sleep(SETTLE_S)
         settle_memory()
-        readings.append(rss_bytes())
+        started = time.perf_counter()
+        gc.collect()
+        full_gc_ms = (time.perf_counter() - started) * 1000
+        readings.append(
+            Held(before, rss_bytes(), objects_before, len(gc.get_objects()), full_gc_ms)
+        )
         clients.release()
 
     clients.run(
         {"op": "hold", "urls": [url] * count, "compression": compression, "timeout_s": 300},
         on_ready=measure,
     )
-    server.wait_subscribers([audit_id], 0)
     deadline = time.monotonic() + 30
     while server.subscribers([audit_id]) and time.monotonic() < deadline:
         time.sleep(0.05)
-    return before, readings[0]
+    return readings[0]
 
 
 def finished_audits(tmp: Path, count: int, tiny: bool) -> dict[str, Any]:
@@ -222,6 +241,11 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                 "idle WebSocket (no compression)",
                 idle["no_compression"]["kib_per_connection"],
                 f"{connections} connections",
+            ],
+            [
+                "full garbage collection with them open (ms)",
+                idle["deflate"]["full_gc_ms_while_open"],
+                f"{idle['deflate']['gc_objects_per_connection']:g} objects per connection",
             ],
             [
                 "finished audit, RSS",
