@@ -10,10 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from server.agents.logic_base import Facts, LogicContext, label_key
 from server.agents.logic_mentions import CURRENCY_TOKEN, Mention
-from server.agents.text_match import NARRATIVE_TERMS, concept_of, find_dates, normalise_label
+from server.agents.text_match import (
+    MONTHS,
+    NARRATIVE_TERMS,
+    concept_of,
+    find_dates,
+    normalise_label,
+)
 from server.ingest.document import RowKind
 
 _UP = {
@@ -48,7 +55,7 @@ _CONNECT = _UP | _DOWN | {
     "period", "financial", "a", "an", "ended", "as", "compared", "with", "from", "in", "its",
     "net", "which", "has", "have", "had", "been", "be", "amount", "balance", "recorded",
     "reported", "s", "on", "end", "this", "current", "previous", "prior", "last", "group",
-    "company", "against", "versus", "vs", "thousand", "thousands", "million", "millions", "billion", "eur", "usd", "gbp",
+    "company", "against", "versus", "vs", "during", "raising", "raised", "completed", "thousand", "thousands", "million", "millions", "billion", "eur", "usd", "gbp",
     "euro", "euros", "dollars", "it", "and", "total", "came", "y", "yoy",
 }  # fmt: skip
 _APPROX = {"approximately", "approx", "about", "around", "some", "nearly", "almost", "over",
@@ -177,20 +184,54 @@ _COMPARISON = re.compile(
 )
 
 
+_MONTH_YEAR = re.compile(rf"\b({'|'.join(sorted(MONTHS, key=len, reverse=True))})\.?,?\s+$")
+
+
+def fiscal_year(day: date, rd: date | None) -> int:
+    """The financial year (named by the year it ends in) that a date falls in."""
+    if rd is None:
+        return day.year
+    year = rd.year
+    while day <= _same_day(rd, year - 1):
+        year -= 1
+    while day > _same_day(rd, year):
+        year += 1
+    return year
+
+
+def _same_day(rd: date, year: int) -> date:
+    try:
+        return rd.replace(year=year)
+    except ValueError:  # 29 February
+        return rd.replace(year=year, day=28)
+
+
 def year_marks(low: str, ms: list[Mention], facts: Facts) -> list[tuple[int, int]]:
-    """(offset, year) of each year or date in the sentence, comparatives "(2023:" left out."""
-    marks = [
-        (m.start, int(m.number))
-        for m in ms
-        if m.kind == "year" and not low[m.end :].lstrip().startswith(":")
-    ]
+    """(offset, financial year) of each year or date in the sentence, comparatives left out.
+
+    A full date or a month and year ("April 2023") is mapped to the financial year it falls in,
+    so for a March year end April 2023 belongs to 2024; the day after a year end ("at 1 January
+    2024") is the closing balance of the year before.
+    """
     rd = facts.reporting_date
+    marks: list[tuple[int, int]] = []
+    for m in ms:
+        if m.kind != "year" or low[m.end :].lstrip().startswith(":"):
+            continue
+        month = _MONTH_YEAR.search(low[max(0, m.start - 12) : m.start])
+        if month and rd is not None and rd.month != 12:
+            day = date(int(m.number), MONTHS[month.group(1)], 15)
+            marks.append((m.start, fiscal_year(day, rd)))
+        else:
+            marks.append((m.start, int(m.number)))
     for d in find_dates(low):
-        y = d.value.year
-        if rd and rd.month == 12 and (d.value.month, d.value.day) == (1, 1):
-            y -= 1  # "at 1 January 2024" is the 2023 closing balance
-        if not low[d.end :].lstrip().startswith(":"):
-            marks.append((d.start, y))
+        if low[d.end :].lstrip().startswith(":"):
+            continue
+        day = d.value
+        before = day - timedelta(days=1)
+        if rd and (before.month, before.day) == (rd.month, rd.day):
+            day = before  # "at 1 January 2024" is the 2023 closing balance
+        marks.append((d.start, fiscal_year(day, rd)))
     return sorted(marks)
 
 

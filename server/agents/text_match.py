@@ -159,6 +159,19 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "provisions": (r"provisions?",),
     "lease_liabilities": (r"lease liabilities",),
     "right_of_use_assets": (r"right-of-use assets?",),
+    "inventory_expense": (
+        r"raw materials and consumables( used)?|cost of inventor(y|ies)( recognised as (an )?expense)?"
+        r"|inventor(y|ies) recognised as (an )?expense|materials consumed",
+    ),
+    "loss_allowance": (
+        r"(impairment|loss|credit loss|ecl) allowance"
+        r"|allowance for (impairment|doubtful debts|expected credit losses)"
+        r"|provision for (impairment|doubtful debts)( of trade receivables)?",
+    ),
+    "share_issue_proceeds": (
+        r"(net )?proceeds from (the )?issu(e|ance) of (ordinary |new )?"
+        r"(shares|share capital|equity|ordinary shares)",
+    ),
     "auditor_remuneration": (
         r"(auditors?'?s?'? (remuneration|fees?)|audit (fees?|services)|statutory audit( fees?)?)",
     ),
@@ -235,6 +248,18 @@ NARRATIVE_TERMS: dict[str, tuple[str, ...]] = {
     "inventories": ("inventories",),
     "trade_receivables": ("trade receivables", "trade and other receivables"),
     "finance_costs": ("finance costs", "finance expenses", "interest expense"),
+    "inventory_expense": (
+        "inventories charged to profit or loss",
+        "inventories recognised as an expense",
+        "inventories expensed",
+        "cost of inventories",
+    ),
+    "loss_allowance": (
+        "loss allowance",
+        "impairment allowance",
+        "allowance for expected credit losses",
+    ),
+    "share_issue_proceeds": ("equity subscription", "share subscription", "placing", "share issue"),
     "auditor_remuneration": (
         "audit fee",
         "audit fees",
