@@ -22,6 +22,9 @@ DISCLOSURE_CASES: list[tuple[str, str, str]] = [
     ("flowtraders-2024", "Property and equipment", "IAS 16"),
     ("flowtraders-2024", "Leases", "IFRS 16"),
     ("flowtraders-2024", "Financial assets held for trading", "IFRS 13"),
+    ("fanmilk-2024", "Income tax expense", "IAS 12"),
+    ("insig-2024", "Intangible assets", "IAS 36"),
+    ("insig-2024", "Contingent liabilities", "IAS 37"),
 ]
 
 
