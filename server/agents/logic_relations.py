@@ -56,15 +56,15 @@ def _loc(table: Table, row: Row, cols: list[int]) -> Location:
 _ALWAYS_NON_NEGATIVE = re.compile(
     r"^(total )?(revenues?|net sales|gross sales|turnover|cash and cash equivalents|cash at bank"
     r"( and (in|on) hand)?|cash (in|on) hand|cash and bank balances|bank balances|inventor(y|ies)"
-    r"|share premium( account)?|(issued |ordinary )?share capital|stated capital"
+    r"|share premium( account)?|(issued |ordinary )?share capital|stated capital|right-of-use assets?"
+    r"|(other )?intangible assets|goodwill|property, plant and equipment|investment propert(y|ies)"
     r"|total (current |non-current )?assets( impacted| affected)?)"
     r"( at (the )?(close|end|beginning|start)( of (the )?(year|period))?| at \d{1,2} [a-z]+ \d{4})?$"
 )
 # Titles of tables whose lines may be negative whatever their label (a restatement table is not
 # one: its adjustment columns are skipped by their headers instead).
 _TAX_OR_MOVEMENT_TITLE = re.compile(
-    r"\b(tax|deferred|movements?|changes?|recognised|increase|decrease|adjustments?|differences?"
-    r"|sensitivity)"
+    r"\b(tax|deferred|movements?|changes?|increase|decrease|adjustments?|differences?|sensitivity)"
 )
 _TAX_OR_MOVEMENT = re.compile(
     r"\b(tax|deferred|movements?|changes?|charge|credit|recognised|increase|decrease|effect|impact"
