@@ -15,7 +15,7 @@ from datetime import date
 
 from generated.models import CellRef, Location, LogicCheck, LogicFinding, Severity
 from server.agents.base import finding_id
-from server.agents.text_match import CONCEPTS, concept_of, find_dates, normalise_label
+from server.agents.text_match import CONCEPTS, MONTHS, concept_of, find_dates, normalise_label
 from server.ingest.document import (
     ColumnRole,
     Document,
@@ -27,6 +27,9 @@ from server.ingest.document import (
 )
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_MONTH_BEFORE_YEAR = re.compile(
+    rf"\b({'|'.join(sorted(MONTHS, key=len, reverse=True))})\.?,?\s+(19[5-9]\d|20\d\d)\b", re.I
+)
 
 # Where each concept is read first; notes come after the primary statements.
 _PREFERRED: dict[str, tuple[StatementKind, ...]] = {
@@ -76,16 +79,25 @@ class Figure:
         return f"'{self.row.label.strip()}' {self.year}: {self.row.cells[self.column].text.strip()}"
 
 
-def period_columns(table: Table) -> dict[int, list[int]]:
-    """Amount columns by the year they report; empty when the columns are not periods."""
+def period_columns(table: Table, reporting_date: date | None = None) -> dict[int, list[int]]:
+    """Amount columns by the financial year they report; empty when the columns are not periods.
+
+    A header naming a month ("November 2023") is placed in the financial year that month falls
+    in when the reporting date is known (for a March year end, November 2023 is 2024).
+    """
     out: dict[int, list[int]] = {}
     for col in table.columns:
         if col.role is not ColumnRole.AMOUNT:
             continue
         year = col.year
+        text = f"{col.period or ''} {col.header}"
         if year is None:
-            m = _YEAR.search(f"{col.period or ''} {col.header}")
+            m = _YEAR.search(text)
             year = int(m.group(1)) if m else None
+        month = _MONTH_BEFORE_YEAR.search(text)
+        if month and reporting_date and reporting_date.month != 12 and not find_dates(text):
+            day = date(int(month.group(2)), MONTHS[month.group(1).lower()], 15)
+            year = _fiscal_year(day, reporting_date)
         if year is not None:
             out.setdefault(year, []).append(col.index)
     return out
@@ -96,8 +108,9 @@ class Facts:
 
     def __init__(self, document: Document) -> None:
         self.document = document
+        self.reporting_date = _reporting_date(document)
         self.columns: dict[str, dict[int, list[int]]] = {
-            t.id: period_columns(t) for t in document.tables
+            t.id: period_columns(t, self.reporting_date) for t in document.tables
         }
         self.concepts: dict[str, list[tuple[Table, Row]]] = {}
         for table in document.tables:
@@ -107,7 +120,6 @@ class Facts:
                 concept = concept_of(row.label)
                 if concept:
                     self.concepts.setdefault(concept, []).append((table, row))
-        self.reporting_date = _reporting_date(document, self.columns)
         years = [y for t in document.tables if t.statement for y in self.columns[t.id]]
         self.current_year: int | None = (
             self.reporting_date.year if self.reporting_date else (max(years) if years else None)
@@ -158,7 +170,23 @@ class Facts:
 _NOTE_OK = {"depreciation", "proceeds_borrowings", "repay_borrowings", "purchase_ppe"}
 
 
-def _reporting_date(document: Document, columns: dict[str, dict[int, list[int]]]) -> date | None:
+def _fiscal_year(day: date, rd: date) -> int:
+    year = rd.year
+    while day <= _on_year(rd, year - 1):
+        year -= 1
+    while day > _on_year(rd, year):
+        year += 1
+    return year
+
+
+def _on_year(rd: date, year: int) -> date:
+    try:
+        return rd.replace(year=year)
+    except ValueError:  # 29 February
+        return rd.replace(year=year, day=28)
+
+
+def _reporting_date(document: Document) -> date | None:
     if document.reporting_date:
         try:
             return date.fromisoformat(document.reporting_date[:10])

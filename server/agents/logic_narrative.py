@@ -192,13 +192,22 @@ def _evaluate(ctx: LogicContext, paragraph: Paragraph, sentence: str, claim: Cla
 def _year_columns(ctx: LogicContext, table: Table, row: Row) -> dict[int, int]:
     """The column holding each year's figure for a row.
 
-    Period tables have a column per year. A statement of changes in equity has rows per year
+    Period tables have a column per year; a note with a single amount column and no dated rows
+    is the current year's. A statement of changes in equity has rows per year
     instead: a movement row belongs to the year whose closing balance row follows it, and its
     figure is read from the total column.
     """
     by_year = ctx.facts.columns[table.id]
     if by_year:
         return {y: cols[0] for y, cols in by_year.items()}
+    amounts = table.amount_columns()
+    if (
+        table.statement is None
+        and len(amounts) == 1
+        and ctx.facts.current_year is not None
+        and not any(find_dates(r.label) for r in table.rows)
+    ):
+        return {ctx.facts.current_year: amounts[0].index}  # a one-column note is this year's
     if table.statement is not StatementKind.CHANGES_IN_EQUITY or ctx.facts.reporting_date is None:
         return {}
     rd = ctx.facts.reporting_date
