@@ -538,5 +538,6 @@ class Stamper:
                 text = appended[0].text if appended else event.model_dump_json()
                 self.frames.append((now, key, text))
 
-        log.append = append  # type: ignore[method-assign]
+        if record:
+            log.append = append  # type: ignore[method-assign]
         log.emit = emit  # type: ignore[method-assign]
