@@ -25,6 +25,7 @@ DISCLOSURE_CASES: list[tuple[str, str, str]] = [
     ("fanmilk-2024", "Income tax expense", "IAS 12"),
     ("insig-2024", "Intangible assets", "IAS 36"),
     ("insig-2024", "Contingent liabilities", "IAS 37"),
+    ("flowtraders-2024", "Employee expenses", "IAS 19"),
 ]
 
 
