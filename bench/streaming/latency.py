@@ -50,7 +50,15 @@ from server.runtime import Runtime
 
 SETTLE_S = 0.3  # after the last subscriber arrives, before the gate opens
 TINY_SETTLE_S = 0.05
-COMPRESSION = True  # WebSocket clients offer permessage-deflate, as browsers do
+
+
+@dataclass(frozen=True)
+class Clients:
+    """The client process and how every case uses it."""
+
+    process: ClientProcess
+    settle_s: float = SETTLE_S
+    compression: bool = True  # WebSocket clients offer permessage-deflate, as browsers do
 
 
 @dataclass
@@ -174,7 +182,7 @@ async def _wait_loaded(rt: Runtime, audit_ids: Sequence[str], seq: int, timeout:
 
 
 def run_crosscheck(
-    clients: ClientProcess,
+    clients: Clients,
     transport: str,
     size: int,
     shape: str,
@@ -198,19 +206,19 @@ def run_crosscheck(
 
         def open_gate(_: dict[str, Any]) -> None:
             server.wait_subscribers(audit_ids, size)
-            time.sleep(SETTLE_S)
+            time.sleep(clients.settle_s)
             gate.open()
 
         timeout = 120 + work.steps * work.interval_s * 4
         cpu = time.process_time()
         with GcPauses() as pauses:
-            result = clients.run(
+            result = clients.process.run(
                 {
                     "op": "stream",
                     "kind": transport,
                     "urls": urls,
                     "timeout_s": timeout,
-                    "compression": COMPRESSION,
+                    "compression": clients.compression,
                 },
                 on_ready=open_gate,
                 timeout=timeout + 30,
@@ -229,7 +237,7 @@ def run_crosscheck(
 
 
 def run_baseline(
-    clients: ClientProcess,
+    clients: Clients,
     size: int,
     shape: str,
     schedule: list[Scheduled],
@@ -242,7 +250,7 @@ def run_baseline(
 
         def start(_: dict[str, Any]) -> None:
             server.wait_connected(len(urls))
-            time.sleep(SETTLE_S)
+            time.sleep(clients.settle_s)
             replay.append(
                 asyncio.run_coroutine_threadsafe(server.replay(schedule, stamps), server.loop)
             )
@@ -251,13 +259,13 @@ def run_baseline(
         timeout = 120 + last * 4
         cpu = time.process_time()
         with GcPauses() as pauses:
-            result = clients.run(
+            result = clients.process.run(
                 {
                     "op": "stream",
                     "kind": "ws",
                     "urls": urls,
                     "timeout_s": timeout,
-                    "compression": COMPRESSION,
+                    "compression": clients.compression,
                 },
                 on_ready=start,
                 timeout=timeout + 30,
@@ -289,19 +297,17 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     )
     parser.add_argument("--tiny", action="store_true", help="smoke-test size")
     args = parser.parse_args(argv)
-    global COMPRESSION
-    COMPRESSION = not args.no_compression
     sizes = [3] if args.tiny else [int(s) for s in args.sizes.split(",")]
     work = Workload(steps=3, interval_s=0.05) if args.tiny else Workload(args.steps, args.interval)
     transports = args.transports.split(",")
     raise_nofile_limit()
-    global SETTLE_S
-    if args.tiny:
-        SETTLE_S = TINY_SETTLE_S
     cases: list[tuple[Case, float | None]] = []
     workloads: dict[int, Workload] = {}
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp, ClientProcess() as clients:
+    with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp, ClientProcess() as process:
+        clients = Clients(
+            process, TINY_SETTLE_S if args.tiny else SETTLE_S, not args.no_compression
+        )
         if not args.tiny:  # first connections, compressors and serialisers: not measured
             for transport in transports:
                 run_crosscheck(
@@ -328,7 +334,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "benchmark": "latency",
         "machine": machine(),
         "budget_frames_per_s": args.budget,
-        "websocket_compression": COMPRESSION,
+        "websocket_compression": not args.no_compression,
         "workload": {
             str(size): {
                 "agents_per_audit": w.agents,

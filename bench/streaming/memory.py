@@ -73,8 +73,6 @@ def idle_connections(count: int, settle_s: float) -> dict[str, Any]:
 
 
 def _idle_in_process(conn: Connection, count: int, compression: bool, settle_s: float) -> None:
-    global SETTLE_S
-    SETTLE_S = settle_s
     raise_nofile_limit()
     gate = Gate()
     with (
@@ -84,8 +82,8 @@ def _idle_in_process(conn: Connection, count: int, compression: bool, settle_s: 
     ):
         audit_id: str = server.call(start_audit(server.runtime, statement_upload()))
         url = f"{server.ws_base}/ws/audit/{audit_id}"
-        hold(clients, server, audit_id, url, min(count, 20), compression)  # warm-up
-        held = hold(clients, server, audit_id, url, count, compression)
+        hold(clients, server, audit_id, url, min(count, 20), compression, settle_s)  # warm-up
+        held = hold(clients, server, audit_id, url, count, compression, settle_s)
         gate.open()
     conn.send(
         {
@@ -116,16 +114,17 @@ def hold(
     url: str,
     count: int,
     compression: bool,
+    settle_s: float,
 ) -> Held:
     """The server process before and while `count` idle connections are open."""
     settle_memory()
-    time.sleep(SETTLE_S)
+    time.sleep(settle_s)
     before, objects_before = rss_bytes(), len(gc.get_objects())
     readings: list[Held] = []
 
     def measure(_: dict[str, Any]) -> None:
         server.wait_subscribers([audit_id], count)
-        time.sleep(SETTLE_S)
+        time.sleep(settle_s)
         settle_memory()
         started = time.perf_counter()
         gc.collect()
@@ -213,13 +212,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     connections = 5 if args.tiny else args.connections
     audits = 1 if args.tiny else args.audits
     raise_nofile_limit()
-    global SETTLE_S
-    if args.tiny:
-        SETTLE_S = TINY_SETTLE_S
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
         kept = finished_audits(Path(tmp), audits, args.tiny)
-    idle = idle_connections(connections, SETTLE_S)
+    idle = idle_connections(connections, TINY_SETTLE_S if args.tiny else SETTLE_S)
     figures = {
         "benchmark": "memory",
         "machine": machine(),
