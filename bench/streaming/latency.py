@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
 import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,7 @@ class Case:
     client_cpu_s: float = 0.0
     gc_longest_ms: float = 0.0  # longest garbage collection in the server process
     gc_full: int = 0  # full (generation 2) collections during the run
+    p99_runs: list[float] = field(default_factory=list)  # each run's p99 when repeated
 
     @property
     def server_us_per_frame(self) -> float:
@@ -169,6 +171,30 @@ def measure(
         frames_per_s=round(len(latencies) / elapsed, 1),
         offered_per_s=round(total / sending, 1),
         client_cpu_s=round(float(result.get("cpu_s", 0.0)), 2),
+    )
+
+
+def combine(runs: Sequence[Case]) -> Case:
+    """Repeated runs of one case: medians of the percentiles and rates, the worst max, and
+    every frame lost or error summed."""
+    if len(runs) == 1:
+        return replace(runs[0], p99_runs=[runs[0].p99_ms])
+    return replace(
+        runs[0],
+        samples=sum(r.samples for r in runs),
+        p50_ms=round(statistics.median(r.p50_ms for r in runs), 3),
+        p99_ms=round(statistics.median(r.p99_ms for r in runs), 3),
+        max_ms=max(r.max_ms for r in runs),
+        lost=sum(r.lost for r in runs),
+        expected=sum(r.expected for r in runs),
+        errors=sum(r.errors for r in runs),
+        frames_per_s=round(statistics.median(r.frames_per_s for r in runs), 1),
+        offered_per_s=round(statistics.median(r.offered_per_s for r in runs), 1),
+        server_cpu_s=sum(r.server_cpu_s for r in runs),
+        client_cpu_s=sum(r.client_cpu_s for r in runs),
+        gc_longest_ms=max(r.gc_longest_ms for r in runs),
+        gc_full=sum(r.gc_full for r in runs),
+        p99_runs=[r.p99_ms for r in runs],
     )
 
 
@@ -295,6 +321,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         action="store_true",
         help="WebSocket clients offer no permessage-deflate (browsers do offer it)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run each case this many times (interleaved); report medians, worst max",
+    )
     parser.add_argument("--tiny", action="store_true", help="smoke-test size")
     args = parser.parse_args(argv)
     sizes = [3] if args.tiny else [int(s) for s in args.sizes.split(",")]
@@ -317,23 +349,33 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             sized = work.for_size(size, args.budget)
             workloads[size] = sized
             for shape in ("own",) if size == 1 else ("own", "shared"):
-                ws_case, schedule = run_crosscheck(
-                    clients, "ws", size, shape, sized, Path(tmp) / f"ws-{size}-{shape}"
-                )
-                audit_ids = sorted({audit for _, audit, _, _ in schedule})
-                connection_audits = audit_ids if shape == "own" else audit_ids * size
-                base = run_baseline(clients, size, shape, schedule, connection_audits)
-                cases.append((base, None))
-                cases.append((ws_case, ws_case.p99_ms / base.p99_ms))
-                if "sse" in transports:
-                    sse_case, _ = run_crosscheck(
-                        clients, "sse", size, shape, sized, Path(tmp) / f"sse-{size}-{shape}"
+                runs: dict[str, list[Case]] = defaultdict(list)
+                for attempt in range(args.repeat):
+                    here = Path(tmp) / f"{size}-{shape}-{attempt}"
+                    ws_case, schedule = run_crosscheck(
+                        clients, "ws", size, shape, sized, here / "ws"
                     )
-                    cases.append((sse_case, sse_case.p99_ms / base.p99_ms))
+                    audit_ids = sorted({audit for _, audit, _, _ in schedule})
+                    connection_audits = audit_ids if shape == "own" else audit_ids * size
+                    runs["baseline-ws"].append(
+                        run_baseline(clients, size, shape, schedule, connection_audits)
+                    )
+                    runs["ws"].append(ws_case)
+                    if "sse" in transports:
+                        sse_case, _ = run_crosscheck(
+                            clients, "sse", size, shape, sized, here / "sse"
+                        )
+                        runs["sse"].append(sse_case)
+                base = combine(runs.pop("baseline-ws"))
+                cases.append((base, None))
+                for transport_runs in runs.values():
+                    case = combine(transport_runs)
+                    cases.append((case, case.p99_ms / base.p99_ms))
     figures = {
         "benchmark": "latency",
         "machine": machine(),
         "budget_frames_per_s": args.budget,
+        "repeat": args.repeat,
         "websocket_compression": not args.no_compression,
         "workload": {
             str(size): {
