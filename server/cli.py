@@ -15,6 +15,7 @@ from server.cli_audit import audit
 from server.cli_watch import watch
 from server.settings import (
     DEFAULT_AGENT_TIMEOUT_S,
+    DEFAULT_AGENT_WORKERS,
     DEFAULT_DATA_DIR,
     DEFAULT_HEARTBEAT_S,
     DEFAULT_HOST,
@@ -51,6 +52,9 @@ def serve(
     heartbeat: Annotated[
         float, typer.Option(help="Seconds between heartbeats on idle streams.")
     ] = DEFAULT_HEARTBEAT_S,
+    agent_workers: Annotated[
+        int, typer.Option(help="Worker processes for agent work (0: threads).")
+    ] = DEFAULT_AGENT_WORKERS,
     allowed_origin: Annotated[
         list[str] | None,
         typer.Option("--allowed-origin", help="Extra Origin allowed on the WebSocket (repeat)."),
@@ -67,6 +71,7 @@ def serve(
         max_running_audits=max_running,
         agent_timeout_s=agent_timeout,
         heartbeat_s=heartbeat,
+        agent_workers=agent_workers,
         allowed_origins=tuple(allowed_origin or ()),
     )
     shown = f"[{host}]" if ":" in host else host

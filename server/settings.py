@@ -21,6 +21,7 @@ DEFAULT_PROGRESS_PER_S = 4.0
 DEFAULT_SSE_RETRY_MS = 2000
 DEFAULT_RETRY_AFTER_S = 5
 DEFAULT_MAX_MEMOS = 10
+DEFAULT_AGENT_WORKERS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,9 @@ class Settings:
     max_running_audits: int = DEFAULT_MAX_RUNNING_AUDITS
     retry_after_s: int = DEFAULT_RETRY_AFTER_S
     agent_timeout_s: float = DEFAULT_AGENT_TIMEOUT_S
+    # Worker processes for the default agents' CPU work (0: threads of the server process,
+    # which share the GIL with the event loop and stall it; see server/agents/offload.py).
+    agent_workers: int = DEFAULT_AGENT_WORKERS
     # WebSocket heartbeat frames and SSE keep-alive comments on idle connections.
     heartbeat_s: float = DEFAULT_HEARTBEAT_S
     sse_retry_ms: int = DEFAULT_SSE_RETRY_MS

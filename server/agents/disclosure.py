@@ -9,7 +9,6 @@ false "missing" findings. A requirement whose evidence is present but lacks one 
 
 from __future__ import annotations
 
-import asyncio
 import bisect
 from dataclasses import dataclass, field
 
@@ -26,6 +25,7 @@ from generated.models import (
 from server.agents.base import AuditInputs, Progress, finding_id
 from server.agents.disclosure_checklist import Checklist, Matcher, Requirement, load_checklist
 from server.agents.logic_base import period_columns
+from server.agents.offload import offload
 from server.agents.text_match import normalise, normalise_label
 from server.ingest.document import ColumnRole, Document, Paragraph, Section, Table
 
@@ -334,5 +334,10 @@ def _check(
     )
 
 
+def warm_up() -> None:
+    """Load and validate the checklist now rather than inside the first audit."""
+    load_checklist()
+
+
 async def run(inputs: AuditInputs, progress: Progress | None = None) -> DisclosureResult:
-    return await asyncio.to_thread(audit, inputs.document, None, progress)
+    return await offload(audit, inputs.document, progress=progress)

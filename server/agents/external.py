@@ -29,6 +29,7 @@ from generated.models import (
     VerifiedFact,
 )
 from server.agents.base import AuditInputs, Progress, finding_id, no_progress
+from server.sources import ecb_rates, identifiers
 from server.sources.base import Outcome, Source, SourceReport, Verdict
 from server.sources.ecb_rates import EcbRatesSource
 from server.sources.gleif import GleifSource
@@ -54,6 +55,12 @@ def build_sources(inputs: AuditInputs, settings: SourceSettings) -> list[Source]
             settings.sec_url, settings.sec_cik, settings.sec_user_agent, settings.timeout_s
         ),
     ]
+
+
+def warm_up() -> None:
+    """Load the bundled reference data (ECB history, ISO code lists) before the first audit."""
+    ecb_rates.data_end()
+    identifiers.warm_up()
 
 
 async def run(

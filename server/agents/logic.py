@@ -8,7 +8,6 @@ and the rule it breaks. Measured on the bundled samples with bench/quality (see 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 
 from generated.models import CheckTally, LogicCheck, LogicResult, LogicSummary
@@ -21,6 +20,7 @@ from server.agents.logic_movements import check_movements
 from server.agents.logic_narrative import check_narrative
 from server.agents.logic_rates import check_rates
 from server.agents.logic_relations import check_parts, check_scale, check_share_order, check_signs
+from server.agents.offload import offload
 from server.ingest.document import Document
 
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -70,4 +70,4 @@ def audit(document: Document, progress: Progress | None = None) -> LogicResult:
 
 
 async def run(inputs: AuditInputs, progress: Progress | None = None) -> LogicResult:
-    return await asyncio.to_thread(audit, inputs.document, progress)
+    return await offload(audit, inputs.document, progress=progress)

@@ -20,8 +20,6 @@ DQC same-figure rule (2 units of the coarser precision); numeric_ledger decides 
 
 from __future__ import annotations
 
-import asyncio
-
 from generated.models import NumericResult, NumericSummary
 from server.agents.base import AuditInputs, Progress, no_progress
 from server.agents.numeric_balances import check_opening_balances
@@ -33,13 +31,14 @@ from server.agents.numeric_footing import foot_table
 from server.agents.numeric_ledger import Ledger
 from server.agents.numeric_notes import check_note_ties
 from server.agents.numeric_ties import check_ties
+from server.agents.offload import offload
 from server.ingest.document import ColumnRole, Document
 
 PROGRESS_EVERY_TABLES = 5
 
 
 async def run(inputs: AuditInputs, progress: Progress | None = None) -> NumericResult:
-    return await asyncio.to_thread(audit, inputs.document, progress or no_progress)
+    return await offload(audit, inputs.document, progress=progress)
 
 
 def audit(document: Document, progress: Progress = no_progress) -> NumericResult:

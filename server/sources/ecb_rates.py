@@ -13,7 +13,6 @@ unquoted currency is unverifiable, without a finding: nothing is wrong with the 
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from datetime import date, timedelta
 from functools import cache
@@ -22,6 +21,7 @@ from itertools import combinations
 from currency_converter import CurrencyConverter
 
 from generated.models import Severity
+from server.agents.offload import offload
 from server.ingest.document import Document
 from server.sources.base import Outcome, SourceReport, Verdict
 from server.sources.fx_claims import RateClaim, rate_claims
@@ -98,7 +98,7 @@ class EcbRatesSource:
         return None
 
     async def check(self, document: Document) -> SourceReport:
-        return await asyncio.to_thread(check_rates, document)
+        return await offload(check_rates, document)
 
 
 def check_rates(document: Document) -> SourceReport:

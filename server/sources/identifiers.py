@@ -12,7 +12,6 @@ codes only where the context says they are currencies: precision over coverage.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +22,7 @@ from stdnum import cusip, isin, lei
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
 from generated.models import Location, Severity
+from server.agents.offload import offload
 from server.ingest.document import Document
 from server.sources.base import Outcome, SourceReport, Verdict
 from server.sources.currencies import currency_name, iso_codes, withdrawn_codes
@@ -70,6 +70,15 @@ def _find(
     return list(seen.values())
 
 
+def warm_up() -> None:
+    """Load pycountry's and the currency module's JSON now: parsing it holds the GIL."""
+    iso_codes()
+    withdrawn_codes()
+    currency_name("EUR")
+    pycountry.countries.get(alpha_2="GB")
+    pycountry.currencies.get(alpha_3="EUR")
+
+
 def data_version_date() -> date:
     """pycountry is versioned by the date of its ISO data (26.2.16 = 2026-02-16)."""
     try:
@@ -94,7 +103,7 @@ class IdentifierSource:
         return None
 
     async def check(self, document: Document) -> SourceReport:
-        return await asyncio.to_thread(self._check, document)
+        return await offload(self._check, document)
 
     def _check(self, document: Document) -> SourceReport:
         when = data_version_date()

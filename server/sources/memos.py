@@ -15,7 +15,6 @@ quoting the memo. An event the memo gives no name, amount or date for can only b
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +24,7 @@ from importlib.resources import files
 import yaml
 
 from generated.models import Location, Severity
+from server.agents.offload import offload
 from server.ingest.document import Document, StatementKind
 from server.sources.amounts import Amount, amounts_in
 from server.sources.base import Outcome, SourceReport, Verdict, parse_iso_date
@@ -116,7 +116,7 @@ class MemoSource:
     async def check(self, document: Document) -> SourceReport:
         if not self._memos:
             return SourceReport(detail=self.unavailable_reason())
-        return await asyncio.to_thread(check_memos, document, self._memos)
+        return await offload(check_memos, document, self._memos)
 
 
 def memo_date(memo: Document) -> date:

@@ -19,12 +19,12 @@ compared at all, and lines with no counterpart are counted as unverifiable, not 
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from generated.models import CellRef, Location, Severity
+from server.agents.offload import offload
 from server.ingest.document import Column, ColumnRole, Document, Row, RowKind, Table
 from server.sources.base import Outcome, SourceReport, Verdict, parse_iso_date
 from server.sources.labels import find_dates, normalise_label, strip_numbering, years_in
@@ -84,7 +84,7 @@ class PriorYearSource:
     async def check(self, document: Document) -> SourceReport:
         if self._prior is None:
             return SourceReport(detail=self.unavailable_reason())
-        return await asyncio.to_thread(compare, document, self._prior)
+        return await offload(compare, document, self._prior)
 
 
 def compare(current: Document, prior: Document) -> SourceReport:

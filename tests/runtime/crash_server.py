@@ -27,7 +27,7 @@ def _agent(name: str):  # type: ignore[no-untyped-def]
 
 def main() -> None:
     data_dir, port = Path(sys.argv[1]), int(sys.argv[2])
-    settings = Settings(data_dir=data_dir, port=port, heartbeat_s=0.2)
+    settings = Settings(data_dir=data_dir, port=port, heartbeat_s=0.2, agent_workers=0)
     build_server(settings, {name: _agent(name) for name in AGENTS}, log_level="warning").run()
 
 

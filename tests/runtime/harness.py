@@ -175,6 +175,7 @@ def make_settings(data_dir: Path, **overrides: Any) -> Settings:
         "heartbeat_s": 0.2,
         "agent_timeout_s": 5.0,
         "sse_retry_ms": 100,
+        "agent_workers": 0,  # test agents run on the loop; no worker processes to start
     }
     defaults.update(overrides)
     return Settings(**defaults)
