@@ -11,6 +11,7 @@ itself (with 1012) before the lifespan shutdown runs.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -71,6 +72,10 @@ def create_app(settings: Settings, agents: Mapping[str, Agent] | None = None) ->
         await asyncio.to_thread(start_workers, settings.agent_workers, warm_up)
         if agents is None:
             await _prime(orchestrator.agents)
+        # What start-up made (modules, reference data) lives as long as the process: move it out
+        # of the collector's sight so a full collection, which stops the loop, stays short.
+        gc.collect()
+        gc.freeze()
         store.open()
         recover(log, store.unfinished_audits(), list(orchestrator.agents))
         try:

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 
 from server.agents.base import AuditInputs
+from server.agents.offload import offload
 from server.events import now_ts
 from server.ingest.document import Document
 from server.ingest.reader import check_upload, read_document
@@ -84,27 +85,32 @@ async def start_audit(
 
 
 def loader(store: Store, audit_id: str) -> LoadInputs:
-    """Reads and parses an audit's stored documents off the event loop."""
+    """Reads and parses an audit's stored documents off the event loop.
+
+    Parsing runs where agent work runs (worker processes in the server): lxml holds the GIL
+    while it parses, which would stall the event loop in a thread of the server process.
+    """
 
     async def load() -> AuditInputs:
-        return await asyncio.to_thread(_load_inputs, store, audit_id)
+        files = await asyncio.to_thread(store.load_documents, audit_id)
+        docs = await asyncio.gather(*(offload(read_document, f.data, f.filename) for f in files))
+        parsed = [(f.role, doc) for f, doc in zip(files, docs, strict=True)]
+        document = next(doc for role, doc in parsed if role == DOCUMENT)
+        await asyncio.to_thread(_save_parsed, store, audit_id, document)
+        prior = next((doc for role, doc in parsed if role == PRIOR_YEAR), None)
+        memos = [doc for role, doc in parsed if role == MEMO]
+        return AuditInputs(document=document, prior_year=prior, memos=memos)
 
     return load
+
+
+def _save_parsed(store: Store, audit_id: str, document: Document) -> None:
+    store.save_parsed(audit_id, json.dumps(document.to_json()))
 
 
 async def parsed_document(store: Store, audit_id: str) -> str:
     """The report as `Document.to_json()` text; parsed once and kept. Raises DocumentError."""
     return await asyncio.to_thread(_parsed_document, store, audit_id)
-
-
-def _load_inputs(store: Store, audit_id: str) -> AuditInputs:
-    files = store.load_documents(audit_id)
-    parsed = [(f.role, _read(f)) for f in files]
-    document = next(doc for role, doc in parsed if role == DOCUMENT)
-    store.save_parsed(audit_id, json.dumps(document.to_json()))
-    prior = next((doc for role, doc in parsed if role == PRIOR_YEAR), None)
-    memos = [doc for role, doc in parsed if role == MEMO]
-    return AuditInputs(document=document, prior_year=prior, memos=memos)
 
 
 def _parsed_document(store: Store, audit_id: str) -> str:

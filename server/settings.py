@@ -6,6 +6,7 @@ e.g. `Settings(data_dir=tmp_path, heartbeat_s=0.05)`, and the CLI passes its fla
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,9 @@ DEFAULT_PROGRESS_PER_S = 4.0
 DEFAULT_SSE_RETRY_MS = 2000
 DEFAULT_RETRY_AFTER_S = 5
 DEFAULT_MAX_MEMOS = 10
-DEFAULT_AGENT_WORKERS = 2
+# One core stays with the event loop: with every core computing, the loop waited for a CPU and
+# stalled (bench/streaming/overhead.py: worst 69 ms with 2 workers on 2 cores, 28 ms with 1).
+DEFAULT_AGENT_WORKERS = max(1, (os.cpu_count() or 2) - 1)
 
 
 @dataclass(frozen=True, slots=True)
