@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from server.agents.text_match import find_dates
+from server.ingest.numbers import SCALE_WORDS
 
 _NUMBER = re.compile(
     r"(?<![\d.,/])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d/]|,\d{3}|\.\d)"
@@ -29,21 +30,6 @@ _CURRENCY_AFTER = re.compile(
 _SCALE_AFTER = re.compile(
     r"^\s?(thousands?|millions?|billions?|mln|mn|bn|m|k|'000|tn)(?![a-z])", re.I
 )
-_SCALES = {
-    "thousand": 1e3,
-    "thousands": 1e3,
-    "k": 1e3,
-    "'000": 1e3,
-    "million": 1e6,
-    "millions": 1e6,
-    "mln": 1e6,
-    "mn": 1e6,
-    "m": 1e6,
-    "billion": 1e9,
-    "billions": 1e9,
-    "bn": 1e9,
-    "tn": 1e12,
-}
 _PERCENT_AFTER = re.compile(r"^\s?(%|per\s?cent\b|percent\b)", re.I)
 _REFERENCE_BEFORE = re.compile(
     r"\b(?:ias|ifrs|ifric|sic|note|notes|paragraphs?|paras?|section|level|stage|tier|page|pages"
@@ -119,7 +105,7 @@ def mentions(sentence: str) -> list[Mention]:
             continue
         currency = bool(_CURRENCY_BEFORE.search(before))
         scale = _SCALE_AFTER.match(after)
-        multiplier = _SCALES[scale.group(1).lower()] if scale else None
+        multiplier = SCALE_WORDS[scale.group(1).lower()] if scale else None
         end = e + (scale.end() if scale else 0)
         if _CURRENCY_AFTER.match(text[end : end + 12]):
             currency = True

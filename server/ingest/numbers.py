@@ -27,6 +27,23 @@ _SPACES = "\u0020\u00a0\u2009\u202f\u2007"
 _DASHES = "-\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
 _MINUS_SIGNS = "-\u2212\u2013\u2012\ufe63\uff0d"  # a dash right before digits is a minus sign
 
+# Multipliers of the scale words prose puts after an amount ("EUR 12.4 million", "GH₵ 3bn").
+SCALE_WORDS: dict[str, float] = {
+    "thousand": 1e3,
+    "thousands": 1e3,
+    "k": 1e3,
+    "'000": 1e3,
+    "million": 1e6,
+    "millions": 1e6,
+    "mln": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "billions": 1e9,
+    "bn": 1e9,
+    "tn": 1e12,
+}
+
 NIL_WORDS = frozenset({"nil", "none", "—", "–", "-", "−", "--", "---", "(-)", "(–)", "‒"})
 NOT_APPLICABLE = frozenset({"n/a", "n.a.", "n.a", "na", "n/m", "nm", "not applicable"})
 

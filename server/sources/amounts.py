@@ -11,22 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from server.ingest.numbers import SCALE_WORDS
 from server.sources.currencies import currency_pattern, to_code
-
-_SCALES = {
-    "thousand": 1e3,
-    "thousands": 1e3,
-    "k": 1e3,
-    "'000": 1e3,
-    "million": 1e6,
-    "millions": 1e6,
-    "mln": 1e6,
-    "mn": 1e6,
-    "m": 1e6,
-    "billion": 1e9,
-    "billions": 1e9,
-    "bn": 1e9,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +48,7 @@ def amounts_in(text: str) -> list[Amount]:
         digits = m.group("n").replace(",", "").replace("\u00a0", "").replace(" ", "")
         value = float(digits)
         decimals = len(digits.split(".")[1]) if "." in digits else 0
-        scale = _SCALES.get(scale_word, 1.0)
+        scale = SCALE_WORDS.get(scale_word, 1.0)
         unit = 10.0**-decimals * scale
         amount = value * scale
         out.append(Amount(amount, amount - unit / 2, amount + unit / 2, m.group(0).strip()))
