@@ -28,6 +28,20 @@ class Runtime:
     # Set when the server begins to shut down: streams close (WebSocket 1001) before audits stop.
     going_away: asyncio.Event = field(default_factory=asyncio.Event)
     connections: int = 0
+    # Set while no WebSocket is open, so shutdown can wait for streams to drain without polling.
+    idle: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        self.idle.set()
+
+    def connection_opened(self) -> None:
+        self.connections += 1
+        self.idle.clear()
+
+    def connection_closed(self) -> None:
+        self.connections -= 1
+        if self.connections == 0:
+            self.idle.set()
 
 
 def runtime(connection: HTTPConnection) -> Runtime:

@@ -4,18 +4,18 @@ uvicorn's shutdown closes WebSockets with 1012 and only then runs the lifespan s
 `GracefulServer` first signals the app (streams close with 1001, clients resume with `after`)
 and waits briefly for those connections to finish.
 
-Agents compute in worker threads; a pure-Python thread keeps the GIL for up to the switch
-interval (5 ms by default) each time the event loop asks for it, and with four agents busy the
-loop can wait several such turns. `build_server` lowers the interval to 1 ms so frames keep
-flowing while agents compute (process-wide, which is why it lives here and not in create_app).
+The default agents compute in worker processes (server/agents/offload.py); agents run in
+threads (injected agents, `--agent-workers 0`) keep the GIL for up to the switch interval (5 ms
+by default) each time the event loop asks for it. `build_server` lowers the interval to 1 ms so
+frames keep flowing either way (process-wide, which is why it lives here, not in create_app).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import sys
-import time
 from collections.abc import Mapping
 
 import uvicorn
@@ -39,9 +39,8 @@ class GracefulServer(uvicorn.Server):
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         runtime: Runtime = self.crosscheck_app.state.runtime
         await going_away(runtime)
-        deadline = time.monotonic() + DRAIN_TIMEOUT_S
-        while runtime.connections and time.monotonic() < deadline:
-            await asyncio.sleep(0.01)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(runtime.idle.wait(), DRAIN_TIMEOUT_S)
         await super().shutdown(sockets)
 
 

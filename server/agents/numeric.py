@@ -42,7 +42,7 @@ async def run(inputs: AuditInputs, progress: Progress | None = None) -> NumericR
 
 
 def audit(document: Document, progress: Progress = no_progress) -> NumericResult:
-    """Every numeric check over one document (sync: CPU-bound, run in a thread by `run`)."""
+    """Every numeric check over one document (sync, CPU-bound: `run` offloads it to a worker)."""
     ledger = Ledger()
     tables = document.tables
     steps = len(tables) + 4

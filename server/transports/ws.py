@@ -61,7 +61,7 @@ async def audit_stream(websocket: WebSocket, audit_id: str, rt: RuntimeDep) -> N
             f"after={after} is beyond the newest event ({last}).",
         )
         return
-    rt.connections += 1
+    rt.connection_opened()
     try:
         with rt.log.follow(audit_id, after) as follower:
             code = await _serve(websocket, follower, rt)
@@ -69,7 +69,7 @@ async def audit_stream(websocket: WebSocket, audit_id: str, rt: RuntimeDep) -> N
         logger.exception("WebSocket stream of audit %s failed", audit_id)
         code = codes.WS_1011_INTERNAL_ERROR
     finally:
-        rt.connections -= 1
+        rt.connection_closed()
     if code is not GONE:
         await _close(websocket, code, _REASONS.get(code, ""))
 
