@@ -1,7 +1,7 @@
 """create_app(settings, agents): the one place the server's objects are built and wired.
 
 With the default agents, the lifespan first loads their reference data, starts the worker
-processes their CPU work runs in (server/agents/offload.py) and runs them once (`_prime`), so
+processes their CPU work runs in (server/workers.py) and runs them once (`_prime`), so
 no audit pays one-off costs while clients wait for frames. It then opens the store and finishes audits a previous process left running (recovery);
 on shutdown it stops every running audit as `interrupted` and closes the store. Streams are
 closed with 1001 *before* that, by `serve.GracefulServer`, because uvicorn closes WebSockets
@@ -19,18 +19,18 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from server.agents.base import Agent, AuditInputs
-from server.agents.offload import start_workers, stop_workers
 from server.agents.registry import default_agents, warm_up
+from server.audits.orchestrator import Orchestrator
+from server.audits.recovery import recover
 from server.ingest.reader import read_document
 from server.log import EventLog
-from server.orchestrator import Orchestrator
-from server.recovery import recover
 from server.runtime import Runtime
 from server.samples import list_samples, sample_path
 from server.settings import Settings
 from server.store import Store
 from server.transports import problems, rest, site, sse, ws
 from server.transports.limits import BodyLimit
+from server.workers import start_workers, stop_workers
 
 logger = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from typing import Annotated
 from fastapi import Depends
 from starlette.requests import HTTPConnection
 
+from server.audits.orchestrator import Orchestrator
 from server.log import EventLog
-from server.orchestrator import Orchestrator
 from server.settings import Settings
 from server.store import Store
 

@@ -4,7 +4,7 @@ uvicorn's shutdown closes WebSockets with 1012 and only then runs the lifespan s
 `GracefulServer` first signals the app (streams close with 1001, clients resume with `after`)
 and waits briefly for those connections to finish.
 
-The default agents compute in worker processes (server/agents/offload.py); agents run in
+The default agents compute in worker processes (server/workers.py); agents run in
 threads (injected agents, `--agent-workers 0`) keep the GIL for up to the switch interval (5 ms
 by default) each time the event loop asks for it. `build_server` lowers the interval to 1 ms so
 frames keep flowing either way (process-wide, which is why it lives here, not in create_app).

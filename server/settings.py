@@ -40,7 +40,7 @@ class Settings:
     retry_after_s: int = DEFAULT_RETRY_AFTER_S
     agent_timeout_s: float = DEFAULT_AGENT_TIMEOUT_S
     # Worker processes for the default agents' CPU work (0: threads of the server process,
-    # which share the GIL with the event loop and stall it; see server/agents/offload.py).
+    # which share the GIL with the event loop and stall it; see server/workers.py).
     agent_workers: int = DEFAULT_AGENT_WORKERS
     # WebSocket heartbeat frames and SSE keep-alive comments on idle connections.
     heartbeat_s: float = DEFAULT_HEARTBEAT_S

@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 from bench.numeric.shapes import annual_report
-from server.agents import numeric_labels
-from server.agents.numeric import audit
+from server.agents.numeric import labels as numeric_labels
+from server.agents.numeric.agent import audit
 from server.ingest import structure
 from server.ingest.document import Document
 

@@ -49,8 +49,8 @@ from generated.models import (
     Severity,
 )
 from server.agents.base import AgentResultModel, AuditInputs, Progress, finding_id
-from server.intake import Upload, loader, sample_uploads
-from server.orchestrator import LoadInputs
+from server.audits.intake import Upload, loader, sample_uploads
+from server.audits.orchestrator import LoadInputs
 from server.runtime import Runtime
 from server.samples import list_samples, sample_path
 from server.serve import GracefulServer, build_server

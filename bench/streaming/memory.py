@@ -45,7 +45,7 @@ from bench.streaming.harness import (
     start_audit,
     statement_upload,
 )
-from server.intake import Upload
+from server.audits.intake import Upload
 
 SETTLE_S = 0.5
 TINY_SETTLE_S = 0.05

@@ -41,7 +41,7 @@ from bench.streaming.harness import (
     start_audit,
     statement_upload,
 )
-from server.intake import Upload
+from server.audits.intake import Upload
 
 SETTLE_S = 0.2
 AUDIT_TIMEOUT_S = 300.0

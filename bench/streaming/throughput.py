@@ -31,7 +31,7 @@ from bench.streaming.harness import (
     real_agents,
     report,
 )
-from server.intake import sample_uploads
+from server.audits.intake import sample_uploads
 from server.samples import list_samples
 
 

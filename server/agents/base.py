@@ -3,7 +3,7 @@
 An agent is a plain async callable: it receives the parsed inputs and an optional progress
 callback and returns its typed result (a generated pydantic model). It never emits lifecycle
 events, never touches storage or transports, and raises instead of returning an empty result.
-CPU-heavy work goes through `server.agents.offload.offload` (worker processes in the server, a
+CPU-heavy work goes through `server.workers.offload` (worker processes in the server, a
 thread elsewhere) so the event loop keeps serving frames.
 """
 

@@ -12,7 +12,6 @@ that is where the revenue-to-profit lines are that the other checks look for.
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from functools import lru_cache
 import pycountry
 
 from server.ingest.document import StatementKind
+from server.text.dates import MONTH_PATTERN, SPACE, first_date
 
 # ---------------------------------------------------------------------------------- scale
 
@@ -203,18 +203,8 @@ def find_currency(text: str) -> str | None:
 
 # -------------------------------------------------------------------------------- periods
 
-_MONTHS = {
-    name.lower(): i
-    for i in range(1, 13)
-    for name in (calendar.month_name[i], calendar.month_abbr[i])
-}
-_MONTHS["sept"] = 9
-_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
-_SP = r"[\s\u00a0\u202f]+"
-_DMY = re.compile(rf"(?i)\b(\d{{1,2}}){_SP}{_MONTH},?{_SP}(\d{{4}})\b")
-_MDY = re.compile(rf"(?i)\b{_MONTH}{_SP}(\d{{1,2}}),?{_SP}(\d{{4}})\b")
-_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
+_MONTH = rf"(?:{MONTH_PATTERN})\.?"
+_SP = SPACE
 _FISCAL_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[/–-]\s*(\d{2}|(?:19|20)\d\d)(?!\d)")
 _YEAR = re.compile(r"(?<![\d,.])(?:FY\s?)?((?:19[5-9]|20\d)\d)(?![\d,])")
 
@@ -229,26 +219,8 @@ class Period:
 
 def find_date(text: str) -> tuple[str, str] | None:
     """The first full date in `text`: (as printed, ISO)."""
-    best: tuple[int, str, str] | None = None
-    for m in _DMY.finditer(text):
-        iso = _iso(int(m.group(3)), _MONTHS[m.group(2).lower().rstrip(".")], int(m.group(1)))
-        if iso:
-            best = _earliest(best, (m.start(), _tidy(m.group(0)), iso))
-    for m in _MDY.finditer(text):
-        iso = _iso(int(m.group(3)), _MONTHS[m.group(1).lower().rstrip(".")], int(m.group(2)))
-        if iso:
-            best = _earliest(best, (m.start(), _tidy(m.group(0)), iso))
-    for m in _ISO.finditer(text):
-        iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if iso:
-            best = _earliest(best, (m.start(), m.group(0), iso))
-    for m in _NUMERIC.finditer(text):
-        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        day, month = (b, a) if b > 12 >= a else (a, b)  # day first unless impossible
-        iso = _iso(y, month, day)
-        if iso:
-            best = _earliest(best, (m.start(), m.group(0), iso))
-    return (best[1], best[2]) if best else None
+    found = first_date(text)
+    return (_tidy(found.text), found.value.isoformat()) if found else None
 
 
 def find_period(header: str) -> Period | None:
@@ -269,18 +241,6 @@ def find_period(header: str) -> Period | None:
         year = years.pop()
         return Period(str(year), None, year, restated)
     return None
-
-
-def _iso(year: int, month: int, day: int) -> str | None:
-    if not (1900 <= year <= 2100 and 1 <= month <= 12):
-        return None
-    if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def _earliest(a: tuple[int, str, str] | None, b: tuple[int, str, str]) -> tuple[int, str, str]:
-    return b if a is None or b[0] < a[0] else a
 
 
 def _tidy(text: str) -> str:

@@ -39,21 +39,13 @@ Statements of changes in equity (and note tables with a "Total" column) also sum
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from server.ingest.document import Cell, ColumnRole, Row, RowKind, Table
+from server.text.labels import normalise_label
 
 MAX_UNITS = 60  # how far up a walk looks; real blocks are far shorter
 
-_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2012": "-"})
-_PROFIT_OR_LOSS = re.compile(
-    r"\(?\b(profit|loss|income|gain|surplus|deficit)\)?\s*/\s*"
-    r"\(?(loss|profit|expense|deficit|surplus)\)?"
-)
-_SPACES = re.compile(r"\s+")
-_TRAILING = re.compile(r"[\s:*.,;]+$")
 
 _TOTAL_LABEL = re.compile(
     r"^(total\b|sub-?total\b|net\b|gross (profit|loss|margin)|"
@@ -105,16 +97,6 @@ _NOT_EXPENSE = re.compile(
 )
 
 
-@lru_cache(maxsize=1 << 16)
-def normalise_label(text: str) -> str:
-    """Compare labels as a reader would: case, spacing, dashes and "profit/(loss)" folded."""
-    s = unicodedata.normalize("NFKC", text).translate(_DASHES).lower()
-    s = _PROFIT_OR_LOSS.sub(lambda m: m.group(1), s)
-    s = s.replace("'", "'").replace("`", "'")
-    s = _SPACES.sub(" ", s).strip()
-    return _TRAILING.sub("", s)
-
-
 def printed_unit(cell: Cell) -> float:
     """One unit of the last printed digit: 1 for "1,234", 0.1 for "12.4"."""
     value = cell.value
@@ -137,6 +119,7 @@ class _Lines:
     """A table seen as lines (rows, or columns) of figures across crosses (columns, or rows)."""
 
     labels: list[str]  # normalised
+    signed: list[bool]  # the label says what its sign means ("credit/(charge)")
     values: list[list[float | None]]  # values[line][cross]
     units: list[list[float]]
     is_break: list[bool]  # heading or spacer: skipped by walks, ends a natural block
@@ -197,6 +180,7 @@ def infer_column_structure(table: Table) -> dict[int, list[tuple[int, int]]]:
     labels = [normalise_label(c.header) for c in amount]
     lines = _Lines(
         labels=labels,
+        signed=[bool(_SIGNED_LABEL.search(c.header)) for c in amount],
         values=[[figure(r, c.index) for r in rows] for c in amount],
         units=[[_unit(r, c.index) for r in rows] for c in amount],
         is_break=[False] * len(amount),
@@ -250,6 +234,7 @@ def _row_lines(table: Table, amount: list[int], label_col: int) -> _Lines:
     values = [[figure(r, c) for c in amount] for r in table.rows]
     return _Lines(
         labels=labels,
+        signed=[bool(_SIGNED_LABEL.search(r.label)) for r in table.rows],
         values=values,
         units=[[_unit(r, c) for c in amount] for r in table.rows],
         is_break=is_break,
@@ -301,7 +286,7 @@ def _is_expense(lines: _Lines, line: int, start: list[int]) -> bool:
     """A line subtracted under "less" semantics: a cost or deduction printed as positive."""
     label = lines.labels[line]
     heading = _heading_above(lines, start[line])
-    if _NOT_EXPENSE.search(label) or _SIGNED_LABEL.search(label):
+    if _NOT_EXPENSE.search(label) or lines.signed[line]:
         return False  # a result, or a label that says what its sign means ("credit/(charge)")
     if _BALANCE_ITEM.search(label) and not _DEDUCTION.search(label):
         return False  # "wage tax payable", "deferred tax assets": balances, not deductions

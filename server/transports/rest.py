@@ -30,7 +30,7 @@ from generated.models import (
     SampleList,
 )
 from server import snapshot
-from server.intake import (
+from server.audits.intake import (
     DOCUMENT,
     MEMO,
     PRIOR_YEAR,

@@ -11,8 +11,8 @@ import yaml
 from jsonschema import Draft202012Validator, ValidationError
 
 from generated.models import DisclosureResult, DisclosureStatus, Severity
-from server.agents import disclosure
-from server.agents.disclosure_checklist import CHECKLIST_PATH, SCHEMA_PATH, load_checklist, parse
+from server.agents.disclosure import agent as disclosure
+from server.agents.disclosure.checklist import CHECKLIST_PATH, SCHEMA_PATH, load_checklist, parse
 from server.ingest.reader import read_document
 from tests.frames import assert_valid
 from tests.ingest.builders import DocBuilder

@@ -8,7 +8,7 @@ from functools import cache
 import pytest
 
 from generated.models import DisclosureResult
-from server.agents import disclosure
+from server.agents.disclosure import agent as disclosure
 from tests.agents.test_logic_samples import _drop_note, _planted
 
 DISCLOSURE_CASES: list[tuple[str, str, str]] = [

@@ -11,9 +11,9 @@ import pytest
 from bench.quality.inject import KINDS, SampleSet, build_case, plan
 from generated.models import ExternalResult
 from server.agents.base import AuditInputs
-from server.agents.external import run
+from server.agents.external.agent import run
+from server.agents.external.sources.settings import OFFLINE
 from server.ingest.reader import read_document
-from server.sources.settings import OFFLINE
 from tests.frames import assert_valid
 
 EXTERNAL_KINDS = tuple(k for k, agent in KINDS.items() if agent == "external")

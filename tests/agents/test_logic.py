@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import pytest
 
 from generated.models import LogicCheck, LogicResult, Severity
-from server.agents import logic
 from server.agents.base import AuditInputs
+from server.agents.logic import agent as logic
 from server.ingest.reader import read_document
 from tests.frames import assert_valid
 from tests.ingest.builders import DocBuilder

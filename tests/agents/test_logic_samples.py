@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from generated.models import LogicCheck, LogicResult
-from server.agents import disclosure, logic
+from server.agents.disclosure import agent as disclosure
+from server.agents.logic import agent as logic
 from server.ingest.document import Document
 from server.ingest.reader import read_document
 from server.samples.build import _table_specs, build_docx, load_set

@@ -8,7 +8,7 @@ import pytest
 from bench.numeric.shapes import annual_report, table_from_grid
 from generated.models import NumericCheck, NumericFinding, NumericResult, Severity
 from server.agents.base import AuditInputs
-from server.agents.numeric import audit, run
+from server.agents.numeric.agent import audit, run
 from server.ingest.document import Document, DocumentKind, StatementKind, Table
 from server.ingest.numbers import parse_number
 from server.ingest.structure import infer_structure

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from generated.models import NumericCheck, NumericResult
-from server.agents.numeric import audit
+from server.agents.numeric.agent import audit
 from server.ingest.reader import read_document
 from server.samples.build import build_docx, load_set
 from tests.ingest.builders import DocBuilder

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from server.agents import registry
 from server.cli import cli
-from server.cli_audit import run_audit
-from server.cli_view import EXIT_BAD_INPUT, EXIT_HIGH_FINDINGS, EXIT_INCOMPLETE, EXIT_OK
+from server.cli.audit import run_audit
+from server.cli.view import EXIT_BAD_INPUT, EXIT_HIGH_FINDINGS, EXIT_INCOMPLETE, EXIT_OK
 from server.samples import sample_path
 from tests.frames import assert_valid_frame
 from tests.runtime.harness import ScriptedAgent

@@ -13,8 +13,8 @@ import pytest
 from rich.console import Console
 from websockets.asyncio.server import ServerConnection, serve
 
-from server.cli_view import EXIT_BAD_INPUT, EXIT_HIGH_FINDINGS, AuditView, exit_code
-from server.cli_watch import WatchFailed, follow, stream_url
+from server.cli.view import EXIT_BAD_INPUT, EXIT_HIGH_FINDINGS, AuditView, exit_code
+from server.cli.watch import WatchFailed, follow, stream_url
 from tests.cli.proxy import CuttableProxy
 from tests.frames import assert_valid_frame
 from tests.runtime.harness import LiveServer, api, make_settings, snapshot, wait_finished, wait_for

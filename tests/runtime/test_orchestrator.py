@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from server.agents.base import AuditInputs
+from server.audits.orchestrator import Orchestrator, TooManyAudits
 from server.errors import InvalidDocument
 from server.events import FrameModel
 from server.ingest.reader import read_document
-from server.orchestrator import Orchestrator, TooManyAudits
 from tests.frames import assert_valid_frame
 from tests.runtime.harness import STATEMENT_MD, Gate, ScriptedAgent, agents
 from tests.runtime.results import result_for

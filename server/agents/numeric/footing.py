@@ -1,0 +1,158 @@
+"""Footing: every total the structure inference explained is re-added, column by column.
+
+A row total is reported as a roll-forward when it closes a balance (its label is a closing
+balance and it sums an opening balance), as a fundamental equation when it is one of the IAS 1 /
+IAS 7 totals (total assets, total comprehensive income, net change in cash), and as footing
+otherwise. Totals whose structure is unknown are counted as skipped, once per figure.
+Column totals (a "Total" column in changes in equity or a note) are cross-footed row by row.
+"""
+
+from __future__ import annotations
+
+from generated.models import NumericCheck
+from server.agents.numeric.chains import Component
+from server.agents.numeric.labels import Concept, concept_of, is_closing, is_opening
+from server.agents.numeric.ledger import Cells, Ledger, period_label
+from server.ingest.document import ColumnRole, Row, RowKind, Table
+from server.ingest.structure import figure, infer_column_structure, printed_unit, tolerance
+
+EQUATION_TOTALS = frozenset(
+    {
+        Concept.TOTAL_ASSETS,
+        Concept.TOTAL_EQUITY_AND_LIABILITIES,
+        Concept.TCI,
+        Concept.NET_CHANGE_IN_CASH,
+    }
+)
+
+
+def foot_table(
+    table: Table, ledger: Ledger, borrowed: dict[tuple[str, int], list[Component]] | None = None
+) -> None:
+    """Foot every total of `table`; `borrowed` gives components found only by merging the table
+    with its continuation (numeric_chains)."""
+    amount = [c.index for c in table.columns if c.role is ColumnRole.AMOUNT]
+    for row in table.rows:
+        extra = (borrowed or {}).get((table.id, row.index))
+        if row.kind not in (RowKind.TOTAL, RowKind.SUBTOTAL) and not extra:
+            continue
+        if len(row.components) == 1 and is_opening(row.label):
+            continue  # an opening balance carried from the prior closing: opening_balance checks it
+        comps = [(table, i, sign) for i, sign in row.components] or extra or []
+        printed = [c for c in amount if figure(row, c) is not None]
+        kind = _kind(row, comps)
+        if not comps:
+            ledger.skip(kind, len(printed))
+            continue
+        for column in printed:
+            _foot(table, row, column, comps, kind, ledger)
+    cross_foot(table, ledger)
+
+
+def _kind(row: Row, comps: list[Component]) -> NumericCheck:
+    if concept_of(row.label) in EQUATION_TOTALS:
+        return NumericCheck.equation
+    if is_closing(row.label) and any(
+        is_opening(t.rows[i].label) or t.rows[i].kind is not RowKind.ITEM for t, i, _ in comps
+    ):
+        return NumericCheck.roll_forward
+    return NumericCheck.footing
+
+
+def _foot(
+    table: Table,
+    row: Row,
+    column: int,
+    comps: list[Component],
+    kind: NumericCheck,
+    ledger: Ledger,
+) -> None:
+    actual = figure(row, column)
+    assert actual is not None
+    expected = 0.0
+    unit = printed_unit(row.cells[column])
+    seen = 0
+    for t, i, sign in comps:
+        comp = t.rows[i]
+        v = figure(comp, column)
+        if v is None:
+            continue
+        seen += 1
+        expected += sign * v
+        unit = max(unit, printed_unit(comp.cells[column]))
+    if not seen:
+        ledger.skip(kind)
+        return
+    allowed = tolerance(len(comps), unit)
+    if ledger.passes(kind, actual - expected, allowed):
+        return
+    parts = "".join(
+        f"{(' − ' if sign < 0 else ' + ') if n else ('−' if sign < 0 else '')}"
+        f"'{t.rows[i].label.strip() or f'row {i}'}'"
+        for n, (t, i, sign) in enumerate(comps)
+    )
+    label = row.label.strip() or f"the unlabelled total in row {row.index}"
+    period = period_label(table, column, row.label)
+    what = {
+        NumericCheck.equation: "does not equal the sum of its parts",
+        NumericCheck.roll_forward: "does not equal the opening balance plus movements",
+    }.get(kind, "does not add up")
+    locations = [Cells(table, [(row.index, column)])]
+    for t, i, _ in comps:
+        if locations[-1].table is not t:
+            locations.append(Cells(t, []))
+        locations[-1].cells.append((i, column))
+    ledger.compare(
+        kind,
+        actual=actual,
+        expected=expected,
+        tolerance=allowed,
+        table=table,
+        row=row.index,
+        period=period,
+        title=f"{label} {what} ({period})",
+        detail=f"In {table.title or table.id}, '{label}' should equal {parts}.",
+        locations=locations,
+        key=(column,),
+    )
+
+
+def cross_foot(table: Table, ledger: Ledger) -> None:
+    """Each row's total column equals the sum of its component columns."""
+    structure = infer_column_structure(table)
+    headers = {c.index: c.header.strip() for c in table.columns}
+    for total_col, comps in structure.items():
+        for row in table.rows:
+            actual = figure(row, total_col)
+            if actual is None or row.kind in (RowKind.HEADING, RowKind.SPACER):
+                continue
+            values = [(figure(row, c), c, s) for c, s in comps]
+            present = [(v, c, s) for v, c, s in values if v is not None]
+            if not present:
+                ledger.skip(NumericCheck.cross_footing)
+                continue
+            expected = sum(s * v for v, _, s in present)
+            unit = max(printed_unit(row.cells[c]) for c in [total_col, *(c for _, c, _ in present)])
+            allowed = tolerance(len(comps), unit)
+            if ledger.passes(NumericCheck.cross_footing, actual - expected, allowed):
+                continue
+            label = row.label.strip() or f"row {row.index}"
+            period = f"{headers[total_col]}, {label}"
+            ledger.compare(
+                NumericCheck.cross_footing,
+                actual=actual,
+                expected=expected,
+                tolerance=allowed,
+                table=table,
+                row=row.index,
+                period=period,
+                title=f"'{headers[total_col]}' does not equal the sum of the columns ({label})",
+                detail=(
+                    f"In {table.title or table.id}, row '{label}': the '{headers[total_col]}' "
+                    f"column should equal " + " + ".join(f"'{headers[c]}'" for c, _ in comps) + "."
+                ),
+                locations=[
+                    Cells(table, [(row.index, total_col)] + [(row.index, c) for c, _ in comps])
+                ],
+                key=(total_col,),
+            )

@@ -1,0 +1,139 @@
+"""From checked uploads to a started audit, and from stored uploads back to parsed inputs.
+
+Nothing is half-made: a place among the running audits is reserved first (429 otherwise), the
+bytes are stored next, the audit record last; any failure on the way removes what was written.
+Documents are parsed inside the orchestrated run (`loader`), so a file that passes the cheap
+upload check but cannot be read ends its audit with `audit_finished` failed/invalid_document.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+
+from server.agents.base import AuditInputs
+from server.audits.orchestrator import LoadInputs, Orchestrator
+from server.events import now_ts
+from server.ingest.document import Document
+from server.ingest.reader import check_upload, read_document
+from server.samples import list_samples, sample_path
+from server.store import AuditRecord, Store, StoredFile, new_audit_id
+from server.workers import offload
+
+DOCUMENT, PRIOR_YEAR, MEMO = "document", "prior_year", "memo"
+
+
+class UnknownSample(KeyError):
+    """No bundled sample has this name."""
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    role: str
+    filename: str
+    data: bytes
+
+
+def check_uploads(uploads: list[Upload]) -> None:
+    """Cheap type and magic-byte checks (blocking: run in a thread); raises DocumentError."""
+    for upload in uploads:
+        check_upload(upload.data, upload.filename)
+
+
+def sample_uploads(name: str) -> list[Upload]:
+    """The files of a bundled sample (blocking file reads: run in a thread)."""
+    entry = next((s for s in list_samples() if s["name"] == name), None)
+    if entry is None:
+        known = ", ".join(sorted(s["name"] for s in list_samples()))
+        raise UnknownSample(f"No sample {name!r}; known samples: {known}.")
+    files = [(DOCUMENT, entry["document"])]
+    if entry.get("prior_year"):
+        files.append((PRIOR_YEAR, entry["prior_year"]))
+    files.extend((MEMO, memo) for memo in entry.get("memos", []))
+    return [Upload(role, file, sample_path(file).read_bytes()) for role, file in files]
+
+
+async def start_audit(
+    store: Store, orchestrator: Orchestrator, uploads: list[Upload], sample: str | None = None
+) -> str:
+    """Store the uploads, create the audit record and start it; returns the audit id."""
+    reservation = orchestrator.reserve()
+    audit_id = new_audit_id()
+    stored = _stored_files(uploads)
+    try:
+        await asyncio.to_thread(store.save_documents, audit_id, stored)
+        try:
+            document = next(u for u in uploads if u.role == DOCUMENT)
+            store.create_audit(
+                AuditRecord(
+                    audit_id=audit_id,
+                    created_at=now_ts(),
+                    document_name=document.filename,
+                    state="pending",
+                    sample=sample,
+                )
+            )
+        except BaseException:
+            await asyncio.to_thread(store.delete_documents, audit_id)
+            raise
+    except BaseException:
+        reservation.release()
+        raise
+    orchestrator.start(audit_id, loader(store, audit_id), reservation)
+    return audit_id
+
+
+def loader(store: Store, audit_id: str) -> LoadInputs:
+    """Reads and parses an audit's stored documents off the event loop.
+
+    Parsing runs where agent work runs (worker processes in the server): lxml holds the GIL
+    while it parses, which would stall the event loop in a thread of the server process.
+    """
+
+    async def load() -> AuditInputs:
+        files = await asyncio.to_thread(store.load_documents, audit_id)
+        docs = await asyncio.gather(*(offload(read_document, f.data, f.filename) for f in files))
+        parsed = [(f.role, doc) for f, doc in zip(files, docs, strict=True)]
+        document = next(doc for role, doc in parsed if role == DOCUMENT)
+        await asyncio.to_thread(_save_parsed, store, audit_id, document)
+        prior = next((doc for role, doc in parsed if role == PRIOR_YEAR), None)
+        memos = [doc for role, doc in parsed if role == MEMO]
+        return AuditInputs(document=document, prior_year=prior, memos=memos)
+
+    return load
+
+
+def _save_parsed(store: Store, audit_id: str, document: Document) -> None:
+    store.save_parsed(audit_id, json.dumps(document.to_json()))
+
+
+async def parsed_document(store: Store, audit_id: str) -> str:
+    """The report as `Document.to_json()` text; parsed once and kept. Raises DocumentError."""
+    return await asyncio.to_thread(_parsed_document, store, audit_id)
+
+
+def _parsed_document(store: Store, audit_id: str) -> str:
+    body = store.load_parsed(audit_id)
+    if body is not None:
+        return body
+    files = [f for f in store.load_documents(audit_id) if f.role == DOCUMENT]
+    if not files:
+        raise LookupError(f"audit {audit_id!r} has no stored document")
+    body = json.dumps(_read(files[0]).to_json())
+    store.save_parsed(audit_id, body)
+    return body
+
+
+def _read(file: StoredFile) -> Document:
+    return read_document(file.data, file.filename)
+
+
+def _stored_files(uploads: list[Upload]) -> list[StoredFile]:
+    counters: dict[str, int] = {}
+    stored = []
+    for upload in uploads:
+        position = counters.get(upload.role, 0)
+        counters[upload.role] = position + 1
+        stored.append(StoredFile(upload.role, position, upload.filename, upload.data))
+    return stored

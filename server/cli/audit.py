@@ -1,0 +1,153 @@
+"""`crosscheck audit FILE`: run an audit in this process and show it live in the terminal.
+
+No server and no database: the orchestrator reports to the terminal view (or, with `--json`, to
+stdout as one frame per line, exactly as the WebSocket would send them). The exit code gates a
+pipeline: 0 no high-severity finding, 1 a high-severity finding, 2 the input cannot be read,
+3 an agent or the audit did not finish (the document was not fully checked).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.live import Live
+
+from server.agents.base import Agent, AuditInputs
+from server.audits.orchestrator import Orchestrator
+from server.cli.view import EXIT_BAD_INPUT, AuditView, exit_code
+from server.errors import DocumentError
+from server.events import FrameModel
+from server.ingest.reader import check_upload, read_document
+from server.settings import DEFAULT_AGENT_TIMEOUT_S, DEFAULT_PROGRESS_PER_S
+from server.store import new_audit_id
+
+EXIT_INTERRUPTED = 130
+
+
+class InputProblem(Exception):
+    """A file given on the command line cannot be audited (missing, unreadable, wrong type)."""
+
+
+class FrameSink:
+    """The orchestrator's EventSink: each frame to the terminal view or as a JSON line."""
+
+    def __init__(self, view: AuditView, json_lines: bool) -> None:
+        self.view = view
+        self.json_lines = json_lines
+
+    async def emit(self, event: FrameModel) -> None:
+        frame = event.model_dump(mode="json")
+        if self.json_lines:
+            sys.stdout.write(event.model_dump_json() + "\n")
+            sys.stdout.flush()
+        self.view.feed(frame)
+
+
+def read_inputs(document: Path, prior_year: Path | None, memos: list[Path]) -> AuditInputs:
+    """Parse every file (blocking: call in a thread); raises InputProblem or DocumentError."""
+    return AuditInputs(
+        document=read_document(_bytes(document), document.name),
+        prior_year=read_document(_bytes(prior_year), prior_year.name) if prior_year else None,
+        memos=[read_document(_bytes(m), m.name) for m in memos],
+    )
+
+
+def check_inputs(paths: list[Path]) -> None:
+    """Fail before any agent starts when a file is missing or plainly not a document."""
+    for path in paths:
+        check_upload(_bytes(path), path.name)
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InputProblem(f"{str(path)!r} does not exist.") from exc
+    except IsADirectoryError as exc:
+        raise InputProblem(f"{str(path)!r} is a directory, not a file.") from exc
+    except OSError as exc:
+        raise InputProblem(f"{str(path)!r} cannot be read: {exc.strerror}.") from exc
+
+
+async def run_audit(
+    document: Path,
+    prior_year: Path | None,
+    memos: list[Path],
+    *,
+    agents: Mapping[str, Agent],
+    console: Console,
+    json_lines: bool = False,
+    agent_timeout_s: float = DEFAULT_AGENT_TIMEOUT_S,
+) -> dict[str, Any]:
+    """Run one audit to its end and return its snapshot (the same reduction the server serves)."""
+    audit_id = new_audit_id()
+    view = AuditView(console, audit_id)
+    orchestrator = Orchestrator(
+        agents,
+        FrameSink(view, json_lines),
+        agent_timeout_s=agent_timeout_s,
+        progress_per_s=DEFAULT_PROGRESS_PER_S,
+        max_running=1,
+    )
+
+    async def load() -> AuditInputs:
+        return await asyncio.to_thread(read_inputs, document, prior_year, memos)
+
+    if json_lines:
+        await orchestrator.run(audit_id, load)
+    else:
+        with Live(view, console=console, refresh_per_second=8, transient=True):
+            await orchestrator.run(audit_id, load)
+    return view.snapshot
+
+
+def audit(
+    file: Annotated[
+        Path, typer.Argument(help="Current-year statements (.docx, .pdf, .md or .txt).")
+    ],
+    prior_year: Annotated[
+        Path | None, typer.Option("--prior-year", help="Prior-year statements.")
+    ] = None,
+    memo: Annotated[
+        list[Path] | None, typer.Option("--memo", help="A memo or minutes (repeat).")
+    ] = None,
+    json_lines: Annotated[
+        bool, typer.Option("--json", help="Print the frames as JSON lines instead.")
+    ] = False,
+    agent_timeout: Annotated[
+        float, typer.Option(help="Seconds each agent may run.")
+    ] = DEFAULT_AGENT_TIMEOUT_S,
+) -> None:
+    """Audit a document now; exit 0 clean, 1 high finding, 2 bad input, 3 not fully checked."""
+    from server.agents.registry import default_agents
+
+    errors = Console(stderr=True)
+    memos = list(memo or [])
+    try:
+        check_inputs([file, *([prior_year] if prior_year else []), *memos])
+    except (InputProblem, DocumentError) as exc:
+        errors.print(f"[bold red]crosscheck audit:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from exc
+    console = Console(quiet=json_lines)
+    try:
+        snapshot = asyncio.run(
+            run_audit(
+                file,
+                prior_year,
+                memos,
+                agents=default_agents(),
+                console=console,
+                json_lines=json_lines,
+                agent_timeout_s=agent_timeout,
+            )
+        )
+    except KeyboardInterrupt:
+        errors.print("[yellow]Interrupted.[/]")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    raise typer.Exit(exit_code(snapshot))

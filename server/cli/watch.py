@@ -1,0 +1,165 @@
+"""`crosscheck watch AUDIT_ID`: follow an audit running on a server, resuming by itself.
+
+The cursor is the view's `last_seq` (the reduction drops anything at or below it), so every
+reconnect asks for `?after=<last seq>` and nothing is shown twice or missed. A close before
+`audit_finished` (server restart 1001, slow client 1013, a dropped network) is an interruption:
+reconnect with capped, jittered backoff. A heartbeat naming a newer seq than the view holds
+means events went missing: reconnect from the cursor rather than leave a silent gap. It stops for good only on `audit_finished`, on an
+unknown audit (4404) or a refused request (4400/4403), or when no connection could be made for
+`--give-up-after` seconds. Exit codes are those of `crosscheck audit`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import sys
+import time
+from typing import Annotated
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import typer
+from rich.console import Console
+from rich.live import Live
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+
+from server.cli.view import EXIT_BAD_INPUT, EXIT_INCOMPLETE, AuditView, exit_code
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+DEFAULT_GIVE_UP_S = 300.0
+BACKOFF_FIRST_S = 0.25
+BACKOFF_MAX_S = 10.0
+MAX_FRAME_BYTES = 64 * 1024 * 1024
+WS_4400_BAD_PARAMETER = 4400
+WS_4403_ORIGIN_NOT_ALLOWED = 4403
+WS_4404_UNKNOWN_AUDIT = 4404
+BEHIND = "behind"
+FINAL_CLOSE_CODES = frozenset(
+    {WS_4400_BAD_PARAMETER, WS_4403_ORIGIN_NOT_ALLOWED, WS_4404_UNKNOWN_AUDIT}
+)
+
+
+class WatchFailed(Exception):
+    """The audit cannot be followed: unknown, refused, or the server stayed unreachable."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def stream_url(base_url: str, audit_id: str, after: int) -> str:
+    """ws(s)://host/ws/audit/{id}?after=N from an http(s) or ws(s) base URL."""
+    parts = urlsplit(base_url if "://" in base_url else f"http://{base_url}")
+    scheme = {"http": "ws", "https": "wss"}.get(parts.scheme, parts.scheme)
+    path = f"{parts.path.rstrip('/')}/ws/audit/{quote(audit_id, safe='')}"
+    return urlunsplit((scheme, parts.netloc, path, f"after={after}", ""))
+
+
+def backoff_s(attempt: int) -> float:
+    ceiling = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2 ** max(0, attempt - 1))
+    return ceiling / 2 + random.random() * ceiling / 2
+
+
+async def follow(
+    audit_id: str,
+    base_url: str,
+    view: AuditView,
+    *,
+    json_lines: bool = False,
+    give_up_after_s: float = DEFAULT_GIVE_UP_S,
+) -> None:
+    """Feed the audit's frames into `view` until `audit_finished`; raises WatchFailed."""
+    attempt = 0
+    last_contact = time.monotonic()
+    while not view.finished:
+        code: int | None = None
+        reason = ""
+        url = stream_url(base_url, audit_id, view.snapshot["last_seq"])
+        try:
+            async with connect(url, max_size=MAX_FRAME_BYTES, open_timeout=10) as socket:
+                attempt = 0
+                view.connection = "live"
+                async for message in socket:
+                    last_contact = time.monotonic()
+                    if _take(view, message, json_lines) == BEHIND:
+                        reason = "a heartbeat showed events this client has not received"
+                        break
+                code, reason = socket.close_code, socket.close_reason or reason
+        except ConnectionClosed as exc:
+            code = exc.rcvd.code if exc.rcvd else None
+            reason = exc.rcvd.reason if exc.rcvd else ""
+        except (OSError, InvalidHandshake, TimeoutError) as exc:
+            reason = str(exc) or type(exc).__name__
+        except InvalidURI as exc:
+            raise WatchFailed(f"{base_url!r} is not a server URL.", EXIT_BAD_INPUT) from exc
+        if view.finished:
+            break
+        if code in FINAL_CLOSE_CODES:
+            raise WatchFailed(reason or f"The server refused (close code {code}).", EXIT_BAD_INPUT)
+        if time.monotonic() - last_contact > give_up_after_s:
+            raise WatchFailed(
+                f"No contact with {base_url} for {give_up_after_s:g} s ({reason}).",
+                EXIT_INCOMPLETE,
+            )
+        attempt += 1
+        delay = backoff_s(attempt)
+        view.connection = f"reconnecting in {delay:.1f} s (attempt {attempt})"
+        await asyncio.sleep(delay)
+    view.connection = None
+
+
+def _take(view: AuditView, message: str | bytes, json_lines: bool) -> str | None:
+    """Apply one frame; BEHIND when a heartbeat names a seq this client never received."""
+    text = message.decode() if isinstance(message, bytes) else message
+    try:
+        frame = json.loads(text)
+    except json.JSONDecodeError:
+        return None  # Not a frame this version understands.
+    if not isinstance(frame, dict):
+        return None
+    if frame.get("type") == "heartbeat":
+        last = frame.get("last_seq")
+        if isinstance(last, int) and last > view.snapshot["last_seq"]:
+            return BEHIND
+    seq = frame.get("seq")
+    repeated = isinstance(seq, int) and seq <= view.snapshot["last_seq"]
+    if json_lines and not repeated:
+        sys.stdout.write(text.rstrip("\n") + "\n")
+        sys.stdout.flush()
+    view.feed(frame)
+    return None
+
+
+def watch(
+    audit_id: Annotated[str, typer.Argument(help="The audit to follow.")],
+    url: Annotated[str, typer.Option("--url", help="The Crosscheck server.")] = DEFAULT_URL,
+    json_lines: Annotated[
+        bool, typer.Option("--json", help="Print the frames as JSON lines instead.")
+    ] = False,
+    give_up_after: Annotated[
+        float, typer.Option(help="Stop after this many seconds without reaching the server.")
+    ] = DEFAULT_GIVE_UP_S,
+) -> None:
+    """Follow an audit on a server until it finishes; exit codes as for `audit`."""
+    console = Console(quiet=json_lines)
+    view = AuditView(console, audit_id)
+
+    async def run() -> None:
+        if json_lines:
+            await follow(audit_id, url, view, json_lines=True, give_up_after_s=give_up_after)
+            return
+        with Live(view, console=console, refresh_per_second=8, transient=True):
+            await follow(audit_id, url, view, give_up_after_s=give_up_after)
+
+    try:
+        asyncio.run(run())
+    except WatchFailed as exc:
+        Console(stderr=True).print(
+            f"[bold red]crosscheck watch:[/] {exc}", highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(exc.exit_code) from exc
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    raise typer.Exit(exit_code(view.snapshot))
