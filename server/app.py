@@ -2,8 +2,8 @@
 
 With the default agents, the lifespan first loads their reference data, starts the worker
 processes their CPU work runs in (server/workers.py) and runs them once (`_prime`), so
-no audit pays one-off costs while clients wait for frames. It then opens the store and finishes audits a previous process left running (recovery);
-on shutdown it stops every running audit as `interrupted` and closes the store. Streams are
+no audit pays one-off costs while clients wait for frames. It then opens the databases and finishes audits a previous process left running
+(recovery); on shutdown it stops every running audit as `interrupted` and closes them. Streams are
 closed with 1001 *before* that, by `serve.GracefulServer`, because uvicorn closes WebSockets
 itself (with 1012) before the lifespan shutdown runs.
 """
@@ -27,7 +27,7 @@ from server.log import EventLog
 from server.runtime import Runtime
 from server.samples import list_samples, sample_path
 from server.settings import Settings
-from server.store import Store
+from server.storage import AuditDatabase, DocumentDatabase
 from server.transports import problems, rest, site, sse, ws
 from server.transports.limits import BodyLimit
 from server.workers import start_workers, stop_workers
@@ -54,8 +54,9 @@ async def _prime(agents: Mapping[str, Agent]) -> None:
 
 
 def create_app(settings: Settings, agents: Mapping[str, Agent] | None = None) -> FastAPI:
-    store = Store(settings.data_dir)
-    log = EventLog(store, settings.queue_size)
+    audits = AuditDatabase(settings.data_dir)
+    documents = DocumentDatabase(settings.data_dir)
+    log = EventLog(audits, settings.queue_size)
     orchestrator = Orchestrator(
         agents if agents is not None else default_agents(),
         log,
@@ -63,7 +64,9 @@ def create_app(settings: Settings, agents: Mapping[str, Agent] | None = None) ->
         progress_per_s=settings.progress_per_s,
         max_running=settings.max_running_audits,
     )
-    runtime = Runtime(settings=settings, store=store, log=log, orchestrator=orchestrator)
+    runtime = Runtime(
+        settings=settings, audits=audits, documents=documents, log=log, orchestrator=orchestrator
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -76,14 +79,15 @@ def create_app(settings: Settings, agents: Mapping[str, Agent] | None = None) ->
         # of the collector's sight so a full collection, which stops the loop, stays short.
         gc.collect()
         gc.freeze()
-        store.open()
-        recover(log, store.unfinished_audits(), list(orchestrator.agents))
+        audits.open()
+        await asyncio.to_thread(documents.open)
+        recover(log, audits.unfinished_audits(), list(orchestrator.agents))
         try:
             yield
         finally:
             await going_away(runtime)
             await orchestrator.shutdown()
-            store.close()
+            audits.close()
             stop_workers()
 
     app = FastAPI(

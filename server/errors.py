@@ -10,7 +10,8 @@
     │   └─ AgentCancelled         -> cancelled
     ├─ SourceUnavailable          -> source_unavailable (retryable)
     ├─ Interrupted                -> interrupted (retryable: the server stopped mid-audit)
-    └─ AuditNotFound              (transports only: HTTP 404 / close 4404)
+    ├─ AuditNotFound              (transports only: HTTP 404 / close 4404)
+    └─ TooManyAudits              (transports only: HTTP 429 with Retry-After)
 
 Library errors are translated once, where they happen (`raise InvalidDocument(...) from exc`);
 messages never carry stack traces or raw exception text, so they are safe to show a user.
@@ -97,6 +98,16 @@ class AuditNotFound(CrosscheckError):
     """No audit has this id (HTTP 404, WebSocket close 4404)."""
 
     default_message = "No such audit."
+
+
+class TooManyAudits(CrosscheckError):
+    """The configured number of audits is already running (HTTP 429 with Retry-After)."""
+
+    retryable = True
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"{limit} audits are already running; try again shortly.")
+        self.limit = limit
 
 
 ERROR_CLASSES: dict[ErrorCode, type[CrosscheckError]] = {

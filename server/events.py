@@ -25,16 +25,13 @@ from generated.models import (
     AuditStatus,
     AuditSummary,
     DocumentInfo,
-    DocumentKindName,
     ErrorCode,
     ErrorInfo,
     Heartbeat,
     Severity,
     SeverityCounts,
 )
-from server.agents.base import AgentResultModel
-from server.agents.base import AuditInputs as ParsedInputs
-from server.ingest.document import Document
+from server.results import AgentResultModel
 
 PROTOCOL_VERSION = 1
 LogEventModel = AuditStarted | AgentStarted | AgentCompleted | AgentFailed | AuditFinished
@@ -56,32 +53,6 @@ def format_ts(moment: datetime) -> str:
 
 def parse_ts(ts: str) -> datetime:
     return datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-
-
-def document_info(document: Document) -> DocumentInfo:
-    counts = document.counts()
-    extra: dict[str, object] = {}
-    if document.pages is not None:
-        extra["pages"] = document.pages
-    if document.entity_name:
-        extra["entity_name"] = document.entity_name
-    if document.reporting_date:
-        extra["reporting_date"] = document.reporting_date
-    return DocumentInfo(
-        name=document.name,
-        kind=DocumentKindName(document.kind.value),
-        tables=counts["tables"],
-        sections=counts["sections"],
-        paragraphs=counts["paragraphs"],
-        **extra,  # type: ignore[arg-type]
-    )
-
-
-def inputs_info(inputs: ParsedInputs) -> AuditInputs:
-    memos = [document_info(m) for m in inputs.memos]
-    if inputs.prior_year is None:
-        return AuditInputs(memos=memos)
-    return AuditInputs(prior_year=document_info(inputs.prior_year), memos=memos)
 
 
 def severity_counts(severities: Iterable[Severity | str]) -> SeverityCounts:

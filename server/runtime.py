@@ -16,13 +16,14 @@ from starlette.requests import HTTPConnection
 from server.audits.orchestrator import Orchestrator
 from server.log import EventLog
 from server.settings import Settings
-from server.store import Store
+from server.storage import AuditDatabase, DocumentDatabase
 
 
 @dataclass(eq=False)
 class Runtime:
     settings: Settings
-    store: Store
+    audits: AuditDatabase
+    documents: DocumentDatabase
     log: EventLog
     orchestrator: Orchestrator
     # Set when the server begins to shut down: streams close (WebSocket 1001) before audits stop.

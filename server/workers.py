@@ -30,7 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.queues import Queue
 from typing import Any, TypeVar
 
-from server.agents.base import Progress
+from server.progress import Progress
 
 logger = logging.getLogger(__name__)
 

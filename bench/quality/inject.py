@@ -1,6 +1,6 @@
 """Plant one known error into a sample data set and say exactly where it is.
 
-The injector works on the YAML data (server/samples/data), never on Word files, so every
+The injector works on the YAML data (bench/samples/data), never on Word files, so every
 mutation is a precise edit of one figure, sentence, note or memo item; the builder then renders the
 mutated set. Each `Case` carries the ground truth the runner scores against: the error kind, the
 agent expected to catch it, and what a catching finding must point at.
@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from server.samples.build import (
+from bench.samples.build import (
     Data,
     _table_specs,
     build_docx,

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.quality.inject import KINDS, SETS, Built, Case, SampleSet, build_case, clean_inputs, plan
-from server.samples.build import load_set
+from bench.samples.build import load_set
 
 AGENTS = ("numeric", "logic", "disclosure", "external")
 _SPACES = re.compile(r"\s+")

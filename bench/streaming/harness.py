@@ -55,7 +55,7 @@ from server.runtime import Runtime
 from server.samples import list_samples, sample_path
 from server.serve import GracefulServer, build_server
 from server.settings import Settings
-from server.store import AuditRecord, StoredFile, new_audit_id
+from server.storage import AuditRecord, StoredFile, new_audit_id
 
 AGENT_NAMES = ("numeric", "logic", "disclosure", "external")
 
@@ -390,9 +390,9 @@ async def start_audit(
         position = counters.get(upload.role, 0)
         counters[upload.role] = position + 1
         stored.append(StoredFile(upload.role, position, upload.filename, upload.data))
-    await asyncio.to_thread(rt.store.save_documents, audit_id, stored)
+    await asyncio.to_thread(rt.documents.save, audit_id, stored)
     document = next(u for u in uploads if u.role == "document")
-    rt.store.create_audit(
+    rt.audits.create_audit(
         AuditRecord(
             audit_id=audit_id,
             created_at=time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
@@ -401,7 +401,7 @@ async def start_audit(
             sample=sample,
         )
     )
-    load: LoadInputs = loader(rt.store, audit_id)
+    load: LoadInputs = loader(rt.documents, audit_id)
     if gate is not None:
         load = _gated_load(load, gate)
     rt.orchestrator.start(audit_id, load, reservation)

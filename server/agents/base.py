@@ -10,23 +10,13 @@ thread elsewhere) so the event loop keeps serving frames.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from generated.models import (
-    DisclosureResult,
-    ExternalResult,
-    LogicResult,
-    NumericResult,
-)
 from server.ingest.document import Document
-
-AgentResultModel = NumericResult | LogicResult | DisclosureResult | ExternalResult
-
-# progress(done, total=None, message=None): advisory, called from any thread; the orchestrator
-# rate-limits it and makes `done` monotonic.
-Progress = Callable[[int, int | None, str | None], None]
+from server.progress import Progress, no_progress
+from server.results import AgentResultModel
 
 
 @dataclass(slots=True)
@@ -50,5 +40,4 @@ def finding_id(agent: str, *parts: object) -> str:
     return f"{agent}-{digest}"
 
 
-def no_progress(done: int, total: int | None = None, message: str | None = None) -> None:
-    """The progress callback used when nobody listens."""
+__all__ = ["Agent", "AgentResultModel", "AuditInputs", "Progress", "finding_id", "no_progress"]

@@ -18,7 +18,13 @@ from server.events import now_ts
 from server.ingest.document import Document
 from server.ingest.reader import check_upload, read_document
 from server.samples import list_samples, sample_path
-from server.store import AuditRecord, Store, StoredFile, new_audit_id
+from server.storage import (
+    AuditDatabase,
+    AuditRecord,
+    DocumentDatabase,
+    StoredFile,
+    new_audit_id,
+)
 from server.workers import offload
 
 DOCUMENT, PRIOR_YEAR, MEMO = "document", "prior_year", "memo"
@@ -55,17 +61,21 @@ def sample_uploads(name: str) -> list[Upload]:
 
 
 async def start_audit(
-    store: Store, orchestrator: Orchestrator, uploads: list[Upload], sample: str | None = None
+    audits: AuditDatabase,
+    documents: DocumentDatabase,
+    orchestrator: Orchestrator,
+    uploads: list[Upload],
+    sample: str | None = None,
 ) -> str:
     """Store the uploads, create the audit record and start it; returns the audit id."""
     reservation = orchestrator.reserve()
     audit_id = new_audit_id()
     stored = _stored_files(uploads)
     try:
-        await asyncio.to_thread(store.save_documents, audit_id, stored)
+        await asyncio.to_thread(documents.save, audit_id, stored)
         try:
             document = next(u for u in uploads if u.role == DOCUMENT)
-            store.create_audit(
+            audits.create_audit(
                 AuditRecord(
                     audit_id=audit_id,
                     created_at=now_ts(),
@@ -75,16 +85,16 @@ async def start_audit(
                 )
             )
         except BaseException:
-            await asyncio.to_thread(store.delete_documents, audit_id)
+            await asyncio.to_thread(documents.delete, audit_id)
             raise
     except BaseException:
         reservation.release()
         raise
-    orchestrator.start(audit_id, loader(store, audit_id), reservation)
+    orchestrator.start(audit_id, loader(documents, audit_id), reservation)
     return audit_id
 
 
-def loader(store: Store, audit_id: str) -> LoadInputs:
+def loader(documents: DocumentDatabase, audit_id: str) -> LoadInputs:
     """Reads and parses an audit's stored documents off the event loop.
 
     Parsing runs where agent work runs (worker processes in the server): lxml holds the GIL
@@ -92,11 +102,11 @@ def loader(store: Store, audit_id: str) -> LoadInputs:
     """
 
     async def load() -> AuditInputs:
-        files = await asyncio.to_thread(store.load_documents, audit_id)
+        files = await asyncio.to_thread(documents.load, audit_id)
         docs = await asyncio.gather(*(offload(read_document, f.data, f.filename) for f in files))
         parsed = [(f.role, doc) for f, doc in zip(files, docs, strict=True)]
         document = next(doc for role, doc in parsed if role == DOCUMENT)
-        await asyncio.to_thread(_save_parsed, store, audit_id, document)
+        await asyncio.to_thread(_save_parsed, documents, audit_id, document)
         prior = next((doc for role, doc in parsed if role == PRIOR_YEAR), None)
         memos = [doc for role, doc in parsed if role == MEMO]
         return AuditInputs(document=document, prior_year=prior, memos=memos)
@@ -104,24 +114,24 @@ def loader(store: Store, audit_id: str) -> LoadInputs:
     return load
 
 
-def _save_parsed(store: Store, audit_id: str, document: Document) -> None:
-    store.save_parsed(audit_id, json.dumps(document.to_json()))
+def _save_parsed(documents: DocumentDatabase, audit_id: str, document: Document) -> None:
+    documents.save_parsed(audit_id, json.dumps(document.to_json()))
 
 
-async def parsed_document(store: Store, audit_id: str) -> str:
+async def parsed_document(documents: DocumentDatabase, audit_id: str) -> str:
     """The report as `Document.to_json()` text; parsed once and kept. Raises DocumentError."""
-    return await asyncio.to_thread(_parsed_document, store, audit_id)
+    return await asyncio.to_thread(_parsed_document, documents, audit_id)
 
 
-def _parsed_document(store: Store, audit_id: str) -> str:
-    body = store.load_parsed(audit_id)
+def _parsed_document(documents: DocumentDatabase, audit_id: str) -> str:
+    body = documents.load_parsed(audit_id)
     if body is not None:
         return body
-    files = [f for f in store.load_documents(audit_id) if f.role == DOCUMENT]
+    files = [f for f in documents.load(audit_id) if f.role == DOCUMENT]
     if not files:
         raise LookupError(f"audit {audit_id!r} has no stored document")
     body = json.dumps(_read(files[0]).to_json())
-    store.save_parsed(audit_id, body)
+    documents.save_parsed(audit_id, body)
     return body
 
 

@@ -1,104 +1,26 @@
-"""Runs the agents of one audit concurrently and reports their lifecycle to an event sink.
+"""Runs audits: admits them, starts each in a task it owns, cancels and shuts them down.
 
-It knows nothing about WebSockets, HTTP or storage: it reads the inputs through a `load`
-callable and reports through `EventSink.emit`. Agents are plain async callables; they never
-emit lifecycle events, the orchestrator does it for them:
+It knows nothing about WebSockets, HTTP or storage: inputs come through a `load` callable and
+everything an audit does is reported through `EventSink.emit`. The pieces live beside it:
+`admission` (how many may run), `execution` (one audit's agents and lifecycle events) and
+`progress` (agents' progress, rate-limited, to the sink).
 
-- every agent runs in its own task; an exception becomes `agent_failed` (`crashed`, traceback
-  logged with the audit id, never sent), the per-agent time limit becomes `timeout`, and the
-  other agents carry on;
-- `audit_finished` is emitted exactly once, last, from a `finally`;
-- progress callbacks may come from any thread; they are rate-limited per agent, `done` is
-  made monotonic, and frames for an agent that already finished are dropped;
-- `cancel()` stops the running agents (`agent_failed` with `cancelled`) and finishes the audit
-  `cancelled`; repeating it is harmless. Shutdown uses the same path with `interrupted`.
-
-Deliberate divergence: a timed-out agent that computes in a worker thread cannot be killed
-(Python threads cannot be interrupted); its thread finishes in the background and its result is
-ignored. The audit does not wait for it.
+`cancel()` stops the running agents (`agent_failed` with `cancelled`) and finishes the audit
+`cancelled`; repeating it is harmless. Shutdown uses the same path with `interrupted`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
-import math
-import threading
-import time
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
-from generated.models import (
-    AgentOutcome,
-    AgentState,
-    AuditFinished,
-    AuditStatus,
-    ErrorCode,
-    ErrorInfo,
-)
-from server.agents.base import Agent, AgentResultModel, AuditInputs, Progress
-from server.errors import (
-    AgentCancelled,
-    AgentCrashed,
-    AgentTimeout,
-    CrosscheckError,
-    DocumentError,
-    Interrupted,
-)
-from server.events import (
-    EventBuilder,
-    agent_progress,
-    document_info,
-    inputs_info,
-    outcome,
-    status_of,
-    summary,
-)
+from generated.models import AuditFinished, ErrorCode
+from server.agents.base import Agent
+from server.audits.admission import Admission, Reservation
+from server.audits.execution import AuditRun, Execution, LoadInputs
 from server.log import EventSink
 
-logger = logging.getLogger(__name__)
-
-LoadInputs = Callable[[], Awaitable[AuditInputs]]
-
-
-class TooManyAudits(Exception):
-    """The configured number of audits is already running."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"{limit} audits are already running; try again shortly.")
-        self.limit = limit
-
-
-class Reservation:
-    """A place among the running audits, held between admission and start."""
-
-    def __init__(self, orchestrator: Orchestrator) -> None:
-        self._orchestrator = orchestrator
-        self.active = True
-
-    def release(self) -> None:
-        if self.active:
-            self.active = False
-            self._orchestrator._reserved -= 1
-
-
-@dataclass(eq=False)
-class AuditRun:
-    audit_id: str
-    cancel_code: ErrorCode | None = None
-    finishing: bool = False
-    task: asyncio.Task[AuditFinished] | None = None
-    finished_agents: set[str] = field(default_factory=set)
-    progress: asyncio.Queue[tuple[str, int, int | None, str | None]] = field(
-        default_factory=asyncio.Queue
-    )
-
-    def cancel(self, code: ErrorCode = ErrorCode.cancelled) -> None:
-        if self.cancel_code is not None or self.finishing:
-            return
-        self.cancel_code = code
-        if self.task is not None:
-            self.task.cancel()
+__all__ = ["LoadInputs", "Orchestrator", "Reservation"]
 
 
 class Orchestrator:
@@ -118,12 +40,13 @@ class Orchestrator:
         self.agents = dict(agents)
         self._sink = sink
         self.agent_timeout_s = agent_timeout_s
-        self.progress_interval_s = 1.0 / progress_per_s if progress_per_s > 0 else 0.0
-        self.max_running = max_running
+        self.progress_per_s = progress_per_s
+        self.admission = Admission(max_running)
         self._runs: dict[str, AuditRun] = {}
-        self._reserved = 0
 
-    # -- admission and control -------------------------------------------------------------
+    @property
+    def max_running(self) -> int:
+        return self.admission.max_running
 
     @property
     def running(self) -> int:
@@ -134,10 +57,7 @@ class Orchestrator:
 
     def reserve(self) -> Reservation:
         """Claim a place before doing slow work (storing uploads); raises TooManyAudits."""
-        if len(self._runs) + self._reserved >= self.max_running:
-            raise TooManyAudits(self.max_running)
-        self._reserved += 1
-        return Reservation(self)
+        return self.admission.reserve()
 
     def start(
         self, audit_id: str, load: LoadInputs, reservation: Reservation
@@ -182,165 +102,16 @@ class Orchestrator:
             raise RuntimeError(f"Audit {audit_id!r} is already running; start each audit once.")
         run = AuditRun(audit_id)
         self._runs[audit_id] = run
+        self.admission.running += 1
         return run
 
-    # -- one audit -------------------------------------------------------------------------
-
     async def _execute(self, run: AuditRun, load: LoadInputs) -> AuditFinished:
-        builder = EventBuilder(run.audit_id)
-        started = time.monotonic()
-        outcomes: dict[str, AgentOutcome] = {
-            name: outcome(name, AgentState.pending) for name in self.agents
-        }
-        error: ErrorInfo | None = None
-        failed = reraise = False
+        execution = Execution(
+            run, self.agents, self._sink, load, self.agent_timeout_s, self.progress_per_s
+        )
         try:
-            inputs = await load()
-            await self._sink.emit(
-                builder.audit_started(
-                    list(self.agents), document_info(inputs.document), inputs_info(inputs)
-                )
-            )
-            async with asyncio.TaskGroup() as group:
-                pump = group.create_task(self._pump_progress(run))
-                agent_tasks = [
-                    group.create_task(self._run_agent(run, builder, name, agent, inputs, outcomes))
-                    for name, agent in self.agents.items()
-                ]
-                await asyncio.wait(agent_tasks)
-                pump.cancel()
-        except asyncio.CancelledError:
-            if run.cancel_code is None:
-                # Cancelled from outside (the event loop is going away): finish, then re-raise.
-                run.cancel_code, reraise = ErrorCode.interrupted, True
-            else:
-                _uncancel()
-        except DocumentError as exc:
-            failed, error = True, exc.to_info()
-        except Exception:
-            logger.exception("audit %s failed outside its agents", run.audit_id)
-            failed, error = True, CrosscheckError().to_info()
+            return await execution.run()
         finally:
-            run.finishing = True
-            final = list(outcomes.values())
-            if run.cancel_code is ErrorCode.cancelled:
-                status = AuditStatus.cancelled
-            elif run.cancel_code is ErrorCode.interrupted:
-                status, error = AuditStatus.failed, Interrupted().to_info()
-            elif failed:
-                status = AuditStatus.failed
-            else:
-                status = status_of(final, cancelled=False)
-            finished = builder.audit_finished(status, _ms_since(started), summary(final), error)
-            try:
-                await self._sink.emit(finished)
-            finally:
-                # Only now: until the terminal event is in the log, the audit counts as running.
-                self._runs.pop(run.audit_id, None)
-        if reraise:
-            raise asyncio.CancelledError
-        return finished
-
-    async def _run_agent(
-        self,
-        run: AuditRun,
-        builder: EventBuilder,
-        name: str,
-        agent: Agent,
-        inputs: AuditInputs,
-        outcomes: dict[str, AgentOutcome],
-    ) -> None:
-        await self._sink.emit(builder.agent_started(name))
-        outcomes[name] = outcome(name, AgentState.running)
-        started = time.monotonic()
-        progress = self._progress_callback(run, name)
-        try:
-            async with asyncio.timeout(self.agent_timeout_s):
-                result = await agent(inputs, progress)
-            _check_result(name, result)
-        except asyncio.CancelledError:
-            code = run.cancel_code or ErrorCode.interrupted
-            stopped = AgentCancelled() if code is ErrorCode.cancelled else Interrupted()
-            self._finish_agent(run, name, outcomes, stopped)
-            await self._sink.emit(builder.agent_failed(name, _ms_since(started), stopped.to_info()))
-            raise
-        except TimeoutError:
-            error = AgentTimeout(f"The {name} agent ran out of time ({self.agent_timeout_s:g} s).")
-            await self._fail(run, builder, name, outcomes, started, error)
-        except CrosscheckError as exc:
-            await self._fail(run, builder, name, outcomes, started, exc)
-        except Exception:
-            logger.exception("agent %s crashed in audit %s", name, run.audit_id)
-            await self._fail(run, builder, name, outcomes, started, AgentCrashed())
-        else:
-            run.finished_agents.add(name)
-            outcomes[name] = outcome(
-                name, AgentState.completed, (f.severity for f in result.findings)
-            )
-            await self._sink.emit(builder.agent_completed(name, _ms_since(started), result))
-
-    async def _fail(
-        self,
-        run: AuditRun,
-        builder: EventBuilder,
-        name: str,
-        outcomes: dict[str, AgentOutcome],
-        started: float,
-        error: CrosscheckError,
-    ) -> None:
-        self._finish_agent(run, name, outcomes, error)
-        await self._sink.emit(builder.agent_failed(name, _ms_since(started), error.to_info()))
-
-    @staticmethod
-    def _finish_agent(
-        run: AuditRun, name: str, outcomes: dict[str, AgentOutcome], error: CrosscheckError
-    ) -> None:
-        run.finished_agents.add(name)
-        outcomes[name] = outcome(name, AgentState.failed, error_code=error.code)
-
-    # -- progress --------------------------------------------------------------------------
-
-    def _progress_callback(self, run: AuditRun, name: str) -> Progress:
-        """A thread-safe callback: rate-limited, monotonic `done`, handed to the loop."""
-        loop = asyncio.get_running_loop()
-        lock = threading.Lock()
-        last_at = -math.inf
-        last_done = -1
-        interval = self.progress_interval_s
-
-        def progress(done: int, total: int | None = None, message: str | None = None) -> None:
-            nonlocal last_at, last_done
-            now = time.monotonic()
-            with lock:
-                if done < last_done or now - last_at < interval:
-                    return
-                last_at, last_done = now, done
-            item = (name, done, total, message)
-            try:
-                loop.call_soon_threadsafe(run.progress.put_nowait, item)
-            except RuntimeError:  # the loop has closed: nobody is listening any more
-                return
-
-        return progress
-
-    async def _pump_progress(self, run: AuditRun) -> None:
-        while True:
-            name, done, total, message = await run.progress.get()
-            if name in run.finished_agents:
-                continue
-            await self._sink.emit(agent_progress(run.audit_id, name, done, total, message))
-
-
-def _check_result(name: str, result: AgentResultModel) -> None:
-    if getattr(result, "agent", None) != name:
-        raise TypeError(f"agent {name!r} returned {type(result).__name__}, not its own result")
-
-
-def _ms_since(started: float) -> int:
-    return int((time.monotonic() - started) * 1000)
-
-
-def _uncancel() -> None:
-    task = asyncio.current_task()
-    if task is not None:
-        task.uncancel()
+            # Only now: until the terminal event is in the log, the audit counts as running.
+            self._runs.pop(run.audit_id, None)
+            self.admission.running -= 1

@@ -25,7 +25,7 @@ from server.errors import DocumentError
 from server.events import FrameModel
 from server.ingest.reader import check_upload, read_document
 from server.settings import DEFAULT_AGENT_TIMEOUT_S, DEFAULT_PROGRESS_PER_S
-from server.store import new_audit_id
+from server.storage import new_audit_id
 
 EXIT_INTERRUPTED = 130
 

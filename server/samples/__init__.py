@@ -1,7 +1,7 @@
 """Bundled sample statement sets: real published statements rebuilt as Word documents.
 
-`samples.json` lists them; `python -m server.samples.build` rebuilds the .docx files from the
-YAML under `data/`.
+`samples.json` lists them; `python -m bench.samples.build` rebuilds the .docx files from the
+YAML under `bench/samples/data/` (a development tool; the server only reads the built files).
 """
 
 from __future__ import annotations

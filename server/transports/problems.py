@@ -15,8 +15,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from generated.models import Problem
-from server.audits.orchestrator import TooManyAudits
-from server.errors import AuditNotFound, CrosscheckError, InvalidDocument, UnsupportedDocument
+from server.errors import (
+    AuditNotFound,
+    CrosscheckError,
+    InvalidDocument,
+    TooManyAudits,
+    UnsupportedDocument,
+)
 
 logger = logging.getLogger(__name__)
 

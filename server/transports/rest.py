@@ -74,7 +74,7 @@ def _body(model: Any, status: int = 200, headers: dict[str, str] | None = None) 
 
 
 def _known(rt: Runtime, audit_id: str) -> None:
-    if not AUDIT_ID.match(audit_id) or rt.store.get_audit(audit_id) is None:
+    if not AUDIT_ID.match(audit_id) or rt.audits.get_audit(audit_id) is None:
         raise ProblemError(404, f"No audit {audit_id!r}.", "unknown_audit")
 
 
@@ -121,7 +121,7 @@ async def create_audit(request: Request, rt: RuntimeDep) -> JSONResponse:
             await asyncio.to_thread(check_uploads, uploads)
     finally:
         await form.close()
-    audit_id = await start_audit(rt.store, rt.orchestrator, uploads, sample)
+    audit_id = await start_audit(rt.audits, rt.documents, rt.orchestrator, uploads, sample)
     created = AuditCreated(audit_id=audit_id, links=_links(request, audit_id))
     return _body(created, 202, {"Location": f"/api/v1/audits/{audit_id}"})
 
@@ -166,7 +166,7 @@ async def list_audits(
 ) -> JSONResponse:
     """Recent audits, newest first."""
     items = []
-    for record in rt.store.list_audits(limit):
+    for record in rt.audits.list_audits(limit):
         fields: dict[str, Any] = {
             "audit_id": record.audit_id,
             "state": record.state,
@@ -196,7 +196,7 @@ async def get_document(audit_id: str, rt: RuntimeDep) -> Response:
     """The parsed report (document.schema.json ParsedDocument)."""
     _known(rt, audit_id)
     try:
-        body = await parsed_document(rt.store, audit_id)  # DocumentError -> 415/422 Problem
+        body = await parsed_document(rt.documents, audit_id)  # DocumentError -> 415/422 Problem
     except LookupError as exc:
         raise ProblemError(404, f"Audit {audit_id!r} has no document.", "unknown_audit") from exc
     return Response(body, media_type="application/json")
@@ -211,7 +211,7 @@ async def cancel_audit(audit_id: str, rt: RuntimeDep) -> JSONResponse:
     """Stop a running audit; harmless on a finished one."""
     _known(rt, audit_id)
     await rt.orchestrator.cancel(audit_id)
-    record = rt.store.get_audit(audit_id)
+    record = rt.audits.get_audit(audit_id)
     state = record.state if record else "cancelled"
     return _body(CancelReply(audit_id=audit_id, state=AuditState(state)), 202)
 
@@ -221,9 +221,9 @@ async def delete_audit(audit_id: str, rt: RuntimeDep) -> Response:
     """Delete the audit, its events and its documents (a running audit is cancelled first)."""
     _known(rt, audit_id)
     await rt.orchestrator.cancel(audit_id)
-    rt.store.delete_audit(audit_id)
+    rt.audits.delete_audit(audit_id)
     rt.log.forget(audit_id)
-    await asyncio.to_thread(rt.store.delete_documents, audit_id)
+    await asyncio.to_thread(rt.documents.delete, audit_id)
     return Response(status_code=204)
 
 

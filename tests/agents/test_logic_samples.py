@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
+from bench.samples.build import _table_specs, build_docx, load_set
 from generated.models import LogicCheck, LogicResult
 from server.agents.disclosure import agent as disclosure
 from server.agents.logic import agent as logic
 from server.ingest.document import Document
 from server.ingest.reader import read_document
-from server.samples.build import _table_specs, build_docx, load_set
 
 SAMPLES = Path(__file__).resolve().parents[2] / "server" / "samples"
 CLEAN = ("fanmilk-2024.docx", "insig-2024.docx", "flowtraders-2024.docx")

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
+from bench.samples.build import build_docx, load_set
 from generated.models import NumericCheck, NumericResult
 from server.agents.numeric.agent import audit
 from server.ingest.reader import read_document
-from server.samples.build import build_docx, load_set
 from tests.ingest.builders import DocBuilder
 
 SAMPLES = Path(__file__).resolve().parents[2] / "server" / "samples"

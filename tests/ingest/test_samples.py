@@ -1,6 +1,6 @@
 """The sample Word documents built from real published statements, read against their own data.
 
-Each sample's YAML (server/samples/data) is the truth the .docx was written from: the reader must
+Each sample's YAML (bench/samples/data) is the truth the .docx was written from: the reader must
 find every statement, its lines in order with their figures and note references, its scale and
 periods, every note's tables, and the entity, reporting date and currency.
 """
@@ -21,7 +21,7 @@ from server.ingest.reader import read_document
 from tests.ingest.builders import document_schema_errors
 
 SAMPLES = Path(__file__).resolve().parents[2] / "server" / "samples"
-DATA = SAMPLES / "data"
+DATA = Path(__file__).resolve().parents[2] / "bench" / "samples" / "data"
 
 
 def _sets() -> list[str]:
@@ -73,7 +73,7 @@ def _statement_rows(
 
 
 def test_samples_exist() -> None:
-    assert SETS, "server/samples/data has no statement sets with a built .docx"
+    assert SETS, "bench/samples/data has no statement sets with a built .docx"
     listed = json.loads((SAMPLES / "samples.json").read_text(encoding="utf-8"))
     for entry in listed:
         assert (SAMPLES / entry["document"]).exists()

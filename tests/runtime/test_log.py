@@ -12,12 +12,12 @@ from generated.models import AuditFinished, AuditStatus
 from server.errors import AgentCrashed
 from server.events import EventBuilder, agent_progress, now_ts, summary
 from server.log import EventLog, FollowerTooSlow, LogClosed, Wire
-from server.store import AuditRecord, Store
+from server.storage import AuditDatabase, AuditRecord
 from tests.frames import assert_valid_frame
 
 
-def _open(tmp_path: Path, queue_size: int = 8) -> tuple[Store, EventLog]:
-    store = Store(tmp_path)
+def _open(tmp_path: Path, queue_size: int = 8) -> tuple[AuditDatabase, EventLog]:
+    store = AuditDatabase(tmp_path)
     store.open()
     store.create_audit(AuditRecord("audit-1", now_ts(), "a.md", "pending"))
     return store, EventLog(store, queue_size)
@@ -82,7 +82,7 @@ def test_log_survives_reopening(tmp_path):
     builder = EventBuilder("audit-1")
     written = [log.append(builder.agent_started("numeric")), log.append(_finish(builder))]
     store.close()
-    reopened = Store(tmp_path)
+    reopened = AuditDatabase(tmp_path)
     reopened.open()
     fresh = EventLog(reopened, 8)
     assert fresh.read("audit-1") == written

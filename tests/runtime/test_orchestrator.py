@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from server.agents.base import AuditInputs
-from server.audits.orchestrator import Orchestrator, TooManyAudits
-from server.errors import InvalidDocument
+from server.audits.orchestrator import Orchestrator
+from server.errors import InvalidDocument, TooManyAudits
 from server.events import FrameModel
 from server.ingest.reader import read_document
 from tests.frames import assert_valid_frame

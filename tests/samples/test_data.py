@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from bench.samples.build import _table_specs, build_all, extract_text, load_set
 from server.samples import SAMPLES_DIR, list_samples, sample_path
-from server.samples.build import _table_specs, build_all, extract_text, load_set
 from tests.samples.footing import uncrossfooted_rows, unexplained_totals
 
 SETS = ["fanmilk-2024", "fanmilk-2023", "insig-2024", "flowtraders-2024"]
@@ -42,7 +42,7 @@ def test_prior_year_equals_the_comparatives() -> None:
 
 
 def test_unquoted_comma_in_a_label_is_rejected(tmp_path, monkeypatch) -> None:
-    import server.samples.build as build
+    import bench.samples.build as build
 
     (tmp_path / "bad.yaml").write_text(
         "id: bad\nperiods: ['2024', '2023']\nstatements:\n  - key: pl\n    rows:\n"

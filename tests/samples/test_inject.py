@@ -8,7 +8,7 @@ import functools
 import pytest
 
 from bench.quality.inject import KINDS, SETS, build_case, clean_inputs, plan, sites
-from server.samples.build import extract_text, load_set
+from bench.samples.build import extract_text, load_set
 
 FANMILK, INSIG, FLOW = SETS
 

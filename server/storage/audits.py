@@ -1,13 +1,9 @@
-"""SQLite storage: audit records and their event logs, and the uploaded documents.
+"""Audit records and their event logs, in `crosscheck.sqlite3`: the event log's database.
 
-Two database files under the data directory, on purpose:
-- `crosscheck.sqlite3` holds `audits` and `events`. It is written only from the event-loop
-  thread, one short transaction per event (WAL, synchronous=NORMAL: a commit survives a process
-  crash), so an append costs tens of microseconds and the loop never waits on a lock.
-- `documents.sqlite3` holds the uploaded bytes. A 25 MB insert takes tens of milliseconds, so it
-  runs in a worker thread with its own connection; being a separate file, its write lock never
-  blocks an event append.
-An audit's documents are written before its record, so a record never points at missing bytes.
+It is written only from the event-loop thread, one short transaction per event (WAL,
+synchronous=NORMAL: a commit survives a process crash), so an append costs tens of microseconds
+and the loop never waits on a lock. An event and the audit state it changes are written in one
+transaction, so the audit list never disagrees with the log.
 """
 
 from __future__ import annotations
@@ -19,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-_MAIN_SCHEMA = """
+from server.storage.sqlite import connect
+
+_SCHEMA = """
 CREATE TABLE IF NOT EXISTS audits (
     id            TEXT PRIMARY KEY,
     created_at    TEXT NOT NULL,
@@ -39,21 +37,6 @@ CREATE TABLE IF NOT EXISTS events (
 ) WITHOUT ROWID;
 """
 
-_DOCUMENTS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    audit_id TEXT NOT NULL,
-    role     TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    filename TEXT NOT NULL,
-    data     BLOB NOT NULL,
-    PRIMARY KEY (audit_id, role, position)
-);
-CREATE TABLE IF NOT EXISTS parsed (
-    audit_id TEXT PRIMARY KEY,
-    body     TEXT NOT NULL
-);
-"""
-
 UNFINISHED_STATES = ("pending", "running")
 
 
@@ -63,14 +46,6 @@ def new_audit_id() -> str:
     The `aud_` prefix keeps ids from starting with "-", which a command line reads as an option.
     """
     return "aud_" + secrets.token_urlsafe(12)
-
-
-@dataclass(frozen=True, slots=True)
-class StoredFile:
-    role: str  # "document" | "prior_year" | "memo"
-    position: int
-    filename: str
-    data: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,22 +59,15 @@ class AuditRecord:
     findings: dict[str, int] | None = None
 
 
-class Store:
+class AuditDatabase:
     def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.main_path = data_dir / "crosscheck.sqlite3"
-        self.documents_path = data_dir / "documents.sqlite3"
+        self.path = data_dir / "crosscheck.sqlite3"
         self._db: sqlite3.Connection | None = None
 
-    # -- lifecycle -------------------------------------------------------------------------
-
     def open(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self._db = _connect(self.main_path)
-        self._db.executescript(_MAIN_SCHEMA)
-        with _connect(self.documents_path) as docs:
-            docs.executescript(_DOCUMENTS_SCHEMA)
-        docs.close()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = connect(self.path)
+        self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
         if self._db is not None:
@@ -109,69 +77,12 @@ class Store:
     @property
     def db(self) -> sqlite3.Connection:
         if self._db is None:
-            raise RuntimeError("Store is not open: call Store.open() (the app lifespan does).")
+            raise RuntimeError(
+                "AuditDatabase is not open: call open() first (the app lifespan does)."
+            )
         return self._db
 
     # -- audits ----------------------------------------------------------------------------
-
-    def save_documents(self, audit_id: str, files: list[StoredFile]) -> None:
-        """Blocking (large blobs): call it in a worker thread."""
-        conn = _connect(self.documents_path)
-        try:
-            with conn:
-                conn.executemany(
-                    "INSERT INTO documents (audit_id, role, position, filename, data)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    [(audit_id, f.role, f.position, f.filename, f.data) for f in files],
-                )
-        finally:
-            conn.close()
-
-    def load_documents(self, audit_id: str) -> list[StoredFile]:
-        """Blocking (large blobs): call it in a worker thread."""
-        conn = _connect(self.documents_path)
-        try:
-            rows = conn.execute(
-                "SELECT role, position, filename, data FROM documents WHERE audit_id = ?"
-                " ORDER BY role, position",
-                (audit_id,),
-            ).fetchall()
-        finally:
-            conn.close()
-        return [
-            StoredFile(role, position, filename, bytes(data))
-            for role, position, filename, data in rows
-        ]
-
-    def delete_documents(self, audit_id: str) -> None:
-        """Blocking: call it in a worker thread."""
-        conn = _connect(self.documents_path)
-        try:
-            with conn:
-                conn.execute("DELETE FROM documents WHERE audit_id = ?", (audit_id,))
-                conn.execute("DELETE FROM parsed WHERE audit_id = ?", (audit_id,))
-        finally:
-            conn.close()
-
-    def save_parsed(self, audit_id: str, body: str) -> None:
-        """The parsed report as served by GET .../document (JSON). Blocking: use a thread."""
-        conn = _connect(self.documents_path)
-        try:
-            with conn:
-                conn.execute(
-                    "INSERT OR REPLACE INTO parsed (audit_id, body) VALUES (?, ?)", (audit_id, body)
-                )
-        finally:
-            conn.close()
-
-    def load_parsed(self, audit_id: str) -> str | None:
-        """Blocking: use a thread."""
-        conn = _connect(self.documents_path)
-        try:
-            row = conn.execute("SELECT body FROM parsed WHERE audit_id = ?", (audit_id,)).fetchone()
-        finally:
-            conn.close()
-        return str(row[0]) if row else None
 
     def create_audit(self, record: AuditRecord) -> None:
         with self.db:
@@ -273,10 +184,3 @@ def _record(row: tuple[Any, ...]) -> AuditRecord:
         finished_at=finished_at,
         findings=json.loads(findings) if findings else None,
     )
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, check_same_thread=False, timeout=10.0)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    return conn

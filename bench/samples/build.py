@@ -10,7 +10,7 @@ headings, parentheses for negatives and "-" for nil.
 Output is deterministic in content (fixed core properties); the zip container still carries
 write times, so compare extracted text, never bytes.
 
-    .venv/bin/python -m server.samples.build        # rebuild every committed sample
+    .venv/bin/python -m bench.samples.build        # rebuild every committed sample
 """
 
 from __future__ import annotations
@@ -34,9 +34,11 @@ from docx.shared import Pt
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 
+from server.samples import SAMPLES_DIR
+
 HERE = Path(__file__).resolve().parent
 DATA_DIR = HERE / "data"
-MANIFEST = HERE / "samples.json"
+MANIFEST = SAMPLES_DIR / "samples.json"
 FIXED_TIME = datetime(2025, 1, 1, 0, 0, 0)
 NBSP = "\u00a0"
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -407,8 +409,7 @@ SAMPLES: list[dict[str, Any]] = [
 def _planted(sample: dict[str, Any]) -> tuple[Data, list[dict[str, Any]]]:
     """The data set with one error of every kind planted, and the ground truth.
 
-    Imported lazily: the injector lives in bench/ (a development tool), and only this rebuild
-    command needs it, never the server."""
+    Imported lazily: the injector imports this module."""
     from bench.quality.inject import KINDS, SampleSet, plant_many
 
     memo = sample["memos"][0] if sample["memos"] else None
@@ -422,7 +423,7 @@ def _planted(sample: dict[str, Any]) -> tuple[Data, list[dict[str, Any]]]:
     return data, truth
 
 
-def build_all(out_dir: Path = HERE) -> list[dict[str, Any]]:
+def build_all(out_dir: Path = SAMPLES_DIR) -> list[dict[str, Any]]:
     """Build every sample into `out_dir` and write the manifest; returns the manifest entries."""
     manifest: list[dict[str, Any]] = []
     for sample in SAMPLES:
