@@ -24,10 +24,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # ../shared/corpus beside the repository; a worktree under wt/ has it one level further up.
-CORPUS = next(
-    (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
-    ROOT.parent / "shared",
-) / "corpus" / "html"
+CORPUS = (
+    next(
+        (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
+        ROOT.parent / "shared",
+    )
+    / "corpus"
+    / "html"
+)
 PRIMARY = ("financial_position", "profit_or_loss", "comprehensive_income", "cash_flows")
 
 

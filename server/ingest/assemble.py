@@ -243,12 +243,17 @@ def _capitals(text: str) -> bool:
     return len(letters) >= 4 and all(ch.isupper() for ch in letters)
 
 
+def _bracketed(text: str) -> bool:
+    """ "(in thousands, except share data and par value amounts)": a caption however long."""
+    return text.startswith("(") and text.endswith(")") and len(text) <= 160
+
+
 def _caption_only(text: str) -> bool:
     """A line that states only a scale, a currency or a date: a caption, not a heading."""
     stripped = re.sub(r"[()\s]", "", text)
     if not stripped:
         return True
-    if find_scale(text) and len(text.split()) <= 8:
+    if find_scale(text) and (len(text.split()) <= 8 or _bracketed(text)):
         return True
     period = find_period(text)
     if period and len(text.split()) <= 4:
@@ -380,7 +385,7 @@ def _tagged_scale_and_currency(table: Table) -> None:
         c.fact
         for r in table.rows
         for c in r.cells
-        if c.fact is not None and len(c.fact.unit or "") == 3 and c.fact.unit.isupper()
+        if c.fact is not None and _currency_unit(c.fact.unit)
     ]
     if not tagged:
         return
@@ -391,6 +396,10 @@ def _tagged_scale_and_currency(table: Table) -> None:
     unit, n = Counter(f.unit for f in tagged).most_common(1)[0]
     if n * 2 > len(tagged):
         table.currency = unit
+
+
+def _currency_unit(unit: str | None) -> bool:
+    return unit is not None and len(unit) == 3 and unit.isalpha() and unit.isupper()
 
 
 def _symbol_column_currency(table: Table) -> str | None:

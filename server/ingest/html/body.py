@@ -27,8 +27,38 @@ from server.ingest.raw import RawBlock, RawParagraph, RawTable
 Progress = Callable[[int, int, str], None]
 
 _BLOCK = frozenset(
-    "address article aside blockquote body center dd div dl dt figcaption figure footer form"
-    " h1 h2 h3 h4 h5 h6 header li main nav ol p pre section ul caption".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "center",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "ul",
+        "caption",
+    ]
 )
 _SKIP = frozenset({"head", "script", "style", "title", "noscript", "template"})
 _SKIP_IX = frozenset({"header", "hidden", "references", "resources"})
