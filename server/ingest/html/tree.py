@@ -29,7 +29,8 @@ _HTML_PARSER = html.HTMLParser(huge_tree=True, no_network=True)
 def parse(data: bytes, filename: str) -> etree._Element:
     """The root element; XML first (XHTML and inline XBRL), then the forgiving HTML parser."""
     try:
-        root = etree.fromstring(data, _XML_PARSER)
+        # An XML declaration must come first: filers' tools often put a blank line before it.
+        root = etree.fromstring(data.lstrip(b"\xef\xbb\xbf \t\r\n"), _XML_PARSER)
     except etree.XMLSyntaxError:
         root = None
     if root is None or local(root) != "html":
