@@ -358,3 +358,19 @@ def test_bad_html_is_invalid_with_a_clear_message(data: bytes, name: str, says: 
     with pytest.raises(InvalidDocument) as exc:
         read_document(data, name)
     assert says in exc.value.message
+
+
+def test_raised_footnote_markers_are_not_figures_or_label_text() -> None:
+    raised = 'style="font-size:6pt;position:relative;top:-3pt"'
+    table = (
+        "<div><span>Fair value (in millions)</span></div><table>"
+        '<tr><td colspan="3"></td><td colspan="3">2024</td><td/><td colspan="3">2023</td></tr>'
+        f'<tr><td colspan="3"><span>Derivatives</span><span {raised}>2</span></td>'
+        f"<td>$</td><td>{fig('us-gaap:DerivativeAssets', 'i2024', '219')}</td>"
+        f"<td><span {raised}>8</span></td><td/>"
+        f"<td>$</td><td>{fig('us-gaap:DerivativeAssets', 'i2023', '180')}</td><td/><td/></tr>"
+        "</table>"
+    )
+    doc = _doc(table)
+    derivatives = doc.tables[0].rows[0]
+    assert [c.text for c in derivatives.cells] == ["Derivatives", "$219", "$180"]

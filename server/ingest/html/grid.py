@@ -114,6 +114,7 @@ def _cell(td: etree._Element, start: int, end: int, cat: Catalogue) -> _Cell:
 
 
 _BOLD_TAGS = frozenset({"b", "strong", "th"})
+_MARKER = re.compile(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4}|[*†‡])\)?,?$")
 
 
 def _text(
@@ -130,6 +131,10 @@ def _text(
         name = local(child)
         style = style_of(child.get("style"))
         if name and not style.hidden and name not in ("script", "style"):
+            if (style.raised or name == "sup") and _footnote_marker(child):
+                if child.tail:
+                    _add(child.tail, parts, counts, bold)
+                continue
             if name == "br":
                 parts.append(" ")
             if name == "nonfraction" and is_ix(child):
@@ -140,6 +145,14 @@ def _text(
                 parts.append(" ")
         if child.tail:
             _add(child.tail, parts, counts, bold)
+
+
+def _footnote_marker(el: etree._Element) -> bool:
+    """A raised "1", "(a)" or "*" after a label or figure: a footnote reference, not a figure
+    (Workiva raises them with position:relative; top:-3pt, others with <sup>)."""
+    if any(is_ix(x) for x in el.iter(etree.Element)):
+        return False
+    return bool(_MARKER.match("".join(el.itertext()).strip()))
 
 
 def _add(text: str, parts: list[str], counts: list[int], bold: bool) -> None:

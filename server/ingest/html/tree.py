@@ -88,6 +88,7 @@ class Style:
     break_after: bool = False
     rule_top: bool = False
     rule_bottom: bool = False
+    raised: bool = False  # set as a superscript: vertical-align:super, or moved up (top:-3pt)
 
 
 NO_STYLE = Style()
@@ -112,6 +113,8 @@ def style_of(text: str | None) -> Style:
         break_after=_breaks(props, "after"),
         rule_top=_ruled(props, "top"),
         rule_bottom=_ruled(props, "bottom"),
+        raised=props.get("vertical-align") in ("super", "top", "text-top")
+        or (props.get("position") == "relative" and props.get("top", "").startswith("-")),
     )
 
 
