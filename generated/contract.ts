@@ -60,7 +60,7 @@ export type ErrorCode =
  * This interface was referenced by `Contract`'s JSON-Schema
  * via the `definition` "DocumentKindName".
  */
-export type DocumentKindName = "docx" | "md" | "txt" | "pdf";
+export type DocumentKindName = "docx" | "md" | "txt" | "pdf" | "html";
 /**
  * Where an agent is in its life: pending until agent_started, then running, then completed or failed.
  *
@@ -286,6 +286,49 @@ export interface DocColumn {
   period?: string;
 }
 /**
+ * The inline-XBRL tag of a printed figure (HTML filings): what the filer says it means.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "DocFact".
+ */
+export interface DocFact {
+  column: number;
+  /**
+   * The XBRL concept, e.g. us-gaap:Assets.
+   */
+  concept: string;
+  /**
+   * The contextRef id.
+   */
+  context: string;
+  /**
+   * The XBRL value: scale and sign applied.
+   */
+  value?: number;
+  /**
+   * The instant, or the end of a duration.
+   */
+  period_end?: string;
+  /**
+   * The start of a duration; omitted for an instant.
+   */
+  period_start?: string;
+  /**
+   * The context has dimension members (a segment or component, not the entity total).
+   */
+  dimensional?: boolean;
+  unit?: string;
+  /**
+   * Omitted for INF (exact).
+   */
+  decimals?: number;
+  scale?: number;
+  /**
+   * -1 when tagged sign="-"; omitted otherwise.
+   */
+  sign?: -1;
+}
+/**
  * A table row with its cells as printed.
  *
  * This interface was referenced by `Contract`'s JSON-Schema
@@ -297,6 +340,10 @@ export interface DocRow {
   kind: RowKindName;
   note?: string;
   cells: string[];
+  /**
+   * The tagged figures of the row (HTML filings with inline XBRL).
+   */
+  facts?: DocFact[];
 }
 /**
  * A paragraph in body order.
@@ -341,6 +388,14 @@ export interface ParsedDocument {
   entity_name?: string;
   reporting_date?: string;
   currency?: string;
+  /**
+   * dei:DocumentType of an inline-XBRL filing (10-K, 10-Q, 20-F, ...).
+   */
+  report_type?: string;
+  /**
+   * dei:DocumentFiscalPeriodFocus (FY, Q1, ...).
+   */
+  fiscal_period?: string;
   page_headers?: string[];
   sections: DocSection[];
   blocks: DocBlock[];

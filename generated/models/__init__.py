@@ -22,6 +22,7 @@ from .common_schema import (
 from .document_schema import (
     ColumnRoleName,
     DocColumn,
+    DocFact,
     DocParagraph,
     DocRow,
     DocSection,
@@ -107,6 +108,7 @@ __all__ = [
     "DisclosureStatus",
     "DisclosureSummary",
     "DocColumn",
+    "DocFact",
     "DocParagraph",
     "DocRow",
     "DocSection",

@@ -96,6 +96,7 @@ class DocumentKindName(StrEnum):
     md = "md"
     txt = "txt"
     pdf = "pdf"
+    html = "html"
 
 
 class ErrorCode(StrEnum):

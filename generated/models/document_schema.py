@@ -6,7 +6,15 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import (
+    MISSING,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
 
 from . import common_schema
 
@@ -30,6 +38,43 @@ class DocColumn(BaseModel):
     period: StrictStr | MISSING = MISSING
 
 
+class DocFact(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    column: Annotated[StrictInt, Field(ge=0)]
+    concept: Annotated[
+        StrictStr, Field(description="The XBRL concept, e.g. us-gaap:Assets.")
+    ]
+    context: Annotated[StrictStr, Field(description="The contextRef id.")]
+    value: Annotated[
+        float | MISSING, Field(description="The XBRL value: scale and sign applied.")
+    ] = MISSING
+    period_end: Annotated[
+        StrictStr | MISSING, Field(description="The instant, or the end of a duration.")
+    ] = MISSING
+    period_start: Annotated[
+        StrictStr | MISSING,
+        Field(description="The start of a duration; omitted for an instant."),
+    ] = MISSING
+    dimensional: Annotated[
+        StrictBool | MISSING,
+        Field(
+            description="The context has dimension members (a segment or component, not the entity total)."
+        ),
+    ] = MISSING
+    unit: StrictStr | MISSING = MISSING
+    decimals: Annotated[
+        StrictInt | MISSING, Field(description="Omitted for INF (exact).")
+    ] = MISSING
+    scale: StrictInt | MISSING = MISSING
+    sign: Annotated[
+        Literal[-1] | MISSING,
+        Field(description='-1 when tagged sign="-"; omitted otherwise.'),
+    ] = MISSING
+
+
 class DocParagraph(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -51,6 +96,12 @@ class DocRow(BaseModel):
     kind: RowKindName
     note: StrictStr | MISSING = MISSING
     cells: list[StrictStr]
+    facts: Annotated[
+        list[DocFact] | MISSING,
+        Field(
+            description="The tagged figures of the row (HTML filings with inline XBRL)."
+        ),
+    ] = MISSING
 
 
 class DocSection(BaseModel):
@@ -94,6 +145,16 @@ class ParsedDocument(BaseModel):
     entity_name: StrictStr | MISSING = MISSING
     reporting_date: StrictStr | MISSING = MISSING
     currency: StrictStr | MISSING = MISSING
+    report_type: Annotated[
+        StrictStr | MISSING,
+        Field(
+            description="dei:DocumentType of an inline-XBRL filing (10-K, 10-Q, 20-F, ...)."
+        ),
+    ] = MISSING
+    fiscal_period: Annotated[
+        StrictStr | MISSING,
+        Field(description="dei:DocumentFiscalPeriodFocus (FY, Q1, ...)."),
+    ] = MISSING
     page_headers: list[StrictStr] | MISSING = MISSING
     sections: list[DocSection]
     blocks: list[Annotated[DocParagraph | DocTable, Field(discriminator="block")]]

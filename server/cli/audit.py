@@ -109,7 +109,10 @@ async def run_audit(
 
 def audit(
     file: Annotated[
-        Path, typer.Argument(help="Current-year statements (.docx, .pdf, .md or .txt).")
+        Path,
+        typer.Argument(
+            help="Current-year statements (.docx, .pdf, .htm/.html/.xhtml or a report package .zip, .md or .txt)."
+        ),
     ],
     prior_year: Annotated[
         Path | None, typer.Option("--prior-year", help="Prior-year statements.")

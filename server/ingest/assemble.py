@@ -104,7 +104,21 @@ def assemble(raw: RawDocument, name: str, kind: DocumentKind) -> Document:
         else:
             _table(doc, ctx, block, default_scale)
     _document_facts(doc, raw)
+    _tagged_document_facts(doc, raw)
     return doc
+
+
+def _tagged_document_facts(doc: Document, raw: RawDocument) -> None:
+    """What an inline-XBRL filing states about itself (dei tags) beats what text suggests."""
+    doc.facts = raw.facts
+    doc.calculations = raw.calculations
+    doc.entity_name = raw.entity_name or doc.entity_name
+    doc.report_type = raw.report_type
+    doc.fiscal_period = raw.fiscal_period
+    doc.amendment = raw.amendment
+    if raw.reporting_date and raw.reporting_date != doc.reporting_date:
+        doc.reporting_date = raw.reporting_date
+        _infer_period_ends(doc)
 
 
 def _frame_only(table: RawTable) -> bool:
@@ -229,12 +243,17 @@ def _capitals(text: str) -> bool:
     return len(letters) >= 4 and all(ch.isupper() for ch in letters)
 
 
+def _bracketed(text: str) -> bool:
+    """ "(in thousands, except share data and par value amounts)": a caption however long."""
+    return text.startswith("(") and text.endswith(")") and len(text) <= 160
+
+
 def _caption_only(text: str) -> bool:
     """A line that states only a scale, a currency or a date: a caption, not a heading."""
     stripped = re.sub(r"[()\s]", "", text)
     if not stripped:
         return True
-    if find_scale(text) and len(text.split()) <= 8:
+    if find_scale(text) and (len(text.split()) <= 8 or _bracketed(text)):
         return True
     period = find_period(text)
     if period and len(text.split()) <= 4:
@@ -269,6 +288,7 @@ def _table(doc: Document, ctx: _Context, raw: RawTable, default_scale: str | Non
     titles = [s.title for s in reversed(ctx.stack)]
     page = [raw.page_header] if raw.page_header else []
     _scale_and_currency(table, header_texts, captions, titles, page, default_scale, continued)
+    _tagged_scale_and_currency(table)
     _statement(table, ctx, captions, page, continued)
     if continued is not None:
         _inherit_periods(table, continued)
@@ -353,6 +373,33 @@ def _scale_and_currency(
     if currency is None and continued is not None:
         currency = continued.currency
     table.currency = currency or _first(find_currency, far)
+
+
+_TAG_SCALES = {0: "units", 3: "thousands", 6: "millions", 9: "billions"}
+
+
+def _tagged_scale_and_currency(table: Table) -> None:
+    """Inline XBRL states each monetary figure's scale and currency exactly: where most of a
+    table's tags agree, they win over the printed words (per-share figures keep their own)."""
+    tagged = [
+        c.fact
+        for r in table.rows
+        for c in r.cells
+        if c.fact is not None and _currency_unit(c.fact.unit)
+    ]
+    if not tagged:
+        return
+    scale, n = Counter(f.scale for f in tagged).most_common(1)[0]
+    if n * 2 > len(tagged) and scale in _TAG_SCALES:
+        table.scale_label = _TAG_SCALES[scale]
+        table.scale = SCALES[table.scale_label]
+    unit, n = Counter(f.unit for f in tagged).most_common(1)[0]
+    if n * 2 > len(tagged):
+        table.currency = unit
+
+
+def _currency_unit(unit: str | None) -> bool:
+    return unit is not None and len(unit) == 3 and unit.isalpha() and unit.isupper()
 
 
 def _symbol_column_currency(table: Table) -> str | None:

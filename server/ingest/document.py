@@ -21,6 +21,7 @@ class DocumentKind(StrEnum):
     MARKDOWN = "md"
     TEXT = "txt"
     PDF = "pdf"
+    HTML = "html"
 
 
 class StatementKind(StrEnum):
@@ -50,11 +51,42 @@ class RowKind(StrEnum):
 
 
 @dataclass(slots=True)
+class Fact:
+    """A figure tagged by inline XBRL (`ix:nonFraction`): what the filer says it means.
+
+    `value` is the XBRL value (scale and `sign="-"` applied, so 1,234 printed in millions is
+    1_234_000_000.0); the printed figure, its parentheses included, stays in the `Cell`.
+    `decimals` None means INF (exact); `period_start` None means an instant."""
+
+    concept: str  # "us-gaap:Assets"
+    context: str  # the contextRef id
+    value: float | None  # None when nil (xsi:nil) or the format could not be read
+    period_end: str | None = None  # ISO date: the instant, or a duration's end date
+    period_start: str | None = None
+    dimensional: bool = False  # the context has segment/scenario members: not the entity total
+    unit: str | None = None  # "USD", "shares", "pure", "USD/shares"
+    decimals: int | None = None
+    scale: int = 0
+    sign: int = 1  # -1 when tagged sign="-"
+    id: str | None = None
+
+
+@dataclass(slots=True)
+class Calculation:
+    """One summation from the filer's calculation linkbase: `parent` = sum of weight * item."""
+
+    role: str  # the extended link role (usually one statement)
+    parent: str
+    items: list[tuple[str, float]]  # (concept, weight)
+
+
+@dataclass(slots=True)
 class Cell:
     text: str
     value: float | None = None  # parsed amount in printed units; None when not a number
     nil: bool = False  # printed as "-", "–" or "nil": a value of 0 that was left blank on purpose
     percent: bool = False
+    fact: Fact | None = None  # the inline-XBRL tag of the figure, when the filing has one
 
 
 @dataclass(slots=True)
@@ -154,6 +186,13 @@ class Document:
     entity_name: str | None = None
     reporting_date: str | None = None  # ISO date of the current period end, when found
     currency: str | None = None
+    # Inline XBRL (HTML filings): every tagged figure, the calculation linkbase when supplied,
+    # and what the cover page's dei tags state.
+    facts: list[Fact] = field(default_factory=list)
+    calculations: list[Calculation] = field(default_factory=list)
+    report_type: str | None = None  # dei:DocumentType, "10-K", "10-Q", "20-F", ...
+    fiscal_period: str | None = None  # dei:DocumentFiscalPeriodFocus, "FY", "Q3", ...
+    amendment: bool | None = None  # dei:AmendmentFlag
 
     @property
     def tables(self) -> list[Table]:
@@ -201,6 +240,8 @@ class Document:
                 "entity_name": self.entity_name,
                 "reporting_date": self.reporting_date,
                 "currency": self.currency,
+                "report_type": self.report_type,
+                "fiscal_period": self.fiscal_period,
                 "page_headers": self.page_headers,
                 "sections": [_drop_none(_section_json(s)) for s in self.sections],
                 "blocks": [_block_json(b) for b in self.blocks],
@@ -248,10 +289,30 @@ def _block_json(b: Block) -> dict[str, Any]:
                         "kind": r.kind.value,
                         "note": r.note,
                         "cells": [c.text for c in r.cells],
+                        "facts": [_fact_json(k, c.fact) for k, c in enumerate(r.cells) if c.fact]
+                        or None,
                     }
                 )
                 for r in b.rows
             ],
+        }
+    )
+
+
+def _fact_json(column: int, f: Fact) -> dict[str, Any]:
+    return _drop_none(
+        {
+            "column": column,
+            "concept": f.concept,
+            "context": f.context,
+            "value": f.value,
+            "period_end": f.period_end,
+            "period_start": f.period_start,
+            "dimensional": f.dimensional or None,
+            "unit": f.unit,
+            "decimals": f.decimals,
+            "scale": f.scale or None,
+            "sign": f.sign if f.sign < 0 else None,
         }
     )
 

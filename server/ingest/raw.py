@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from server.ingest.document import Calculation, Fact
+
 
 @dataclass(slots=True)
 class RawParagraph:
@@ -30,6 +32,8 @@ class RawTable:
     marked_header_rows: int = 0  # leading rows the format marks as headers (Word's tblHeader)
     bold_rows: list[bool] = field(default_factory=list)  # per row: its label is set in bold
     ruled_rows: list[bool] = field(default_factory=list)  # per row: a rule is drawn above it
+    # (row, column) -> the inline-XBRL tag of the figure in that cell (HTML filings)
+    facts: dict[tuple[int, int], Fact] = field(default_factory=dict)
 
 
 RawBlock = RawParagraph | RawTable
@@ -40,3 +44,11 @@ class RawDocument:
     blocks: list[RawBlock] = field(default_factory=list)
     page_headers: list[str] = field(default_factory=list)
     pages: int | None = None
+    # What an inline-XBRL filing states about itself (None/empty for other formats).
+    facts: list[Fact] = field(default_factory=list)
+    calculations: list[Calculation] = field(default_factory=list)
+    entity_name: str | None = None
+    reporting_date: str | None = None
+    report_type: str | None = None
+    fiscal_period: str | None = None
+    amendment: bool | None = None

@@ -1,8 +1,9 @@
 """The one entry point for uploaded files: check them cheaply, then read them into a `Document`.
 
 `check_upload` runs on the HTTP request path, so it only looks at the extension and the magic
-bytes (a .docx is a zip holding word/document.xml, a .pdf starts with %PDF-, a text file decodes
-and holds no binary); it reads no more than the zip directory and one text decode. `read_document`
+bytes (a .docx is a zip holding word/document.xml, a .pdf starts with %PDF-, an HTML file starts
+with "<", a report package .zip holds an .htm/.xhtml, a text file decodes and holds no binary);
+it reads no more than the zip directory and one text decode. `read_document`
 does the full parse. Both raise `UnsupportedDocument` for a type we do not read and
 `InvalidDocument` for a file that is corrupt, empty or not what its name says; library errors
 are translated here, once, and never leak to the caller.
@@ -14,6 +15,7 @@ import codecs
 import io
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import PurePath
 
 from lxml import etree
@@ -28,7 +30,12 @@ SUPPORTED_EXTENSIONS: dict[str, DocumentKind] = {
     ".md": DocumentKind.MARKDOWN,
     ".txt": DocumentKind.TEXT,
     ".pdf": DocumentKind.PDF,
+    ".htm": DocumentKind.HTML,
+    ".html": DocumentKind.HTML,
+    ".xhtml": DocumentKind.HTML,
+    ".zip": DocumentKind.HTML,  # an ESEF or SEC report package: the report and its linkbases
 }
+Progress = Callable[[int, int, str], None]
 _SUPPORTED_LIST = " ".join(SUPPORTED_EXTENSIONS)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc, or an encrypted Office file
 _BINARY_PROBE = 64 * 1024
@@ -54,15 +61,18 @@ def check_upload(data: bytes, filename: str) -> DocumentKind:
         _check_docx(data, filename)
     elif kind is DocumentKind.PDF:
         _check_pdf(data, filename)
+    elif kind is DocumentKind.HTML:
+        _check_html(data, filename)
     else:
         _check_text(data, filename)
     return kind
 
 
-def read_document(data: bytes, filename: str) -> Document:
-    """The parsed document; `InvalidDocument` when it cannot be read or holds no text."""
+def read_document(data: bytes, filename: str, progress: Progress | None = None) -> Document:
+    """The parsed document; `InvalidDocument` when it cannot be read or holds no text.
+    `progress(done, total, message)` is called as reading goes, where the reader reports it."""
     kind = check_upload(data, filename)
-    raw = _read_raw(data, filename, kind)
+    raw = _read_raw(data, filename, kind, progress)
     if not _has_text(raw):
         if kind is DocumentKind.PDF:
             raise InvalidDocument(
@@ -73,7 +83,9 @@ def read_document(data: bytes, filename: str) -> Document:
     return assemble(raw, name, kind)
 
 
-def _read_raw(data: bytes, filename: str, kind: DocumentKind) -> RawDocument:
+def _read_raw(
+    data: bytes, filename: str, kind: DocumentKind, progress: Progress | None = None
+) -> RawDocument:
     # Each reader is imported when first needed: pdfplumber and python-docx are slow to import
     # and most uploads need only one of them.
     if kind is DocumentKind.DOCX:
@@ -100,6 +112,12 @@ def _read_raw(data: bytes, filename: str, kind: DocumentKind) -> RawDocument:
             raise InvalidDocument(
                 f"{filename!r} is encrypted; save it without a password."
             ) from exc
+    if kind is DocumentKind.HTML:
+        from server.ingest.html import read_html, read_package
+
+        if _is_zip(filename):
+            return read_package(data, filename, progress=progress)
+        return read_html(data, filename, progress=progress)
     if kind is DocumentKind.PDF:
         from server.ingest.pdf import read_pdf
 
@@ -138,6 +156,36 @@ def _check_docx(data: bytes, filename: str) -> None:
 def _check_pdf(data: bytes, filename: str) -> None:
     if b"%PDF-" not in data[:1024]:
         raise InvalidDocument(f"{filename!r} is not a PDF (it does not start with %PDF-).")
+
+
+def _is_zip(filename: str) -> bool:
+    return PurePath(filename or "").suffix.lower() == ".zip"
+
+
+def _check_html(data: bytes, filename: str) -> None:
+    """An HTML file starts with "<" (a tag, <?xml or <!DOCTYPE) after a BOM and white space;
+    a report package is a zip holding an HTML report, within the size limits."""
+    if _is_zip(filename):
+        if not data.startswith(b"PK"):
+            raise InvalidDocument(f"{filename!r} is not a zip archive (a report package).")
+        from server.ingest.html.package import inspect_package
+
+        inspect_package(data, filename)
+        return
+    head = data[:_BINARY_PROBE]
+    for bom, encoding in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if head.startswith(bom):
+            head = head[len(bom) :].decode(encoding, errors="ignore").encode("utf-8")
+            break
+    if not head.lstrip().startswith(b"<") or b"\x00" in head:
+        raise InvalidDocument(
+            f"{filename!r} is not an HTML document (it does not start with a tag, <?xml or "
+            "<!DOCTYPE html)."
+        )
 
 
 def _check_text(data: bytes, filename: str) -> None:

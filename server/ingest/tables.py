@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 import statistics
+from decimal import Decimal
 
-from server.ingest.document import Cell, Column, ColumnRole, Row, RowKind, Table
+from server.ingest.document import Cell, Column, ColumnRole, Fact, Row, RowKind, Table
 from server.ingest.numbers import parse_number
 from server.ingest.raw import RawTable
 from server.ingest.recognise import (
@@ -75,8 +76,23 @@ def build_table(
             row.bold, row.ruled_above = bold, ruled
         if table_rows:
             table_rows[0].ruled_above = False  # the header's underline, not a total's rule
+    for (r, c), fact in raw.facts.items():
+        if r >= n_header and c < width:
+            _tag(table_rows[r - n_header].cells[c], fact, columns[c].role)
     table = Table(id=table_id, index=index, columns=columns, rows=table_rows)
     return table, header_rows
+
+
+def _tag(cell: Cell, fact: Fact, role: ColumnRole) -> None:
+    """An inline-XBRL figure: its magnitude from the tag (exact, whatever the format printed),
+    its sign as printed, since statements foot by what they print ("(1,234)" is subtracted)."""
+    cell.fact = fact
+    if fact.value is None or role not in (ColumnRole.AMOUNT, ColumnRole.PERCENT):
+        return
+    magnitude = float(abs(Decimal(repr(fact.value)).scaleb(-fact.scale)))
+    negative = cell.value is not None and cell.value < 0
+    cell.value = -magnitude if negative else magnitude
+    cell.nil = cell.nil or magnitude == 0.0
 
 
 _GROUP = re.compile(r"(?i)\b(?:group|consolidated)\b")
