@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.real.cache import CachedRead, DocumentCache
+from server.agents.base import Agent, AgentResultModel, AuditInputs
 
 STATUS_OK = "ok"
 STATUS_UNSUPPORTED = "unsupported"
@@ -71,6 +72,15 @@ def measure(
     return out
 
 
+def call_agent(agent: Agent, inputs: AuditInputs) -> AgentResultModel:
+    """One agent, the way the orchestrator calls it: `await agent(inputs, progress)`."""
+
+    async def once() -> AgentResultModel:
+        return await agent(inputs, None)
+
+    return asyncio.run(once())
+
+
 def describe(document: Any) -> dict[str, Any]:
     """Reading figures: pages, tables, which primary statements were recognised."""
     from server.ingest.document import StatementKind
@@ -87,7 +97,6 @@ def describe(document: Any) -> dict[str, Any]:
 
 def audit(document: Any) -> dict[str, Any]:
     """Every agent of the product, one after the other; a crashed agent is recorded, not fatal."""
-    from server.agents.base import AuditInputs
     from server.agents.registry import default_agents
 
     agents_out: dict[str, Any] = {}
@@ -96,7 +105,7 @@ def audit(document: Any) -> dict[str, Any]:
     for name, agent in default_agents().items():
         started = time.perf_counter()
         try:
-            result = asyncio.run(agent(AuditInputs(document=document), None))
+            result = call_agent(agent, AuditInputs(document=document))
         except Exception as exc:
             agents_out[name] = {
                 "error": _last_line(exc),

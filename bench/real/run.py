@@ -93,9 +93,7 @@ def run_reports(
     with ProcessPoolExecutor(
         max_workers=max(1, jobs), mp_context=context, max_tasks_per_child=1
     ) as pool:
-        futures = {
-            pool.submit(measure, str(r.path), r.format, cache, agents): r for r in reports
-        }
+        futures = {pool.submit(measure, str(r.path), r.format, cache, agents): r for r in reports}
         for future in as_completed(futures):
             report = futures[future]
             try:
@@ -144,7 +142,8 @@ def classify(result: dict[str, Any], entries: list[verified_list.Verified]) -> N
         result["alarms_high_medium"] = sum(
             1
             for f in result.get("findings", [])
-            if f["agent"] in ALARM_AGENTS and f["severity"] in ("high", "medium")
+            if f["agent"] in ALARM_AGENTS
+            and f["severity"] in ("high", "medium")
             and not f["verified"]
         )
         result["agent_errors"] = {
@@ -166,8 +165,10 @@ def totals(results: list[dict[str, Any]]) -> dict[str, Any]:
         "read_peak_mb_max": max((r["read_peak_mb"] for r in read), default=0),
         "tables": sum(r["tables"] for r in read),
         "all_four_statements": sum(
-            1 for r in read if {"financial_position", "profit_or_loss", "cash_flows",
-                                "changes_in_equity"} <= set(r["statements"])
+            1
+            for r in read
+            if {"financial_position", "profit_or_loss", "cash_flows", "changes_in_equity"}
+            <= set(r["statements"])
         ),
     }
     if not audited:
