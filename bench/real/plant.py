@@ -21,8 +21,9 @@ element id, old and new text and tag value.
 
 A plant is caught when the numeric or logic agent reports a finding absent from the report's
 clean run that locates it: one of its locations names a table holding the planted figure (found
-in the parsed document by row label and printed figure, or by concept when the reader keeps it),
-or the finding names the concept. "Row-exact" needs a cell on the planted row.
+in the parsed document by the element id the reader keeps with a tagged cell, else by row label
+and printed figure), or the finding names the concept. "Row-exact" needs a cell on the planted
+row.
 """
 
 from __future__ import annotations
@@ -285,21 +286,22 @@ class Targets:
 
 
 def resolve(truth: Plant, document: Any) -> Targets:
-    """Where the planted figure sits in the parsed document: by concept, else label and figure."""
+    """Where the planted figure sits in the parsed document: by the tag the reader kept with
+    the cell (its element id), else by row label and printed figure."""
     out = Targets(concept=truth.concept)
     want_label, want_figure = norm(truth.row_label), figure_key(truth.new_display)
     for table in document.tables:
         for row in table.rows:
             for cell in row.cells:
-                concept = getattr(cell, "concept", None)
-                by_concept = concept == truth.concept and figure_key(cell.text) == want_figure
+                tag = getattr(cell, "fact", None)  # the reader's record of the cell's ix tag
+                by_tag = tag is not None and getattr(tag, "id", None) == truth.fact_id
                 label = norm(row.label)
                 same_label = bool(label) and (
                     label == want_label
                     or label.startswith(want_label)
                     or want_label.startswith(label)
                 )
-                if by_concept or (same_label and figure_key(cell.text) == want_figure):
+                if by_tag or (same_label and figure_key(cell.text) == want_figure):
                     out.tables.add(table.id)
                     out.rows.add((table.id, row.index))
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from lxml import etree
@@ -205,3 +206,17 @@ def test_no_corpus_means_nothing_planted(
     figures = plant.main(["--corpus", str(tmp_path / "absent")])
     assert "No corpus" in capsys.readouterr().out
     assert "planted" not in figures
+
+
+def test_a_cell_carrying_the_planted_tag_is_found_whatever_its_label(
+    data: bytes, found: dict[str, Fact]
+) -> None:
+    """A reader that keeps each figure's ix tag (`cell.fact.id`) is matched by the element id."""
+    _, truth = plant.plant(data, FILING.name, found["f-1"], "line_item")
+    tagged = SimpleNamespace(text="5,150", fact=SimpleNamespace(id="f-1"))
+    other = SimpleNamespace(text="5,150", fact=SimpleNamespace(id="f-2"))
+    rows = [SimpleNamespace(index=0, label="Net sales", cells=[other, tagged])]
+    document = SimpleNamespace(tables=[SimpleNamespace(id="t4", rows=rows)])
+    assert plant.resolve(truth, document).rows == {("t4", 0)}
+    rows[0].cells = [other]
+    assert plant.resolve(truth, document).rows == set()
