@@ -43,6 +43,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-agents", action="store_true", help="reading figures only")
     parser.add_argument("--cache", help="folder of parsed documents reused between runs")
     parser.add_argument("--findings", help="write every finding, as JSON lines, to this file")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("--plant", action="store_true", help="planted-error recall instead")
     return parser.parse_known_args(argv)[0] if _planting(argv) else parser.parse_args(argv)
 
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "reports": [_without_findings(r) for r in results],
         "totals": totals(results),
     }
-    print_table(results, not args.no_agents)
+    print_table(results, not args.no_agents, args.markdown)
     print_totals(figures["totals"], not args.no_agents)
     print(json.dumps(figures))
     return figures
@@ -208,7 +209,7 @@ def _ratio(a: float, b: float) -> float:
 # Printing
 
 
-def print_table(results: list[dict[str, Any]], agents: bool) -> None:
+def print_table(results: list[dict[str, Any]], agents: bool, markdown: bool = False) -> None:
     head = ["report", "fmt", "pages", "read s", "MB", "tables", "statements"]
     if agents:
         head += ["checks run/skip", *(f"{a} H/M/L" for a in AGENTS), "real/false"]
@@ -237,6 +238,13 @@ def print_table(results: list[dict[str, Any]], agents: bool) -> None:
                     row.append("/".join(str(c.get(s, 0)) for s in SEVERITIES))
             row.append(f"{r['verified_real']}/{r['presumed_false']}")
         rows.append(row)
+    if markdown:
+        print("| " + " | ".join(head) + " |")
+        print("|" + "---|" * len(head))
+        for row in rows[1:]:
+            cells = row if len(row) == len(head) else row + [""] * (len(head) - len(row))
+            print("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+        return
     full = [row for row in rows if len(row) == len(head)]
     widths = [max(len(row[i]) for row in full) for i in range(len(head))]
     for row in rows:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.real import run, verified
+from bench.real import run, show, verified
 from bench.real.corpus import find_reports
 from tests.ingest.builders import write_pdf
 
@@ -75,8 +75,8 @@ def test_every_report_is_read_audited_and_totalled(
     written = [json.loads(line) for line in findings.read_text().splitlines()]
     assert len(written) == totals["findings_total"]
     # A second run reads nothing: the parsed documents come from the cache.
-    again = run.main(["--corpus", str(corpus), "--cache", str(cache), "--no-agents"])
-    capsys.readouterr()
+    again = run.main(["--corpus", str(corpus), "--cache", str(cache), "--no-agents", "--markdown"])
+    assert "| northwind-2024.md | text |" in capsys.readouterr().out
     for report in again["reports"]:
         if report["status"] == "ok":
             assert report["cached"] and report["tables"] == reports[report["report"]]["tables"]
@@ -123,3 +123,10 @@ def test_an_entry_without_evidence_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="lacks figures, where, why"):
         verified.load(listing)
     assert isinstance(verified.load(), list)  # the committed list is well formed
+
+
+def test_show_prints_a_table_as_read(capsys: pytest.CaptureFixture[str]) -> None:
+    show.main(["northwind-2024.md", "t2", "--corpus", str(CORPUS)])
+    out = capsys.readouterr().out
+    assert "t2 [financial_position]" in out
+    assert "'Total assets': Total assets | 5,300 | 4,750" in out
