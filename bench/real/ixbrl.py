@@ -109,6 +109,7 @@ class Fact:
     table: int | None  # index of its HTML table among the tables holding tagged figures
     row_label: str  # text of the first label cell of its table row
     parens: str = "other"  # "adjacent": "(" and ")" printed right around it; "none"; "other"
+    in_words: bool = False  # printed inside a cell of words ("liquidation preference of $141,920")
     statement: str | None = None  # primary statement of its table, when recognised
     role: str = "item"  # "item" | "total" | "balance" | "supplemental"
 
@@ -170,6 +171,7 @@ def facts(data: bytes) -> list[Fact]:
                     table=tables.get(table) if table is not None else None,
                     row_label=_row_label(tr) if tr is not None else "",
                     parens=_parens(el),
+                    in_words=_in_words(el),
                 ),
             )
         )
@@ -225,6 +227,15 @@ def _role(f: Fact, statement: str | None) -> str:
     if f.local_name in TOTAL_CONCEPTS or _TOTAL_LABEL.match(f.row_label):
         return "total"
     return "item"
+
+
+def _in_words(el: etree._Element) -> bool:
+    """The figure is part of a sentence or a row label, not a cell of figures of its own."""
+    cell = _ancestor(el, "td")
+    if cell is None:
+        return True
+    text = _SPACES.sub(" ", "".join(cell.itertext())).strip()
+    return not _FIGURE.match(text)
 
 
 def _parens(el: etree._Element) -> str:

@@ -127,6 +127,7 @@ def sites(found: list[Fact], kind: str) -> list[Fact]:
         f
         for f in found
         if f.statement in PLANTABLE_STATEMENTS
+        and not f.in_words
         and f.monetary
         and not f.dimensional
         and f.is_integer
@@ -371,7 +372,9 @@ def case_run(path: str, fact: Fact, kind: str, clean_ids: list[str]) -> dict[str
         if caught:
             out["caught"] = True
             out["row_exact"] = out["row_exact"] or exact
-            out.setdefault("by", []).append(finding["id"])
+            out.setdefault("by", []).append(
+                {k: finding.get(k) for k in ("id", "agent", "check", "severity", "title")}
+            )
     out["located"] = bool(targets.tables)
     out["new_findings"] = len(new)
     return out

@@ -122,6 +122,7 @@ def test_sites_are_undimensioned_money_of_the_primary_statements(found: dict[str
     assert not everything & {"f-21", "f-23"}  # earnings per share: not money
     assert not everything & {"f-83", "f-84", "f-85", "f-86", "f-87", "f-88"}  # the note
     assert "h-2" not in everything  # hidden in ix:header
+    assert "f-89" not in everything  # a fair value quoted in the row label
 
 
 def test_sites_are_drawn_the_same_way_for_the_same_seed(found: dict[str, Fact]) -> None:
