@@ -242,7 +242,9 @@ def print_table(results: list[dict[str, Any]], agents: bool, markdown: bool = Fa
         print("| " + " | ".join(head) + " |")
         print("|" + "---|" * len(head))
         for row in rows[1:]:
-            cells = row if len(row) == len(head) else row + [""] * (len(head) - len(row))
+            if len(row) < len(head):  # a status: its name, the message is in the JSON line
+                row = row[:2] + [row[2].split(":", 1)[0]]
+            cells = row + [""] * (len(head) - len(row))
             print("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
         return
     full = [row for row in rows if len(row) == len(head)]
