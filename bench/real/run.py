@@ -44,8 +44,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--cache", help="folder of parsed documents reused between runs")
     parser.add_argument("--findings", help="write every finding, as JSON lines, to this file")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
-    parser.add_argument("--plant", action="store_true", help="planted-error recall instead")
-    return parser.parse_known_args(argv)[0] if _planting(argv) else parser.parse_args(argv)
+    parser.add_argument(
+        "--plant", action="store_true", help="planted-error recall instead (bench.real.plant)"
+    )
+    return parser.parse_args(argv)
 
 
 def _planting(argv: list[str] | None) -> bool:
