@@ -1,0 +1,3 @@
+from bench.real.run import main
+
+main()
