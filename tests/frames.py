@@ -26,11 +26,25 @@ FRAME_TYPES = {
     "agent_progress": "AgentProgress",
     "heartbeat": "Heartbeat",
 }
+REVIEW_TYPES = {
+    "decision_recorded": "DecisionRecorded",
+    "audit_signed_off": "AuditSignedOff",
+    "drafts_compared": "DraftsCompared",
+    "heartbeat": "Heartbeat",
+}
 RESULT_TYPES = {
     "numeric": "NumericResult",
     "logic": "LogicResult",
     "disclosure": "DisclosureResult",
     "external": "ExternalResult",
+}
+
+
+UNIONS = {
+    "Frame": FRAME_TYPES,
+    "LogEvent": FRAME_TYPES,
+    "ReviewFrame": REVIEW_TYPES,
+    "ReviewEvent": REVIEW_TYPES,
 }
 
 
@@ -75,8 +89,8 @@ def errors(definition: str, instance: Any) -> list[str]:
 def assert_valid(definition: str, instance: Any) -> None:
     problems = errors(definition, instance)
     if problems:
-        if definition in ("Frame", "LogEvent") and isinstance(instance, dict):
-            branch = FRAME_TYPES.get(str(instance.get("type")))
+        if definition in UNIONS and isinstance(instance, dict):
+            branch = UNIONS[definition].get(str(instance.get("type")))
             if branch:
                 problems = errors(branch, instance) or problems
         raise ContractViolation(f"invalid {definition}: " + "; ".join(problems[:5]))
@@ -85,6 +99,11 @@ def assert_valid(definition: str, instance: Any) -> None:
 def assert_valid_frame(frame: Any) -> None:
     """Every frame a server sends: the `Frame` union, with a precise path on failure."""
     assert_valid("Frame", frame)
+
+
+def assert_valid_review_frame(frame: Any) -> None:
+    """Every frame of the review stream: the `ReviewFrame` union, with a precise path on failure."""
+    assert_valid("ReviewFrame", frame)
 
 
 def assert_valid_body(definition: str, body: Any) -> None:
