@@ -80,9 +80,10 @@ def test_decisions_are_never_overwritten_and_the_latest_counts() -> None:
     review = [f for f in _review("review-signed-off") or [] if f.get("seq", 0) <= 3]
     earlier = reduce(expected["audit_id"], events, review)["review"]
     assert earlier["counts"]["by_severity"]["medium"] == {"decided": 0, "total": 3}
-    assert next(f for f in earlier["findings"] if f["finding_id"] == entry["finding_id"])[
-        "decision"
-    ] == "open"
+    assert (
+        next(f for f in earlier["findings"] if f["finding_id"] == entry["finding_id"])["decision"]
+        == "open"
+    )
 
 
 def test_a_repeated_review_seq_changes_nothing() -> None:

@@ -62,7 +62,9 @@ def test_every_frame_type_and_result_has_valid_and_invalid_examples() -> None:
     folders = {p.parent.name for _, p in VALID}
     assert set(FRAME_TYPES) <= folders
     assert set(RESULT_TYPES) <= folders
-    assert set(REVIEW_TYPES) <= {p.parent.name for _, p in VALID if p.parent.parent.name == "review"}
+    assert set(REVIEW_TYPES) <= {
+        p.parent.name for _, p in VALID if p.parent.parent.name == "review"
+    }
     assert all(name.startswith(("valid-", "invalid-")) for _, name in ((0, p.name) for _, p in ALL))
     assert len(INVALID) >= 10
 
