@@ -9,7 +9,6 @@ sample, 429 too many audits running (with Retry-After).
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 from importlib import metadata
 from typing import Annotated, Any
@@ -29,13 +28,15 @@ from generated.models import (
     Sample,
     SampleList,
 )
-from server import snapshot
 from server.audits.intake import (
     DOCUMENT,
     MEMO,
     PRIOR_YEAR,
+    PreviousUnfinished,
+    UnknownPrevious,
     UnknownSample,
     Upload,
+    check_previous,
     check_uploads,
     parsed_document,
     sample_uploads,
@@ -61,6 +62,10 @@ UPLOAD_FORM = {
                         "prior_year": {"type": "string", "format": "binary"},
                         "memos": {"type": "array", "items": {"type": "string", "format": "binary"}},
                         "sample": {"type": "string", "description": "Audit a bundled sample."},
+                        "previous": {
+                            "type": "string",
+                            "description": "Start a next draft of this earlier audit.",
+                        },
                     },
                 }
             }
@@ -85,7 +90,8 @@ def _known(rt: Runtime, audit_id: str) -> None:
     responses={202: {"description": "AuditCreated"}},
 )
 async def create_audit(request: Request, rt: RuntimeDep) -> JSONResponse:
-    """Upload `document` (+ optional `prior_year`, `memos`) or send `sample=NAME`."""
+    """Upload `document` (+ optional `prior_year`, `memos`) or send `sample=NAME`; `previous`
+    makes it the next draft of an earlier audit."""
     settings = rt.settings
     rt.orchestrator.reserve().release()  # fail fast with 429 before reading a large body
     declared = request.headers.get("content-length")
@@ -99,6 +105,7 @@ async def create_audit(request: Request, rt: RuntimeDep) -> JSONResponse:
         max_files=2 + settings.max_memos, max_fields=8, max_part_size=MAX_FORM_FIELD_BYTES
     )
     try:
+        previous = _previous(rt, form.get("previous"))
         sample = form.get("sample")
         files = {
             DOCUMENT: form.getlist("document"),
@@ -121,9 +128,28 @@ async def create_audit(request: Request, rt: RuntimeDep) -> JSONResponse:
             await asyncio.to_thread(check_uploads, uploads)
     finally:
         await form.close()
-    audit_id = await start_audit(rt.audits, rt.documents, rt.orchestrator, uploads, sample)
+    audit_id = await start_audit(
+        rt.audits, rt.documents, rt.orchestrator, uploads, sample, previous
+    )
+    if previous is not None:
+        rt.drafts.watch(audit_id, previous)
     created = AuditCreated(audit_id=audit_id, links=_links(request, audit_id))
     return _body(created, 202, {"Location": f"/api/v1/audits/{audit_id}"})
+
+
+def _previous(rt: Runtime, value: Any) -> str | None:
+    """The `previous` form field, checked: 404 unknown, 409 still running, 422 not an id."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not AUDIT_ID.match(value):
+        raise ProblemError(422, "previous must be the id of an earlier audit.", "invalid_request")
+    try:
+        check_previous(rt.audits, value)
+    except UnknownPrevious as exc:
+        raise ProblemError(404, str(exc.args[0]), "unknown_audit") from exc
+    except PreviousUnfinished as exc:
+        raise ProblemError(409, str(exc), "audit_not_finished") from exc
+    return value
 
 
 async def _read_uploads(files: dict[str, list[Any]], limit: int, max_memos: int) -> list[Upload]:
@@ -157,6 +183,9 @@ def _links(request: Request, audit_id: str) -> AuditLinks:
         snapshot=f"{base}/api/v1/audits/{audit_id}",
         document=f"{base}/api/v1/audits/{audit_id}/document",
         page=f"{base}/audits/{audit_id}",
+        review=f"{base}/api/v1/audits/{audit_id}/review",
+        review_websocket=f"{ws_base}/ws/audit/{audit_id}/review",
+        review_events=f"{base}/api/v1/audits/{audit_id}/review/events",
     )
 
 
@@ -183,10 +212,9 @@ async def list_audits(
 
 @router.get("/api/v1/audits/{audit_id}", responses={200: {"description": "Snapshot"}})
 async def get_snapshot(audit_id: str, rt: RuntimeDep) -> JSONResponse:
-    """The audit reduced from its events (the same reduction the page runs)."""
+    """The audit reduced from its events and its review (the same reduction the page runs)."""
     _known(rt, audit_id)
-    events = [json.loads(wire.text) for wire in rt.log.read(audit_id)]
-    return JSONResponse(snapshot.reduce(audit_id, events))
+    return JSONResponse(rt.review.snapshot(audit_id))
 
 
 @router.get(
@@ -223,6 +251,8 @@ async def delete_audit(audit_id: str, rt: RuntimeDep) -> Response:
     await rt.orchestrator.cancel(audit_id)
     rt.audits.delete_audit(audit_id)
     rt.log.forget(audit_id)
+    rt.review_log.forget(audit_id)
+    rt.review.forget(audit_id)
     await asyncio.to_thread(rt.documents.delete, audit_id)
     return Response(status_code=204)
 
