@@ -19,6 +19,7 @@ class RawParagraph:
     outline_number: str | None = None  # the number Word's list numbering prints before it
     page_header: str | None = None  # text of the page header on the page that holds it
     toc: bool = False  # a contents-list entry: never a heading or caption
+    page: int | None = None  # 1-based page of a paged format (PDF)
 
 
 @dataclass(slots=True)
@@ -30,6 +31,7 @@ class RawTable:
     marked_header_rows: int = 0  # leading rows the format marks as headers (Word's tblHeader)
     bold_rows: list[bool] = field(default_factory=list)  # per row: its label is set in bold
     ruled_rows: list[bool] = field(default_factory=list)  # per row: a rule is drawn above it
+    page: int | None = None  # 1-based page of a paged format (PDF) where the table starts
 
 
 RawBlock = RawParagraph | RawTable

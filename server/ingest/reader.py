@@ -14,6 +14,7 @@ import codecs
 import io
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import PurePath
 
 from lxml import etree
@@ -33,6 +34,8 @@ _SUPPORTED_LIST = " ".join(SUPPORTED_EXTENSIONS)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc, or an encrypted Office file
 _BINARY_PROBE = 64 * 1024
 MAX_UNPACKED_BYTES = 1 << 30  # a zip bomb posing as a .docx is refused before it is opened
+# (pages done, pages in all when known, a message): called while a paged document is read
+ReadProgress = Callable[[int, int | None, str | None], None]
 
 
 def kind_of(filename: str) -> DocumentKind:
@@ -59,10 +62,11 @@ def check_upload(data: bytes, filename: str) -> DocumentKind:
     return kind
 
 
-def read_document(data: bytes, filename: str) -> Document:
-    """The parsed document; `InvalidDocument` when it cannot be read or holds no text."""
+def read_document(data: bytes, filename: str, progress: ReadProgress | None = None) -> Document:
+    """The parsed document; `InvalidDocument` when it cannot be read or holds no text.
+    `progress`, when given, hears of each page read (PDF only: other formats have no pages)."""
     kind = check_upload(data, filename)
-    raw = _read_raw(data, filename, kind)
+    raw = _read_raw(data, filename, kind, progress)
     if not _has_text(raw):
         if kind is DocumentKind.PDF:
             raise InvalidDocument(
@@ -73,9 +77,11 @@ def read_document(data: bytes, filename: str) -> Document:
     return assemble(raw, name, kind)
 
 
-def _read_raw(data: bytes, filename: str, kind: DocumentKind) -> RawDocument:
-    # Each reader is imported when first needed: pdfplumber and python-docx are slow to import
-    # and most uploads need only one of them.
+def _read_raw(
+    data: bytes, filename: str, kind: DocumentKind, progress: ReadProgress | None = None
+) -> RawDocument:
+    # Each reader is imported when first needed: python-docx is slow to import and most
+    # uploads need only one of them.
     if kind is DocumentKind.DOCX:
         from server.ingest.docx import read_docx
 
@@ -103,7 +109,7 @@ def _read_raw(data: bytes, filename: str, kind: DocumentKind) -> RawDocument:
     if kind is DocumentKind.PDF:
         from server.ingest.pdf import read_pdf
 
-        return read_pdf(data, filename)
+        return read_pdf(data, filename, progress)
     from server.ingest.text import read_text
 
     return read_text(decode_text(data, filename), markdown=kind is DocumentKind.MARKDOWN)

@@ -1,0 +1,348 @@
+"""Tables from how lines line up: a run of lines with figures, its captions and its header.
+
+Statements in published reports are rarely ruled; what makes them tables is alignment. A table
+starts at a line with a label and figures, and goes on through figure lines and the caption
+lines between them ("Current assets:", a label that wraps), as long as no line of prose runs
+into the figure columns and no wide vertical gap separates them. Above its first line, lines
+that hold only column headings over the figure columns ("Years Ended", "December 2,", "2022")
+are its header, however many lines it takes; each column's heading is what is printed over it,
+top to bottom, so a year printed under a date keeps both.
+
+Drawn shapes never decide anything here: a filled rectangle shading the current-year column, a
+box around a paragraph, or a chart's bars are not tables. A chart's axis labels are lines of
+figures without labels, which never start a table.
+
+Columns are where the figures of the body overlap horizontally (right-aligned figures overlap
+however wide they are); a header is assigned to every column whose middle it spans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from server.ingest.numbers import parse_number
+from server.ingest.pdf.glyphs import Rule
+from server.ingest.pdf.lines import Line, Segment
+from server.ingest.raw import RawParagraph, RawTable
+
+MAX_GAP = 2.4  # line heights: a wider blank between two lines ends the table
+MAX_CAPTIONS = 4  # consecutive lines without figures inside a table
+MAX_HEADER_LINES = 8
+MIN_LABELLED_ROWS = 2
+_TOLERANCE = 2.0  # points
+_PERIOD_WORDS = re.compile(
+    r"(?i)\b(?:(?:19|20)\d\d|ended|ending|months?|weeks?|quarters?|years?|as\s+of|at|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"thousands|millions|billions|except)\b"
+)
+_TITLE_WORDS = re.compile(
+    r"(?i)\b(?:statements?|balance\s+sheets?|consolidated|inc|corp|corporation|company|"
+    r"companies|group|plc|ltd|llc|subsidiaries)\b"
+)
+_CONNECTOR = re.compile(r"(?i)(?:[,;]|\band|\bor|\bof|\bfor|\bto|\bin|\bthe|\bfrom|-|–)$")
+
+
+@dataclass(slots=True)
+class TableBlock:
+    """A table found on a page, with the lines it was built from."""
+
+    table: RawTable
+    lines: list[Line] = field(default_factory=list)
+    toc: list[RawParagraph] | None = None  # a contents list read as a table: its entries
+
+
+Item = Line | TableBlock
+
+
+def find_tables(lines: list[Line], rules: list[Rule]) -> list[Item]:
+    """The lines in order, with every table's lines replaced by one `TableBlock`."""
+    items: list[Item] = []
+    i = 0
+    used_until = 0
+    while i < len(lines):
+        if i >= used_until and _body_line(lines[i]):
+            found = _grow(lines, i, used_until)
+            if found is not None:
+                start, end, header_from = found
+                block = _build(lines[header_from:start], lines[start:end], rules)
+                if block is not None:
+                    if i > header_from:
+                        del items[header_from - i :]
+                    items.append(block)
+                    used_until = end
+                    i = end
+                    continue
+        items.append(lines[i])
+        i += 1
+    return items
+
+
+def _body_line(line: Line) -> bool:
+    """A line with a figure that is not a year, right of a label or among other figures."""
+    segments = line.segments
+    figures = [s for s in segments if s.figure]
+    if not any(not s.year for s in figures):
+        return False
+    if len(segments) == 1:
+        return False
+    return any(s.figure for s in segments[1:])
+
+
+def _figure_zone(line: Line) -> float:
+    """Left edge of the line's figures (a leading figure counts only among others)."""
+    segments = line.segments
+    xs = [s.x0 for s in segments[1:] if s.figure]
+    if segments[0].figure and xs:
+        xs.append(segments[0].x0)
+    return min(xs) if xs else line.x1
+
+
+def _grow(lines: list[Line], start: int, floor: int) -> tuple[int, int, int] | None:
+    """(first body line, end, first header line) of the table that starts at `start`."""
+    zone = _figure_zone(lines[start])
+    end = start + 1
+    pending = 0
+    j = start + 1
+    while j < len(lines):
+        line, previous = lines[j], lines[j - 1]
+        if line.top - previous.bottom > MAX_GAP * max(previous.height, line.height, 1.0):
+            break
+        if line.page != previous.page or line.column != previous.column:
+            break
+        if _body_line(line):
+            zone = min(zone, _figure_zone(line))
+            end = j + 1
+            pending = 0
+        elif _caption(line, zone) and pending < MAX_CAPTIONS:
+            pending += 1
+        else:
+            break
+        j += 1
+    lead = min((_figure_lead(ln) for ln in lines[start:end] if _body_line(ln)), default=zone)
+    header_from = start
+    k = start - 1
+    # captions right above the first figure line ("ASSETS", "Current assets:") belong to it
+    captions = 0
+    while (
+        k >= floor and captions < 3 and _caption(lines[k], zone) and _close(lines[k], lines[k + 1])
+    ):
+        captions += 1
+        k -= 1
+    first_body = k + 1
+    headers = 0
+    while k >= floor and headers < MAX_HEADER_LINES and _close(lines[k], lines[k + 1]):
+        if not _header_line(lines[k], zone, lead, lines[start].size):
+            break
+        headers += 1
+        k -= 1
+    if headers:
+        header_from = k + 1
+    else:
+        first_body = start  # captions without a header above them stay paragraphs
+        header_from = start
+    return first_body, end, header_from
+
+
+def _close(upper: Line, lower: Line) -> bool:
+    if upper.page != lower.page or upper.column != lower.column:
+        return False
+    return lower.top - upper.bottom <= MAX_GAP * max(upper.height, lower.height, 1.0)
+
+
+def _caption(line: Line, zone: float) -> bool:
+    """A line of the label column only: a group caption or the first line of a long label."""
+    return line.x1 <= zone - _TOLERANCE and len(line.text) <= 120 and not _body_line(line)
+
+
+def _figure_lead(line: Line) -> float:
+    """Left edge of the line's figures with their currency signs."""
+    segments = line.segments
+    xs = [s.lead for s in segments[1:] if s.figure]
+    if segments[0].figure and xs:
+        xs.append(segments[0].lead)
+    return min(xs) if xs else line.x1
+
+
+def _header_line(line: Line, zone: float, lead: float, body_size: float) -> bool:
+    """Column headings over the figures: words, years and dates, no amounts. A line of one
+    piece over the figures is a heading only when it states a period or a scale, or is a few
+    words that are not a title ("Boeing shareholders", not "CONSOLIDATED BALANCE SHEETS")."""
+    if body_size and line.size > body_size * 1.3:
+        return False
+    over = [s for s in line.segments if s.x1 > zone - _TOLERANCE]
+    if not over:
+        return False
+    if any(len(s.text) > 70 for s in line.segments):
+        return False
+    if any(s.figure and not s.year and not _dateish(s.text) for s in over):
+        return False
+    if len(line.segments) == 1:
+        text = over[0].text
+        words = len(text.split())
+        if _PERIOD_WORDS.search(text):
+            return words <= 10
+        return words <= 4 and not _TITLE_WORDS.search(text)
+    return True
+
+
+def _dateish(text: str) -> bool:
+    return bool(re.search(r"(?i)\b(?:19|20)\d\d\b", text)) and parse_number(text) is None
+
+
+# ------------------------------------------------------------------------- building the grid
+
+
+def _build(header: list[Line], body: list[Line], rules: list[Rule]) -> TableBlock | None:
+    columns = _columns(body)
+    if not columns:
+        return None
+    left_edge = columns[0][0]
+    rows: list[list[str]] = []
+    bold: list[bool] = []
+    ruled: list[bool] = []
+    labelled = 0
+    figure_rows = 0
+    previous_bottom: float | None = None
+    for line in body:
+        label_parts: list[str] = []
+        cells = [""] * len(columns)
+        label_bold = True
+        for segment in line.segments:
+            if segment.x1 <= left_edge - _TOLERANCE or (
+                segment.x0 < left_edge - _TOLERANCE and not segment.figure
+            ):
+                label_parts.append(segment.text)
+                label_bold = label_bold and segment.bold
+                continue
+            c = _nearest(columns, segment)
+            cells[c] = f"{cells[c]} {segment.text}".strip()
+        label = " ".join(label_parts)
+        has_figure = any(_is_amount(c) for c in cells)
+        if rows and _continues(rows[-1], label, cells):
+            rows[-1] = [f"{rows[-1][0]} {label}".strip(), *cells]
+            bold[-1] = bold[-1] and label_bold
+            previous_bottom = line.bottom
+            continue
+        if has_figure:
+            figure_rows += 1
+            labelled += bool(label)
+        rows.append([label, *cells])
+        bold.append(bool(label_parts) and label_bold)
+        ruled.append(_ruled(rules, previous_bottom, line.top, left_edge))
+        previous_bottom = line.bottom
+    if labelled < MIN_LABELLED_ROWS or labelled * 2 < figure_rows:
+        return None  # axis ticks and data labels of a chart, or figures without a label column
+    header_row = _header_row(header, columns)
+    if header_row is not None:
+        rows.insert(0, header_row)
+        bold.insert(0, False)
+        ruled.insert(0, False)
+    table = RawTable(rows=rows, bold_rows=bold, ruled_rows=ruled, page=body[0].page)
+    block = TableBlock(table=table, lines=header + body)
+    block.toc = _contents_entries(rows, header_row is not None, body[0].page)
+    return block
+
+
+def _is_amount(text: str) -> bool:
+    return bool(text) and parse_number(text) is not None
+
+
+def _continues(previous: list[str], label: str, cells: list[str]) -> bool:
+    """A label that wraps: a row with words and no figures, continued by the next line."""
+    if any(previous[1:]) or not previous[0] or not label:
+        return False
+    return label[:1].islower() or label.startswith("(") or bool(_CONNECTOR.search(previous[0]))
+
+
+def _ruled(rules: list[Rule], above: float | None, top: float, left: float) -> bool:
+    if above is None:
+        return False
+    return any(above - 1 <= r.y <= top + 1 and r.x1 > left for r in rules)
+
+
+def _columns(body: list[Line]) -> list[tuple[float, float]]:
+    """Figure columns as x ranges: figures of the body that overlap share a column. When one
+    line would put two figures in one column, columns are found from right edges instead."""
+    spans: list[tuple[float, float, int]] = []
+    for n, line in enumerate(body):
+        segments = line.segments
+        lead = segments[0].figure and any(s.figure for s in segments[1:])
+        for segment in segments if lead else segments[1:]:
+            if segment.figure:
+                spans.append((segment.x0, segment.x1, n))
+    spans.sort()
+    merged: list[tuple[float, float, set[int]]] = []
+    for lo, hi, n in spans:
+        if merged and lo <= merged[-1][1] + 0.5:
+            m_lo, m_hi, members = merged[-1]
+            if n in members:
+                return _right_edge_columns(spans)
+            merged[-1] = (m_lo, max(m_hi, hi), members | {n})
+        else:
+            merged.append((lo, hi, {n}))
+    return [(lo, hi) for lo, hi, _ in merged]
+
+
+def _right_edge_columns(spans: list[tuple[float, float, int]]) -> list[tuple[float, float]]:
+    groups: list[list[tuple[float, float, int]]] = []
+    for span in sorted(spans, key=lambda s: s[1]):
+        if groups and span[1] - groups[-1][-1][1] <= 4.0:
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    return [(min(s[0] for s in g), max(s[1] for s in g)) for g in groups]
+
+
+def _nearest(columns: list[tuple[float, float]], segment: Segment) -> int:
+    def distance(c: int) -> float:
+        lo, hi = columns[c]
+        if segment.x1 < lo:
+            return lo - segment.x1
+        if segment.x0 > hi:
+            return segment.x0 - hi
+        return -(min(hi, segment.x1) - max(lo, segment.x0))  # overlapping: more overlap nearer
+
+    return min(range(len(columns)), key=distance)
+
+
+def _header_row(header: list[Line], columns: list[tuple[float, float]]) -> list[str] | None:
+    """One row of headings: per column, what is printed over it from top to bottom."""
+    if not header:
+        return None
+    left_edge = columns[0][0]
+    parts: list[list[str]] = [[] for _ in range(len(columns) + 1)]
+    for line in header:
+        for segment in line.segments:
+            if segment.x1 <= left_edge - _TOLERANCE:
+                parts[0].append(segment.text)
+                continue
+            covered = [
+                c + 1
+                for c, (lo, hi) in enumerate(columns)
+                if segment.x0 - _TOLERANCE <= (lo + hi) / 2 <= segment.x1 + _TOLERANCE
+            ]
+            if not covered:
+                covered = [_nearest(columns, segment) + 1]
+            for c in covered:
+                parts[c].append(segment.text)
+    row = [" ".join(p) for p in parts]
+    return row if any(row[1:]) else None
+
+
+def _contents_entries(rows: list[list[str]], headed: bool, page: int) -> list[RawParagraph] | None:
+    """A contents list set as a table (titles and page numbers rising down one column):
+    its page numbers are not amounts, so it is read as contents entries."""
+    body = rows[1:] if headed else rows
+    width = max((len(r) for r in body), default=0)
+    if width != 2 or len(body) < 3:
+        return None
+    numbers = [r[1] for r in body if r[1]]
+    if len(numbers) < 3 or not all(n.isdigit() and len(n) <= 3 for n in numbers):
+        return None
+    values = [int(n) for n in numbers]
+    if values != sorted(values):
+        return None
+    return [
+        RawParagraph(text=" ".join(c for c in r if c), toc=True, page=page) for r in body if any(r)
+    ]
