@@ -37,6 +37,7 @@ class Segment:
     bold: bool
     size: float
     lead: float  # left edge including a currency sign printed apart from the figure
+    words: list[Word] = field(default_factory=list, repr=False)
 
     @property
     def figure(self) -> bool:
@@ -183,6 +184,7 @@ def _segment(words: list[Word], parts: list[str]) -> Segment:
         bold=all(w.bold for w in words),
         size=max(sizes) if sizes else 0.0,
         lead=min(words[0].x0, words[0].lead if words[0].lead is not None else words[0].x0),
+        words=words,
     )
 
 

@@ -40,6 +40,7 @@ _TITLE_WORDS = re.compile(
     r"(?i)\b(?:statements?|balance\s+sheets?|consolidated|inc|corp|corporation|company|"
     r"companies|group|plc|ltd|llc|subsidiaries)\b"
 )
+_YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 _CONNECTOR = re.compile(r"(?i)(?:[,;]|\band|\bor|\bof|\bfor|\bto|\bin|\bthe|\bfrom|-|–)$")
 
 
@@ -90,11 +91,9 @@ def _body_line(line: Line) -> bool:
 
 
 def _figure_zone(line: Line) -> float:
-    """Left edge of the line's figures (a leading figure counts only among others)."""
-    segments = line.segments
-    xs = [s.x0 for s in segments[1:] if s.figure]
-    if segments[0].figure and xs:
-        xs.append(segments[0].x0)
+    """Left edge of the line's figures. A line's first piece is where labels start, so a
+    figure there ("($7)" ending a wrapped label) does not move the figure columns."""
+    xs = [s.x0 for s in line.segments[1:] if s.figure]
     return min(xs) if xs else line.x1
 
 
@@ -152,15 +151,12 @@ def _close(upper: Line, lower: Line) -> bool:
 
 def _caption(line: Line, zone: float) -> bool:
     """A line of the label column only: a group caption or the first line of a long label."""
-    return line.x1 <= zone - _TOLERANCE and len(line.text) <= 120 and not _body_line(line)
+    return line.x1 <= zone - _TOLERANCE and len(line.text) <= 200 and not _body_line(line)
 
 
 def _figure_lead(line: Line) -> float:
     """Left edge of the line's figures with their currency signs."""
-    segments = line.segments
-    xs = [s.lead for s in segments[1:] if s.figure]
-    if segments[0].figure and xs:
-        xs.append(segments[0].lead)
+    xs = [s.lead for s in line.segments[1:] if s.figure]
     return min(xs) if xs else line.x1
 
 
@@ -208,9 +204,9 @@ def _build(header: list[Line], body: list[Line], rules: list[Rule]) -> TableBloc
         label_parts: list[str] = []
         cells = [""] * len(columns)
         label_bold = True
-        for segment in line.segments:
+        for k, segment in enumerate(line.segments):
             if segment.x1 <= left_edge - _TOLERANCE or (
-                segment.x0 < left_edge - _TOLERANCE and not segment.figure
+                segment.x0 < left_edge - _TOLERANCE and (not segment.figure or k == 0)
             ):
                 label_parts.append(segment.text)
                 label_bold = label_bold and segment.bold
@@ -266,9 +262,7 @@ def _columns(body: list[Line]) -> list[tuple[float, float]]:
     line would put two figures in one column, columns are found from right edges instead."""
     spans: list[tuple[float, float, int]] = []
     for n, line in enumerate(body):
-        segments = line.segments
-        lead = segments[0].figure and any(s.figure for s in segments[1:])
-        for segment in segments if lead else segments[1:]:
+        for segment in line.segments[1:]:
             if segment.figure:
                 spans.append((segment.x0, segment.x1, n))
     spans.sort()
@@ -313,7 +307,7 @@ def _header_row(header: list[Line], columns: list[tuple[float, float]]) -> list[
     left_edge = columns[0][0]
     parts: list[list[str]] = [[] for _ in range(len(columns) + 1)]
     for line in header:
-        for segment in line.segments:
+        for segment in _split_periods(line.segments):
             if segment.x1 <= left_edge - _TOLERANCE:
                 parts[0].append(segment.text)
                 continue
@@ -328,6 +322,37 @@ def _header_row(header: list[Line], columns: list[tuple[float, float]]) -> list[
                 parts[c].append(segment.text)
     row = [" ".join(p) for p in parts]
     return row if any(row[1:]) else None
+
+
+def _split_periods(segments: list[Segment]) -> list[Segment]:
+    """A header piece naming several periods set close together ("December 31, 2022
+    December 25, 2021") is cut at its widest gaps into one piece per year."""
+    out: list[Segment] = []
+    for segment in segments:
+        years = len(_YEARS.findall(segment.text))
+        words = segment.words
+        if years < 2 or len(words) < years:
+            out.append(segment)
+            continue
+        gaps = sorted(range(1, len(words)), key=lambda k: words[k].x0 - words[k - 1].x1)
+        cuts = sorted(gaps[-(years - 1) :])
+        pieces = [words[a:b] for a, b in zip([0, *cuts], [*cuts, len(words)], strict=True)]
+        if any(len(_YEARS.findall(" ".join(w.text for w in p))) != 1 for p in pieces):
+            out.append(segment)
+            continue
+        for piece in pieces:
+            out.append(
+                Segment(
+                    x0=piece[0].x0,
+                    x1=max(w.x1 for w in piece),
+                    text=" ".join(w.text for w in piece),
+                    bold=segment.bold,
+                    size=segment.size,
+                    lead=piece[0].x0,
+                    words=piece,
+                )
+            )
+    return out
 
 
 def _contents_entries(rows: list[list[str]], headed: bool, page: int) -> list[RawParagraph] | None:
