@@ -21,6 +21,7 @@ import pypdfium2 as pdfium
 from server.errors import InvalidDocument
 from server.ingest.pdf.glyphs import PDFIUM_LOCK, Rule, open_document, pages
 from server.ingest.pdf.layout import (
+    EDGE_LINES,
     band_key,
     body_lines,
     is_page_number,
@@ -75,7 +76,7 @@ def read_pdf(data: bytes, filename: str, progress: Progress | None = None) -> Ra
     body_size = statistics.median(sizes) if sizes else 0.0
     blocks: list[RawBlock] = []
     for page in read:
-        header = "\n".join(ln.text for ln in page.lines if ln.band == "header" and ln.text) or None
+        header = "\n".join(ln.text for ln in _top_lines(page.lines, running)) or None
         flow = reading_order(body_lines(page.lines, running), page.width)
         blocks.extend(_page_blocks(flow, page.rules, body_size, header))
     return RawDocument(blocks=blocks, page_headers=page_headers, pages=len(read))
@@ -91,11 +92,21 @@ def _page_headers(read: list[_Page], running: set[str]) -> list[str]:
     """Running header texts as first printed, top band only, page numbers aside."""
     seen: dict[str, str] = {}
     for page in read:
-        for line in page.lines:
-            key = band_key(line)
-            if line.band == "header" and key in running and not is_page_number(line):
-                seen.setdefault(key, line.text)
+        for line in _top_lines(page.lines, running):
+            if band_key(line) in running:
+                seen.setdefault(band_key(line), line.text)
     return list(seen.values())
+
+
+def _top_lines(lines: list[Line], running: set[str]) -> list[Line]:
+    """The page's running header lines: in the top band, or first on the page and recurring."""
+    return [
+        ln
+        for i, ln in enumerate(lines)
+        if (ln.band == "header" or (i < EDGE_LINES and band_key(ln) in running))
+        and not is_page_number(ln)
+        and ln.text
+    ]
 
 
 def _page_blocks(

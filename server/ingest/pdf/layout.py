@@ -17,18 +17,23 @@ from server.ingest.pdf.lines import Line, Segment
 HEADER_BAND = 0.085  # top share of the page where running headers sit
 FOOTER_BAND = 0.915
 _PAGE_NUMBER = re.compile(
-    r"(?i)^(?:page\s+)?(?:[a-z]{1,2}\s?-\s?)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$|^[ivxlc]{1,6}$"
+    r"(?i)^(?:page\s+)?(?:[a-z]{1,2}\s?-\s?)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,4})?$|^[ivxlc]{1,6}$"
 )
+EDGE_LINES = 2  # the first and last lines of a page may be running headers and footers
 _PROSE_WORDS = 4  # both sides of a two-column line hold at least this many words
 _MIN_TWO_COLUMN_LINES = 6
 
 
 def mark_bands(lines: list[Line], height: float) -> None:
+    """Header and footer bands by position, and the page's first and last lines as edges:
+    pages printed from HTML end where their text ends, with the footer right under it."""
     for line in lines:
         if line.bottom < height * HEADER_BAND:
             line.band = "header"
         elif line.top > height * FOOTER_BAND:
             line.band = "footer"
+    for line in lines[:EDGE_LINES] + lines[-EDGE_LINES:]:
+        line.edge = True
 
 
 def band_key(line: Line) -> str:
@@ -36,12 +41,17 @@ def band_key(line: Line) -> str:
 
 
 def running_lines(pages: Sequence[Sequence[Line]]) -> set[str]:
-    """Keys of the band lines that recur on at least a third of the pages (two at least)."""
-    counts: Counter[str] = Counter()
+    """Keys of the lines that recur on at least a third of the pages: in the header or footer
+    band on two pages at least, as a page's first or last lines on three at least."""
+    band: Counter[str] = Counter()
+    edge: Counter[str] = Counter()
     for lines in pages:
-        counts.update({band_key(ln) for ln in lines if ln.band != "body"})
-    needed = max(2, len(pages) // 3)
-    return {key for key, n in counts.items() if n >= needed}
+        band.update({band_key(ln) for ln in lines if ln.band != "body"})
+        edge.update({band_key(ln) for ln in lines if ln.edge and ln.band == "body"})
+    third = len(pages) // 3
+    return {k for k, n in band.items() if n >= max(2, third)} | {
+        k for k, n in edge.items() if n + band[k] >= max(3, third)
+    }
 
 
 def is_page_number(line: Line) -> bool:
@@ -53,7 +63,8 @@ def body_lines(lines: list[Line], running: set[str]) -> list[Line]:
     return [
         ln
         for ln in lines
-        if ln.band == "body" or not (band_key(ln) in running or is_page_number(ln))
+        if (ln.band == "body" and not ln.edge)
+        or not (band_key(ln) in running or is_page_number(ln))
     ]
 
 

@@ -58,6 +58,7 @@ class Line:
     bold: bool
     page: int
     band: str = "body"  # "header", "footer" or "body"
+    edge: bool = False  # among the first or last lines of its page
     column: int = 0  # 0 full width, 1 left, 2 right (two-column text)
     _text: str | None = field(default=None, repr=False)
 

@@ -40,6 +40,10 @@ _TITLE_WORDS = re.compile(
     r"(?i)\b(?:statements?|balance\s+sheets?|consolidated|inc|corp|corporation|company|"
     r"companies|group|plc|ltd|llc|subsidiaries)\b"
 )
+_TITLE_PARTS = re.compile(
+    r"(?i)\b(?:statements?\s+of|balance\s+sheets?|consolidated|incorporated|inc\.|"
+    r"corporation|subsidiar(?:y|ies))"
+)
 _YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 _CONNECTOR = re.compile(r"(?i)(?:[,;]|\band|\bor|\bof|\bfor|\bto|\bin|\bthe|\bfrom|-|–)$")
 
@@ -173,6 +177,8 @@ def _header_line(line: Line, zone: float, lead: float, body_size: float) -> bool
         return False
     if any(s.figure and not s.year and not _dateish(s.text) for s in over):
         return False
+    if any(_TITLE_PARTS.search(s.text) for s in line.segments):
+        return False
     if len(line.segments) == 1:
         text = over[0].text
         words = len(text.split())
@@ -229,7 +235,7 @@ def _build(header: list[Line], body: list[Line], rules: list[Rule]) -> TableBloc
         previous_bottom = line.bottom
     if labelled < MIN_LABELLED_ROWS or labelled * 2 < figure_rows:
         return None  # axis ticks and data labels of a chart, or figures without a label column
-    header_row = _header_row(header, columns)
+    header_row = _header_row(header, _visual(columns, body))
     if header_row is not None:
         rows.insert(0, header_row)
         bold.insert(0, False)
@@ -278,6 +284,17 @@ def _columns(body: list[Line]) -> list[tuple[float, float]]:
     return [(lo, hi) for lo, hi, _ in merged]
 
 
+def _visual(columns: list[tuple[float, float]], body: list[Line]) -> list[tuple[float, float]]:
+    """Columns as the eye sees them: from the currency sign printed at their left, if any."""
+    leads = [lo for lo, _ in columns]
+    for line in body:
+        for segment in line.segments[1:]:
+            if segment.figure:
+                c = _nearest(columns, segment)
+                leads[c] = min(leads[c], segment.lead)
+    return [(lead, hi) for lead, (_, hi) in zip(leads, columns, strict=True)]
+
+
 def _right_edge_columns(spans: list[tuple[float, float, int]]) -> list[tuple[float, float]]:
     groups: list[list[tuple[float, float, int]]] = []
     for span in sorted(spans, key=lambda s: s[1]):
@@ -308,7 +325,7 @@ def _header_row(header: list[Line], columns: list[tuple[float, float]]) -> list[
     parts: list[list[str]] = [[] for _ in range(len(columns) + 1)]
     for line in header:
         for segment in _split_periods(line.segments):
-            if segment.x1 <= left_edge - _TOLERANCE:
+            if segment.x1 <= left_edge + _TOLERANCE:
                 parts[0].append(segment.text)
                 continue
             covered = [
