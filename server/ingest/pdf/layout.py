@@ -20,6 +20,7 @@ _PAGE_NUMBER = re.compile(
     r"(?i)^(?:page\s+)?(?:[a-z]{1,2}\s?-\s?)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,4})?$|^[ivxlc]{1,6}$"
 )
 EDGE_LINES = 2  # the first and last lines of a page may be running headers and footers
+MIN_LINES_WITH_EDGES = 8  # on a page of fewer lines, its first and last lines are its text
 _PROSE_WORDS = 4  # both sides of a two-column line hold at least this many words
 _MIN_TWO_COLUMN_LINES = 6
 
@@ -32,8 +33,9 @@ def mark_bands(lines: list[Line], height: float) -> None:
             line.band = "header"
         elif line.top > height * FOOTER_BAND:
             line.band = "footer"
-    for line in lines[:EDGE_LINES] + lines[-EDGE_LINES:]:
-        line.edge = True
+    if len(lines) >= MIN_LINES_WITH_EDGES:
+        for line in lines[:EDGE_LINES] + lines[-EDGE_LINES:]:
+            line.edge = True
 
 
 def band_key(line: Line) -> str:

@@ -44,6 +44,10 @@ _TITLE_PARTS = re.compile(
     r"(?i)\b(?:statements?\s+of|balance\s+sheets?|consolidated|incorporated|inc\.|"
     r"corporation|subsidiar(?:y|ies))"
 )
+_SCALE_ONLY = re.compile(
+    r"(?i)^\(?\s*(?:(?:dollars|amounts|figures|\$|€|£)\s+)?(?:in\s+)?(?:\$|€|£)?\s*"
+    r"(?:thousands|millions|billions)\b[^()\d]*\)?$"
+)
 _YEARS = re.compile(r"\b(?:19|20)\d\d\b")
 _CONNECTOR = re.compile(r"(?i)(?:[,;]|\band|\bor|\bof|\bfor|\bto|\bin|\bthe|\bfrom|-|–)$")
 
@@ -324,14 +328,16 @@ def _header_row(header: list[Line], columns: list[tuple[float, float]]) -> list[
     left_edge = columns[0][0]
     parts: list[list[str]] = [[] for _ in range(len(columns) + 1)]
     for line in header:
+        spanning = len(line.segments) == 1
         for segment in _split_periods(line.segments):
-            if segment.x1 <= left_edge + _TOLERANCE:
-                parts[0].append(segment.text)
+            if segment.x1 <= left_edge + _TOLERANCE or _SCALE_ONLY.match(segment.text):
+                parts[0].append(segment.text)  # the labels' heading, or the whole table's scale
                 continue
             covered = [
                 c + 1
                 for c, (lo, hi) in enumerate(columns)
                 if segment.x0 - _TOLERANCE <= (lo + hi) / 2 <= segment.x1 + _TOLERANCE
+                or (spanning and min(hi, segment.x1) - max(lo, segment.x0) > 0)
             ]
             if not covered:
                 covered = [_nearest(columns, segment) + 1]
