@@ -139,8 +139,8 @@ def _words(textpage: pdfium_c.FPDF_TEXTPAGE, frame: _Frame) -> list[Word]:
             continue
         pdfium_c.FPDFText_GetLooseCharBox(textpage, i, first)
         pdfium_c.FPDFText_GetLooseCharBox(textpage, j, last)
-        size = pdfium_c.FPDFText_GetFontSize(textpage, i)
         x0, top, _, bottom = frame.box(first.left, first.top, first.right, first.bottom)
+        size = _size(pdfium_c.FPDFText_GetFontSize(textpage, i), bottom - top)
         _, _, x1, _ = frame.box(last.left, last.top, last.right, last.bottom)
         word_text = match.group()
         if x1 < x0 or (len(word_text) > 1 and x1 - x0 > len(word_text) * size * 1.2):
@@ -149,6 +149,16 @@ def _words(textpage: pdfium_c.FPDF_TEXTPAGE, frame: _Frame) -> list[Word]:
         bold = pdfium_c.FPDFText_GetFontWeight(textpage, i) >= BOLD_WEIGHT
         words.append(Word(word_text, x0, top, x1, bottom, size, bold))
     return words
+
+
+def _size(stated: float, height: float) -> float:
+    """The type size as printed. PDFium reports the font's size before the text matrix scales
+    it, so a producer that sets 1-point type scaled by ten reports 1: then the height of the
+    character box (about 1.15 of the size with ascent and descent) says it better."""
+    from_box = height / 1.15
+    if from_box > 0 and not 0.6 * from_box <= stated <= 1.6 * from_box:
+        return from_box
+    return stated
 
 
 def _upright(textpage: pdfium_c.FPDF_TEXTPAGE, index: int, frame: _Frame) -> bool:
@@ -170,7 +180,8 @@ def _split_by_gaps(
 ) -> list[Word]:
     """A run PDFium did not break although its characters are far apart: split at the gaps."""
     rect = pdfium_c.FS_RECTF()
-    size = pdfium_c.FPDFText_GetFontSize(textpage, start)
+    first = _char(textpage, start, frame, rect)
+    size = _size(pdfium_c.FPDFText_GetFontSize(textpage, start), first[3] - first[1])
     bold = pdfium_c.FPDFText_GetFontWeight(textpage, start) >= BOLD_WEIGHT
     out: list[Word] = []
     current: list[tuple[str, tuple[float, float, float, float]]] = []
@@ -221,7 +232,7 @@ def _words_by_character(textpage: pdfium_c.FPDF_TEXTPAGE, count: int, frame: _Fr
             words.append(_word_of(current, size, bold))
             current = []
         if not current:
-            size = pdfium_c.FPDFText_GetFontSize(textpage, k)
+            size = _size(pdfium_c.FPDFText_GetFontSize(textpage, k), box[3] - box[1])
             bold = pdfium_c.FPDFText_GetFontWeight(textpage, k) >= BOLD_WEIGHT
         current.append((ch, box))
     if current:
