@@ -28,6 +28,10 @@ import pypdfium2.raw as pdfium_c
 PDFIUM_LOCK = threading.Lock()
 _WORD = re.compile(r"[^\s\x00-\x20\u00a0\u2002-\u200b\u3000\ufffe\uffff]+")
 BOLD_WEIGHT = 600
+_FORCE_BOLD = 1 << 18
+_BOLD_NAME = re.compile(rb"(?i)bold|black|heavy|semibold|demi")
+_NAME_SIZE = 128
+_NAME_BUFFER = ctypes.create_string_buffer(_NAME_SIZE)  # used under PDFIUM_LOCK only
 RULE_THICKNESS = 2.5  # points: a path flatter than this is a rule, not a box
 _MAX_ANGLE = 0.05  # radians: anything more is rotated text
 
@@ -146,9 +150,22 @@ def _words(textpage: pdfium_c.FPDF_TEXTPAGE, frame: _Frame) -> list[Word]:
         if x1 < x0 or (len(word_text) > 1 and x1 - x0 > len(word_text) * size * 1.2):
             words.extend(_split_by_gaps(textpage, i, j, frame))
             continue
-        bold = pdfium_c.FPDFText_GetFontWeight(textpage, i) >= BOLD_WEIGHT
+        bold = _bold(textpage, i)
         words.append(Word(word_text, x0, top, x1, bottom, size, bold))
     return words
+
+
+def _bold(textpage: pdfium_c.FPDF_TEXTPAGE, index: int) -> bool:
+    """Bold by the font's weight, its ForceBold flag, or its name ("Arial-BoldMT"): many
+    producers state no weight."""
+    if pdfium_c.FPDFText_GetFontWeight(textpage, index) >= BOLD_WEIGHT:
+        return True
+    flags = ctypes.c_int(0)
+    length = pdfium_c.FPDFText_GetFontInfo(textpage, index, _NAME_BUFFER, _NAME_SIZE, flags)
+    if flags.value & _FORCE_BOLD:
+        return True
+    name = bytes(_NAME_BUFFER.raw[: max(min(length, _NAME_SIZE) - 1, 0)])
+    return bool(_BOLD_NAME.search(name))
 
 
 def _size(stated: float, height: float) -> float:
@@ -182,7 +199,7 @@ def _split_by_gaps(
     rect = pdfium_c.FS_RECTF()
     first = _char(textpage, start, frame, rect)
     size = _size(pdfium_c.FPDFText_GetFontSize(textpage, start), first[3] - first[1])
-    bold = pdfium_c.FPDFText_GetFontWeight(textpage, start) >= BOLD_WEIGHT
+    bold = _bold(textpage, start)
     out: list[Word] = []
     current: list[tuple[str, tuple[float, float, float, float]]] = []
     for k in range(start, end + 1):
@@ -233,7 +250,7 @@ def _words_by_character(textpage: pdfium_c.FPDF_TEXTPAGE, count: int, frame: _Fr
             current = []
         if not current:
             size = _size(pdfium_c.FPDFText_GetFontSize(textpage, k), box[3] - box[1])
-            bold = pdfium_c.FPDFText_GetFontWeight(textpage, k) >= BOLD_WEIGHT
+            bold = _bold(textpage, k)
         current.append((ch, box))
     if current:
         words.append(_word_of(current, size, bold))

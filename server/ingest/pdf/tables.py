@@ -174,6 +174,8 @@ def _header_line(line: Line, zone: float, lead: float, body_size: float) -> bool
     words that are not a title ("Boeing shareholders", not "CONSOLIDATED BALANCE SHEETS")."""
     if body_size and line.size > body_size * 1.3:
         return False
+    if len(line.segments) == 1 and _SCALE_ONLY.match(line.text):
+        return True  # "(dollars in millions, except per share amounts)": the table's scale
     over = [s for s in line.segments if s.x1 > zone - _TOLERANCE]
     if not over:
         return False
