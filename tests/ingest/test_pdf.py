@@ -435,3 +435,26 @@ def test_encrypted_and_image_only_pdfs_are_invalid_documents() -> None:
         read_document(build_pdf([page], encrypt=True), "locked.pdf")
     with pytest.raises(InvalidDocument, match="scan without a text layer"):
         read_document(build_pdf([page], image_only=True), "scan.pdf")
+
+
+def test_a_contents_page_is_contents_entries_not_a_table_of_amounts() -> None:
+    page = PdfPage()
+    page.text(250, 40, "TABLE OF CONTENTS", 10, bold=True)
+    entries = [
+        ("PART I", "3"),
+        ("Item 1. Business", "3"),
+        ("Item 1A. Risk Factors", "14"),
+        ("Item 1B. Unresolved Staff Comments", "N/A"),
+        ("Item 2. Properties", "23"),
+        ("Item 7. Management\u2019s Discussion and Analysis", "25"),
+        ("Item 8. Financial Statements and Supplementary Data", "45"),
+    ]
+    for n, (title, number) in enumerate(entries):
+        page.text(50, 70 + n * 14, title, 9)
+        page.right(560, 70 + n * 14, number, 9)
+    doc = read_document(build_pdf([page]), "contents.pdf")
+    assert doc.tables == []
+    assert "Item 8. Financial Statements and Supplementary Data 45" in [
+        p.text for p in doc.paragraphs
+    ]
+    assert not any(s.statement for s in doc.sections)

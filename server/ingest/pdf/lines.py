@@ -25,6 +25,7 @@ _CURRENCY = re.compile(r"^(?:US\$|C\$|A\$|[$€£¥₹]|USD|EUR|GBP)\(?$")
 _FIGURE_START = re.compile(r"^[(\-–—−]?\.?\d|^[—–-]+$|^\($")
 _LEADER = re.compile(r"^[.·…_]{3,}$")  # dot leaders between a label and its figure
 _YEAR = re.compile(r"^(?:FY\s?)?(?:19[5-9]\d|20\d\d)$")
+_NOT_APPLICABLE = frozenset({"n/a", "n/m", "nm", "n.a."})
 SEGMENT_GAP = 0.9  # of the type size: a wider gap between words starts a new segment
 TIGHT_GAP = 0.12  # of the type size: a narrower gap joins two runs without a space
 
@@ -190,6 +191,8 @@ def _segment(words: list[Word], parts: list[str]) -> Segment:
 
 
 def _is_figure(text: str) -> bool:
+    if text.lower() in _NOT_APPLICABLE:
+        return True  # "N/A" stands in a figure's place
     if (
         len(text) > 24
         or not any(ch.isdigit() for ch in text)

@@ -30,6 +30,8 @@ MAX_GAP = 2.4  # line heights: a wider blank between two lines ends the table
 MAX_CAPTIONS = 4  # consecutive lines without figures inside a table
 MAX_HEADER_LINES = 8
 MIN_LABELLED_ROWS = 2
+MIN_CONTENTS_ENTRIES = 5
+_NOT_APPLICABLE = {"N/A", "NA", "N.A.", "—", "–", "-", "NONE"}
 _TOLERANCE = 2.0  # points
 _PERIOD_WORDS = re.compile(
     r"(?i)\b(?:(?:19|20)\d\d|ended|ending|months?|weeks?|quarters?|years?|as\s+of|at|"
@@ -381,17 +383,19 @@ def _split_periods(segments: list[Segment]) -> list[Segment]:
 
 
 def _contents_entries(rows: list[list[str]], headed: bool, page: int) -> list[RawParagraph] | None:
-    """A contents list set as a table (titles and page numbers rising down one column):
-    its page numbers are not amounts, so it is read as contents entries."""
+    """A contents list set as a table (titles and page numbers rising down one column, "N/A"
+    for an item left out): its page numbers are not amounts, so it is read as contents
+    entries. A short table of small rising figures ending in their total is not one."""
     body = rows[1:] if headed else rows
-    width = max((len(r) for r in body), default=0)
-    if width != 2 or len(body) < 3:
+    if max((len(r) for r in body), default=0) != 2:
         return None
-    numbers = [r[1] for r in body if r[1]]
-    if len(numbers) < 3 or not all(n.isdigit() and len(n) <= 3 for n in numbers):
+    numbers = [r[1] for r in body if r[1] and r[1].upper() not in _NOT_APPLICABLE]
+    if len(numbers) < MIN_CONTENTS_ENTRIES or not all(n.isdigit() and len(n) <= 3 for n in numbers):
         return None
     values = [int(n) for n in numbers]
-    if values != sorted(values):
+    if values != sorted(values) or values[-1] == sum(values[:-1]):
+        return None
+    if any(r[0].lower().startswith("total") for r in body):
         return None
     return [
         RawParagraph(text=" ".join(c for c in r if c), toc=True, page=page) for r in body if any(r)
