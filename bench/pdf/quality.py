@@ -6,7 +6,9 @@ Each PDF is read in a child process of its own, so its peak RSS (ru_maxrss of th
 the reader's alone. Per file: pages, seconds, peak MB, tables, the primary statements
 recognised (`Table.statement`: BS balance sheet, IS income statement, CI comprehensive income,
 CF cash flows, EQ equity) with, for each, the tables it spans and the most amount columns with
-a period (year) any of them has. The corpus is public filings kept outside the repository; the
+a period (year) any of them has; then, per statement page of bench/pdf/statements.py, what its
+table was recognised as ("CF->IS/3": the cash-flow page read as an income statement with
+three year columns). The corpus is public filings kept outside the repository; the
 script says so and exits 0 when it is absent. The last line printed is one JSON object.
 """
 
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.pdf.corpus import corpus_dir
+from bench.pdf.statements import STATEMENT_PAGES
 
 SHORT = {
     "financial_position": "BS",
@@ -57,8 +60,51 @@ def _read_one(path: str, out: Any) -> None:
             "peak_mb": round(peak_mb),
             "tables": len(doc.tables),
             "statements": statements,
+            "statement_pages": _statement_pages(data, Path(path).name, doc),
         }
     )
+
+
+def _statement_pages(data: bytes, name: str, doc: Any) -> dict[str, str]:
+    """Per primary statement page: the statement its table was recognised as, and its amount
+    columns with a year ("IS/3"); "-" when no table of the page was recognised. Document
+    tables carry no page, so the page's raw tables are matched by their first labelled row."""
+    from server.ingest.numbers import parse_number
+    from server.ingest.pdf import read_pdf
+    from server.ingest.raw import RawTable
+
+    raw = read_pdf(data, name)
+    raw_tails = [
+        (b.page, _tail(parse_number(c) for row in b.rows[1:] for c in row[1:] if c))
+        for b in raw.blocks
+        if isinstance(b, RawTable)
+    ]
+    doc_tails = [
+        (t, _tail(c if c.value is not None else None for r in t.rows for c in r.cells))
+        for t in doc.tables
+    ]
+    out: dict[str, str] = {}
+    for kind, page in STATEMENT_PAGES.get(name, {}).items():
+        found = "no table"
+        for n, (raw_page, tail) in enumerate(raw_tails):
+            if raw_page != page or not tail:
+                continue
+            nth = sum(1 for _, t in raw_tails[:n] if t == tail)  # the same figures seen before
+            matches = [t for t, d in doc_tails if d == tail]
+            if len(matches) > nth:
+                table = matches[nth]
+                short = SHORT.get(str(table.statement), "-") if table.statement else "-"
+                years = sum(1 for c in table.amount_columns() if c.year is not None)
+                found = f"{short}/{years}"
+                break
+        out[kind] = found
+    return out
+
+
+def _tail(numbers: Any) -> tuple[float, ...]:
+    """The last six figures of a table, as its fingerprint."""
+    values = [n.value for n in numbers if n is not None]
+    return tuple(values[-6:])
 
 
 def measure(path: Path) -> dict[str, Any]:
@@ -104,6 +150,9 @@ def main() -> None:
             f"{r['tables']:>6}  {stm}",
             flush=True,
         )
+        pages = " ".join(f"{k}->{v}" for k, v in r.get("statement_pages", {}).items())
+        if pages:
+            print(f"{'':32} statement pages recognised as: {pages}", flush=True)
     ok = [r for r in results if "error" not in r]
     total = {
         "files": len(results),

@@ -114,10 +114,11 @@ def _page_blocks(
 ) -> list[RawBlock]:
     blocks: list[RawBlock] = []
     text: list[Line] = []
+    width = max((ln.x1 - ln.x0 for ln in flow), default=0.0)
 
     def flush() -> None:
         if text:
-            blocks.extend(paragraphs(text, body_size, header))
+            blocks.extend(paragraphs(text, body_size, header, width))
             text.clear()
 
     for item in find_tables(flow, rules):

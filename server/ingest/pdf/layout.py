@@ -51,9 +51,11 @@ def running_lines(pages: Sequence[Sequence[Line]]) -> set[str]:
         band.update({band_key(ln) for ln in lines if ln.band != "body"})
         edge.update({band_key(ln) for ln in lines if ln.edge and ln.band == "body"})
     third = len(pages) // 3
-    return {k for k, n in band.items() if n >= max(2, third)} | {
+    running = {k for k, n in band.items() if n >= max(2, third)} | {
         k for k, n in edge.items() if n + band[k] >= max(3, third)
     }
+    # a line of figures or years alone ("2022 2021" heading a table) is never a running header
+    return {k for k in running if any(ch.isalpha() for ch in k)}
 
 
 def is_page_number(line: Line) -> bool:

@@ -9,7 +9,7 @@ column and the figure right-aligned far from it ("Cash and cash equivalents  $  
 read by gaps alone the sign is a segment of its own that shifts the columns or swallows a figure.
 Here the sign is joined to the next figure on its right before segments are cut, and that figure
 keeps its own box, so the column is where its digits are. A sign with no figure after it
-(a header's "$", a stray glyph) is dropped.
+standing alone (a header's "$" over a column) is dropped; one in words ("$ in millions") stays.
 """
 
 from __future__ import annotations
@@ -143,8 +143,10 @@ def _with_currency_joined(words: list[Word]) -> list[Word]:
                 i += 2
                 continue
             previous = out[-1] if out else None
-            far_before = previous is None or word.x0 - previous.x1 > word.size * SEGMENT_GAP
-            if far_before:  # a sign standing alone: a column's "$" with no figure under it
+            gap = word.size * SEGMENT_GAP
+            alone_before = previous is None or word.x0 - previous.x1 > gap
+            alone_after = nxt is None or nxt.x0 - word.x1 > gap
+            if alone_before and alone_after:  # a column's "$" with no figure beside it
                 i += 1
                 continue
         out.append(word)

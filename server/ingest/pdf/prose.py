@@ -2,11 +2,15 @@
 
 A paragraph ends at a blank (a gap wider than a line's leading), where the type changes (size,
 weight), or after a short line that ends a sentence. A short line set larger than the body text,
-or all in bold, is a heading; a heading printed over two lines in the same type is one heading.
+or all in bold, is a heading; a heading that wraps onto a second line in the same type is one
+heading, but short title lines stacked over a statement (the entity, the statement's name, its
+scale) are each their own.
 A word hyphenated at a line end is joined again.
 """
 
 from __future__ import annotations
+
+import re
 
 from server.ingest.pdf.lines import Line
 from server.ingest.raw import RawParagraph
@@ -14,25 +18,51 @@ from server.ingest.raw import RawParagraph
 MAX_HEADING_WORDS = 14
 LARGER = 1.15  # a heading set this much larger than the body text is a level-1 heading
 PARAGRAPH_GAP = 0.6  # of the type size: a wider blank between lines ends a paragraph
+_SCALE_LINE = re.compile(
+    r"(?i)^[($€£]|^(?:amounts\s+|dollars\s+)?in\s+(?:thousands|millions)|\b(?:thousands|millions|billions)\b"
+)
 _SENTENCE_END = (".", ":", ";", "!", "?")
 
 
-def paragraphs(lines: list[Line], body_size: float, page_header: str | None) -> list[RawParagraph]:
+def paragraphs(
+    lines: list[Line], body_size: float, page_header: str | None, width: float
+) -> list[RawParagraph]:
+    """Paragraphs and headings of a run of lines; `width` is the widest line of the page."""
     out: list[RawParagraph] = []
     current: list[Line] = []
+    lines = [piece for line in lines for piece in _pieces(line)]
 
     def flush() -> None:
         if current:
             out.append(_paragraph(current, body_size, page_header))
             current.clear()
 
-    width = max((ln.x1 - ln.x0 for ln in lines), default=0.0)
     for line in lines:
         if current and _breaks(current[-1], line, body_size, width):
             flush()
         current.append(line)
     flush()
     return out
+
+
+def _pieces(line: Line) -> list[Line]:
+    """A line outside tables whose parts stand apart ("Consolidated Statements of Earnings"
+    at the left, "$ in millions" at the right) is read part by part: each is its own text."""
+    if len(line.segments) == 1:
+        return [line]
+    return [
+        Line(
+            top=line.top,
+            bottom=line.bottom,
+            segments=[segment],
+            size=segment.size or line.size,
+            bold=segment.bold,
+            page=line.page,
+            band=line.band,
+            column=line.column,
+        )
+        for segment in line.segments
+    ]
 
 
 def _heading(line: Line, body_size: float) -> bool:
@@ -46,12 +76,15 @@ def _breaks(previous: Line, line: Line, body_size: float, width: float) -> bool:
     if line.page != previous.page or line.column != previous.column:
         return True
     size = max(previous.size, line.size, 1.0)
-    if line.top - previous.bottom > size * PARAGRAPH_GAP or line.top < previous.top:
-        return True
+    if line.top - previous.bottom > size * PARAGRAPH_GAP or line.top < previous.top + 1:
+        return True  # a blank, a new column, or the next part of the same line
     head_a, head_b = _heading(previous, body_size), _heading(line, body_size)
     if head_a != head_b:
         return True
-    if head_a:  # a heading over two lines: same type, same alignment
+    if head_a:  # a heading that wraps: same type, its first line near the full width
+        wrapped = width > 0 and previous.x1 - previous.x0 >= 0.6 * width
+        if not wrapped or _SCALE_LINE.search(line.text):
+            return True  # centred title lines: the entity, the statement, the scale
         return abs(previous.size - line.size) > 0.5 or previous.bold != line.bold
     if abs(previous.size - line.size) > max(0.15 * size, 0.6):
         return True
