@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from server.ingest.pdf.lines import Line
+from server.ingest.pdf.lines import Line, Segment
 from server.ingest.raw import RawParagraph
 
 MAX_HEADING_WORDS = 14
@@ -21,6 +21,7 @@ PARAGRAPH_GAP = 0.6  # of the type size: a wider blank between lines ends a para
 _SCALE_LINE = re.compile(
     r"(?i)^[($€£]|^(?:amounts\s+|dollars\s+)?in\s+(?:thousands|millions)|\b(?:thousands|millions|billions)\b"
 )
+_MARKER = re.compile(r"^(?:\(?\d{1,2}\)|\(?[a-z]\)|[*†‡§]+|\d{1,2}\.?)$")
 _SENTENCE_END = (".", ":", ";", "!", "?")
 
 
@@ -50,6 +51,22 @@ def _pieces(line: Line) -> list[Line]:
     at the left, "$ in millions" at the right) is read part by part: each is its own text."""
     if len(line.segments) == 1:
         return [line]
+    segments = list(line.segments)
+    if _MARKER.match(segments[0].text):  # "(1)  Corning obtained ...": a footnote and its text
+        first, second = segments[0], segments[1]
+        segments[:2] = [
+            Segment(
+                x0=first.x0,
+                x1=second.x1,
+                text=f"{first.text} {second.text}",
+                bold=first.bold and second.bold,
+                size=second.size,
+                lead=first.lead,
+                words=first.words + second.words,
+            )
+        ]
+    if len(segments) == 1:
+        return [line]
     return [
         Line(
             top=line.top,
@@ -61,7 +78,7 @@ def _pieces(line: Line) -> list[Line]:
             band=line.band,
             column=line.column,
         )
-        for segment in line.segments
+        for segment in segments
     ]
 
 
