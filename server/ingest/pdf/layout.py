@@ -129,7 +129,15 @@ def _gutter(lines: list[Line], width: float) -> float | None:
             best = (n, x)
     if best is None or best[0] < _MIN_TWO_COLUMN_LINES:
         return None
-    return best[1]
+    gutter = best[1]
+    # Columns of a page layout are about as wide as each other; a text table (a short name
+    # beside a long description) is not a two-column page.
+    left = [s.x0 for ln in lines for s in ln.segments if s.x1 <= gutter]
+    right = [s.x1 for ln in lines for s in ln.segments if s.x0 >= gutter]
+    if not left or not right:
+        return None
+    ratio = (gutter - min(left)) / max(max(right) - gutter, 1.0)
+    return gutter if 0.75 <= ratio <= 1.33 else None
 
 
 def _prose(text: str) -> bool:
