@@ -458,3 +458,26 @@ def test_a_contents_page_is_contents_entries_not_a_table_of_amounts() -> None:
         p.text for p in doc.paragraphs
     ]
     assert not any(s.statement for s in doc.sections)
+
+
+def test_a_group_heading_names_every_column_of_its_group() -> None:
+    columns = (300.0, 345.0, 390.0, 455.0, 500.0, 545.0)
+    header = [
+        [(1, "Pension"), (4, "Other Benefits")],
+        [(c, year) for c, year in enumerate(("2022", "2021", "2020") * 2)],
+    ]
+    rows = [
+        ("Service cost", ("3", "3", "3", "72", "87", "89"), True, False),
+        ("Interest cost", ("2,080", "1,988", "2,455", "98", "97", "130"), False, False),
+        ("Net periodic cost", ("2,083", "1,991", "2,458", "170", "184", "219"), True, True),
+    ]
+    page = _statement_page("Note 11 Retirement benefits", header, rows, columns=columns)
+    table = _only_table(read_document(build_pdf([page]), "pension.pdf"))
+    assert [c.header for c in table.amount_columns()] == [
+        "Pension 2022",
+        "Pension 2021",
+        "Pension 2020",
+        "Other Benefits 2022",
+        "Other Benefits 2021",
+        "Other Benefits 2020",
+    ]

@@ -145,6 +145,8 @@ def _grow(lines: list[Line], start: int, floor: int) -> tuple[int, int, int] | N
             break
         headers += 1
         k -= 1
+        if len(lines[k + 1].segments) == 1 and _SCALE_ONLY.match(lines[k + 1].text):
+            break  # the scale is printed under the title, over the column headings
     if headers:
         header_from = k + 1
     else:
@@ -330,25 +332,61 @@ def _header_row(header: list[Line], columns: list[tuple[float, float]]) -> list[
     if not header:
         return None
     left_edge = columns[0][0]
-    parts: list[list[str]] = [[] for _ in range(len(columns) + 1)]
+    labels: list[str] = []
+    lines: list[list[tuple[Segment, list[int]]]] = []  # per line: pieces and columns they head
     for line in header:
         spanning = len(line.segments) == 1
+        pieces: list[tuple[Segment, list[int]]] = []
         for segment in _split_periods(line.segments):
             if segment.x1 <= left_edge + _TOLERANCE or _SCALE_ONLY.match(segment.text):
-                parts[0].append(segment.text)  # the labels' heading, or the whole table's scale
+                labels.append(segment.text)  # the labels' heading, or the whole table's scale
                 continue
             covered = [
-                c + 1
+                c
                 for c, (lo, hi) in enumerate(columns)
                 if segment.x0 - _TOLERANCE <= (lo + hi) / 2 <= segment.x1 + _TOLERANCE
                 or (spanning and min(hi, segment.x1) - max(lo, segment.x0) > 0)
             ]
-            if not covered:
-                covered = [_nearest(columns, segment) + 1]
+            pieces.append((segment, covered or [_nearest(columns, segment)]))
+        lines.append(pieces)
+    spread = [False] * len(lines)
+    for i in range(len(lines) - 2, -1, -1):  # bottom up: a group heading may take lines
+        upper, lower = lines[i], lines[i + 1]
+        if spread[i + 1] and len(upper) == len(lower):
+            upper[:] = [(seg, cov) for (seg, _), (_, cov) in zip(upper, lower, strict=True)]
+            spread[i] = True
+        else:
+            spread[i] = _spread_over_groups(upper, lower, len(columns))
+    parts: list[list[str]] = [labels] + [[] for _ in columns]
+    for pieces in lines:
+        for segment, covered in pieces:
             for c in covered:
-                parts[c].append(segment.text)
+                parts[c + 1].append(segment.text)
     row = [" ".join(p) for p in parts]
     return row if any(row[1:]) else None
+
+
+def _spread_over_groups(
+    upper: list[tuple[Segment, list[int]]], lower: list[tuple[Segment, list[int]]], n: int
+) -> bool:
+    """Group headings over repeating column headings: "Pension" and "Other Postretirement
+    Benefits" over "2022 2021 2020 2022 2021 2020", or "2022 2021 2020" over "Shares Amount"
+    three times. Each group heading names every column of its group, not only the one under
+    its middle."""
+    k = len(upper)
+    below: dict[int, str] = {}
+    for segment, covered in lower:
+        if len(covered) == 1:
+            below[covered[0]] = segment.text
+    if k < 1 or n % k or n // k < 2 or len(below) != n:
+        return False
+    size = n // k
+    if any(below[c] != below[c % size] for c in range(n)):
+        return False
+    upper.sort(key=lambda p: p[0].x0)
+    for g, (segment, _) in enumerate(upper):
+        upper[g] = (segment, list(range(g * size, (g + 1) * size)))
+    return True
 
 
 def _split_periods(segments: list[Segment]) -> list[Segment]:
