@@ -145,8 +145,8 @@ def _grow(lines: list[Line], start: int, floor: int) -> tuple[int, int, int] | N
             break
         headers += 1
         k -= 1
-        if len(lines[k + 1].segments) == 1 and _SCALE_ONLY.match(lines[k + 1].text):
-            break  # the scale is printed under the title, over the column headings
+        if headers > 1 and len(lines[k + 1].segments) == 1 and _SCALE_ONLY.match(lines[k + 1].text):
+            break  # the scale printed under the title, over the column headings, ends them
     if headers:
         header_from = k + 1
     else:
@@ -378,7 +378,7 @@ def _spread_over_groups(
     for segment, covered in lower:
         if len(covered) == 1:
             below[covered[0]] = segment.text
-    if k < 1 or n % k or n // k < 2 or len(below) != n:
+    if k < 2 or n % k or n // k < 2 or len(below) != n:
         return False
     size = n // k
     if any(below[c] != below[c % size] for c in range(n)):
