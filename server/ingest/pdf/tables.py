@@ -232,7 +232,8 @@ def _build(header: list[Line], body: list[Line], rules: list[Rule]) -> TableBloc
         label = " ".join(label_parts)
         has_figure = any(_is_amount(c) for c in cells)
         if rows and _continues(rows[-1], label, cells):
-            rows[-1] = [f"{rows[-1][0]} {label}".strip(), *cells]
+            merged = [a or b for a, b in zip(rows[-1][1:], cells, strict=True)]
+            rows[-1] = [f"{rows[-1][0]} {label}".strip(), *merged]
             bold[-1] = bold[-1] and label_bold
             previous_bottom = line.bottom
             continue
@@ -261,9 +262,12 @@ def _is_amount(text: str) -> bool:
 
 
 def _continues(previous: list[str], label: str, cells: list[str]) -> bool:
-    """A label that wraps: a row with words and no figures, continued by the next line."""
-    if any(previous[1:]) or not previous[0] or not label:
+    """A label that wraps: a row with words and no figures, continued by the next line; or a
+    row with its figures on its first line, continued below in lower case with no figures."""
+    if not previous[0] or not label:
         return False
+    if any(previous[1:]):
+        return not any(cells) and label[:1].islower() and bool(_CONNECTOR.search(previous[0]))
     return label[:1].islower() or label.startswith("(") or bool(_CONNECTOR.search(previous[0]))
 
 
