@@ -19,7 +19,7 @@ however wide they are); a header is assigned to every column whose middle it spa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from server.ingest.numbers import parse_number
 from server.ingest.pdf.glyphs import Rule
@@ -56,11 +56,10 @@ _CONNECTOR = re.compile(r"(?i)(?:[,;]|\band|\bor|\bof|\bfor|\bto|\bin|\bthe|\bfr
 
 @dataclass(slots=True)
 class TableBlock:
-    """A table found on a page, with the lines it was built from."""
+    """A table found on a page, or the entries of a contents list set as one."""
 
     table: RawTable
-    lines: list[Line] = field(default_factory=list)
-    toc: list[RawParagraph] | None = None  # a contents list read as a table: its entries
+    toc: list[RawParagraph] | None = None
 
 
 Item = Line | TableBlock
@@ -73,17 +72,14 @@ def find_tables(lines: list[Line], rules: list[Rule]) -> list[Item]:
     used_until = 0
     while i < len(lines):
         if i >= used_until and _body_line(lines[i]):
-            found = _grow(lines, i, used_until)
-            if found is not None:
-                start, end, header_from = found
-                block = _build(lines[header_from:start], lines[start:end], rules)
-                if block is not None:
-                    if i > header_from:
-                        del items[header_from - i :]
-                    items.append(block)
-                    used_until = end
-                    i = end
-                    continue
+            start, end, header_from = _grow(lines, i, used_until)
+            block = _build(lines[header_from:start], lines[start:end], rules)
+            if block is not None:
+                if i > header_from:
+                    del items[header_from - i :]  # its header and captions, already passed
+                items.append(block)
+                used_until = i = end
+                continue
         items.append(lines[i])
         i += 1
     return items
@@ -107,7 +103,7 @@ def _figure_zone(line: Line) -> float:
     return min(xs) if xs else line.x1
 
 
-def _grow(lines: list[Line], start: int, floor: int) -> tuple[int, int, int] | None:
+def _grow(lines: list[Line], start: int, floor: int) -> tuple[int, int, int]:
     """(first body line, end, first header line) of the table that starts at `start`."""
     zone = _figure_zone(lines[start])
     end = start + 1
@@ -252,7 +248,7 @@ def _build(header: list[Line], body: list[Line], rules: list[Rule]) -> TableBloc
         bold.insert(0, False)
         ruled.insert(0, False)
     table = RawTable(rows=rows, bold_rows=bold, ruled_rows=ruled, page=body[0].page)
-    block = TableBlock(table=table, lines=header + body)
+    block = TableBlock(table=table)
     block.toc = _contents_entries(rows, header_row is not None, body[0].page)
     return block
 
