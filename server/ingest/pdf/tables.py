@@ -13,7 +13,12 @@ box around a paragraph, or a chart's bars are not tables. A chart's axis labels 
 figures without labels, which never start a table.
 
 Columns are where the figures of the body overlap horizontally (right-aligned figures overlap
-however wide they are); a header is assigned to every column whose middle it spans.
+however wide they are), and reach left to the currency signs printed apart from them. A heading
+is assigned to every column whose middle it spans; a line of one piece ("Years Ended") to every
+column it overlaps; headings over repeating column headings ("Pension" over 2022 2021 2020,
+"Other benefits" over 2022 2021 2020 again) to their whole group; a scale line ("(In millions,
+except per share data)") to the label column, as it holds for the whole table. Above a scale
+line printed over the headings nothing more is header (that is where titles sit).
 """
 
 from __future__ import annotations
