@@ -57,9 +57,12 @@ class PdfPage:
         )
 
 
-def build_pdf(pages: list[PdfPage], encrypt: bool = False, image_only: bool = False) -> bytes:
+def build_pdf(
+    pages: list[PdfPage], encrypt: bool = False, image_only: bool = False, rotate: int = 0
+) -> bytes:
     """The PDF file. `encrypt` adds a standard security handler whose password nobody knows;
-    `image_only` gives each page a small image and no text (a scan without a text layer)."""
+    `image_only` gives each page a small image and no text (a scan without a text layer);
+    `rotate` sets every page's /Rotate."""
     objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
     fonts = len(pages) * 2 + 3
     image = fonts + 2
@@ -74,6 +77,7 @@ def build_pdf(pages: list[PdfPage], encrypt: bool = False, image_only: bool = Fa
         objects.append(
             (
                 f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {WIDTH:.0f} {HEIGHT:.0f}] "
+                f"/Rotate {rotate} "
                 f"/Resources << /Font << /F1 {fonts} 0 R /F2 {fonts + 1} 0 R >> "
                 f"/XObject << /Im1 {image} 0 R >> >> /Contents {page_id + 1} 0 R >>"
             ).encode()

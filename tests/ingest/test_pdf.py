@@ -481,3 +481,24 @@ def test_a_group_heading_names_every_column_of_its_group() -> None:
         "Other Benefits 2021",
         "Other Benefits 2020",
     ]
+
+
+def test_a_landscape_page_turned_by_rotate_reads_upright() -> None:
+    """A wide statement printed on a portrait page turned by /Rotate 90: its text is drawn
+    turned a quarter, and reads as a table once the page is turned back."""
+    page = PdfPage()
+    rows = [
+        ("Revenue", "1,000", "900"),
+        ("Cost of sales", "(600)", "(500)"),
+        ("Gross profit", "400", "400"),
+    ]
+    for i, cells in enumerate(rows):
+        for across, text in zip((50, 500, 600), cells, strict=True):
+            page.ops.append(f"BT /F1 10 Tf 0 1 -1 0 {110 + i * 14} {across} Tm ({text}) Tj ET")
+    raw_doc = read_document(build_pdf([page], rotate=90), "landscape.pdf")
+    table = _only_table(raw_doc)
+    assert [(r.label, r.value(1), r.value(2)) for r in table.rows] == [
+        ("Revenue", 1000.0, 900.0),
+        ("Cost of sales", -600.0, -500.0),
+        ("Gross profit", 400.0, 400.0),
+    ]
