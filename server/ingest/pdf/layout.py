@@ -18,6 +18,7 @@ HEADER_BAND = 0.085  # top share of the page where running headers sit
 FOOTER_BAND = 0.915
 _PAGE_NUMBER = re.compile(
     r"(?i)^(?:page\s+)?(?:[a-z]{1,2}\s?-\s?)?\d{1,3}(?:\s*(?:of|/)\s*\d{1,4})?$|^[ivxlc]{1,6}$"
+    r"|^[-–—]\s*\d{1,3}\s*[-–—]$"
 )
 EDGE_LINES = 2  # the first and last lines of a page may be running headers and footers
 MIN_LINES_WITH_EDGES = 8  # on a page of fewer lines, its first and last lines are its text

@@ -21,7 +21,12 @@ PARAGRAPH_GAP = 0.6  # of the type size: a wider blank between lines ends a para
 _SCALE_LINE = re.compile(
     r"(?i)^[($€£]|^(?:amounts\s+|dollars\s+)?in\s+(?:thousands|millions)|\b(?:thousands|millions|billions)\b"
 )
-_MARKER = re.compile(r"^(?:\(?\d{1,2}\)|\(?[a-z]\)|[*†‡§]+|\d{1,2}\.?)$")
+# what starts a list item, footnote or numbered heading: "(1)", "a)", "*", "•", "10.1" (an
+# exhibit), "2.", "Item 7.", "Note 12"
+_MARKER = re.compile(
+    r"(?i)^(?:\(?\d{1,2}\)|\(?[a-z]\)|[*†‡§]+|[•◦▪■●\uf0b7\uf0a7–-]|\*?\d{1,3}(?:\.\d{1,3})*\.?"
+    r"|(?:item|part|note)\s+[0-9]{0,2}[a-z]{0,3}\.?)$"
+)
 _SENTENCE_END = (".", ":", ";", "!", "?")
 
 
@@ -52,7 +57,7 @@ def _pieces(line: Line) -> list[Line]:
     if len(line.segments) == 1:
         return [line]
     segments = list(line.segments)
-    if _MARKER.match(segments[0].text):  # "(1)  Corning obtained ...": a footnote and its text
+    if _MARKER.match(segments[0].text):  # "(1)  Corning obtained ...", "•  We ...": one text
         first, second = segments[0], segments[1]
         segments[:2] = [
             Segment(
