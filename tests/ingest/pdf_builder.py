@@ -39,7 +39,9 @@ class PdfPage:
         font = "F2" if bold else "F1"
         y = HEIGHT - top - size
         escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        encoded = escaped.replace("\u2014", "\\227").replace("\u2019", "\\222")
+        encoded = "".join(  # WinAnsiEncoding: non-ASCII as octal escapes of their cp1252 byte
+            ch if ord(ch) < 128 else f"\\{ch.encode('cp1252')[0]:03o}" for ch in escaped
+        )
         self.ops.append(f"BT /{font} {size} Tf {x:.2f} {y:.2f} Td ({encoded}) Tj ET")
 
     def right(self, x1: float, top: float, text: str, size: float = 9, bold: bool = False) -> None:

@@ -502,3 +502,17 @@ def test_a_landscape_page_turned_by_rotate_reads_upright() -> None:
         ("Cost of sales", -600.0, -500.0),
         ("Gross profit", 400.0, 400.0),
     ]
+
+
+def test_a_bullet_or_item_number_set_apart_stays_with_its_text() -> None:
+    page = PdfPage()
+    page.text(50, 60, "Item 7.", 10, bold=True)
+    page.text(110, 60, "Management\u2019s Discussion and Analysis", 10, bold=True)
+    page.text(60, 90, "\u2022", 9)
+    page.text(80, 90, "We design and sell software to creative professionals.", 9)
+    page.text(300, 750, "- 12 -", 9)
+    doc = read_document(build_pdf([page]), "items.pdf")
+    texts = [p.text for p in doc.paragraphs] + [s.title for s in doc.sections]
+    assert any(t.startswith("Item 7. Management") for t in texts), texts
+    assert "\u2022 We design and sell software to creative professionals." in texts
+    assert "- 12 -" not in texts
