@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from importlib import metadata
 from typing import Annotated, Any
 
@@ -26,6 +25,7 @@ from generated.models import (
     AuditState,
     CancelReply,
     Health,
+    ProblemCode,
     Sample,
     SampleList,
 )
@@ -43,11 +43,11 @@ from server.audits.intake import (
 )
 from server.runtime import Runtime, RuntimeDep
 from server.samples import list_samples
+from server.transports.codes import is_audit_id
 from server.transports.problems import ProblemError
 
 router = APIRouter(tags=["audits"])
 
-AUDIT_ID = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
 MAX_FORM_FIELD_BYTES = 64 * 1024
 UPLOAD_FORM = {
     "requestBody": {
@@ -74,8 +74,8 @@ def _body(model: Any, status: int = 200, headers: dict[str, str] | None = None) 
 
 
 def _known(rt: Runtime, audit_id: str) -> None:
-    if not AUDIT_ID.match(audit_id) or rt.audits.get_audit(audit_id) is None:
-        raise ProblemError(404, f"No audit {audit_id!r}.", "unknown_audit")
+    if not is_audit_id(audit_id) or rt.audits.get_audit(audit_id) is None:
+        raise ProblemError(404, f"No audit {audit_id!r}.", ProblemCode.unknown_audit)
 
 
 @router.post(
@@ -93,7 +93,7 @@ async def create_audit(request: Request, rt: RuntimeDep) -> JSONResponse:
         raise ProblemError(
             413,
             f"The request is {_mb(int(declared))}; the limit is {_mb(settings.max_request_bytes)}.",
-            "too_large",
+            ProblemCode.too_large,
         )
     form = await request.form(
         max_files=2 + settings.max_memos, max_fields=8, max_part_size=MAX_FORM_FIELD_BYTES
@@ -108,14 +108,16 @@ async def create_audit(request: Request, rt: RuntimeDep) -> JSONResponse:
         if sample is not None:
             if any(files.values()):
                 raise ProblemError(
-                    400, "Send either files or sample=NAME, not both.", "bad_request"
+                    400, "Send either files or sample=NAME, not both.", ProblemCode.bad_request
                 )
             if not isinstance(sample, str):
-                raise ProblemError(422, "sample must be a sample name, not a file.", "bad_request")
+                raise ProblemError(
+                    422, "sample must be a sample name, not a file.", ProblemCode.bad_request
+                )
             try:
                 uploads = await asyncio.to_thread(sample_uploads, sample)
             except UnknownSample as exc:
-                raise ProblemError(404, str(exc.args[0]), "unknown_sample") from exc
+                raise ProblemError(404, str(exc.args[0]), ProblemCode.unknown_sample) from exc
         else:
             uploads = await _read_uploads(files, settings.max_upload_bytes, settings.max_memos)
             await asyncio.to_thread(check_uploads, uploads)
@@ -128,21 +130,25 @@ async def create_audit(request: Request, rt: RuntimeDep) -> JSONResponse:
 
 async def _read_uploads(files: dict[str, list[Any]], limit: int, max_memos: int) -> list[Upload]:
     if not files[DOCUMENT]:
-        raise ProblemError(422, "A document file is required (or send sample=NAME).", "bad_request")
+        raise ProblemError(
+            422, "A document file is required (or send sample=NAME).", ProblemCode.bad_request
+        )
     if len(files[DOCUMENT]) > 1 or len(files[PRIOR_YEAR]) > 1:
-        raise ProblemError(400, "Send one document and at most one prior_year.", "bad_request")
+        raise ProblemError(
+            400, "Send one document and at most one prior_year.", ProblemCode.bad_request
+        )
     if len(files[MEMO]) > max_memos:
-        raise ProblemError(400, f"At most {max_memos} memos per audit.", "bad_request")
+        raise ProblemError(400, f"At most {max_memos} memos per audit.", ProblemCode.bad_request)
     uploads = []
     for role, values in files.items():
         for value in values:
             if not isinstance(value, UploadFile):
-                raise ProblemError(422, f"{role} must be a file upload.", "bad_request")
+                raise ProblemError(422, f"{role} must be a file upload.", ProblemCode.bad_request)
             name = value.filename or role
             data = await value.read(limit + 1)
             if len(data) > limit:
                 raise ProblemError(
-                    413, f"{name!r} is larger than the {_mb(limit)} limit.", "too_large"
+                    413, f"{name!r} is larger than the {_mb(limit)} limit.", ProblemCode.too_large
                 )
             uploads.append(Upload(role, name, data))
     return uploads
@@ -198,7 +204,9 @@ async def get_document(audit_id: str, rt: RuntimeDep) -> Response:
     try:
         body = await parsed_document(rt.documents, audit_id)  # DocumentError -> 415/422 Problem
     except LookupError as exc:
-        raise ProblemError(404, f"Audit {audit_id!r} has no document.", "unknown_audit") from exc
+        raise ProblemError(
+            404, f"Audit {audit_id!r} has no document.", ProblemCode.unknown_audit
+        ) from exc
     return Response(body, media_type="application/json")
 
 
