@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -39,6 +40,44 @@ CODE_OF_STATUS: dict[int, ProblemCode] = {
     405: ProblemCode.method_not_allowed,
     413: ProblemCode.too_large,
 }
+
+
+# An example `detail` for each code, shown in the OpenAPI document next to the routes that send it.
+EXAMPLE_DETAIL: dict[ProblemCode, str] = {
+    ProblemCode.bad_request: "Send either files or sample=NAME, not both.",
+    ProblemCode.bad_parameter: "after must be a whole number >= 0.",
+    ProblemCode.invalid_request: "Invalid request. query.limit: Input should be >= 1",
+    ProblemCode.invalid_document: "'report.docx' is not a Word document (no ZIP signature).",
+    ProblemCode.unsupported_document: "'book.xlsx' is .xlsx; supported: .docx .md .txt .pdf.",
+    ProblemCode.too_large: "'report.pdf' is larger than the 25.0 MB limit.",
+    ProblemCode.unknown_audit: "No audit 'aud_7Hq2LmX9'.",
+    ProblemCode.unknown_sample: "No sample 'acme-2024'; known samples: fanmilk-2024.",
+    ProblemCode.not_found: "Not Found",
+    ProblemCode.method_not_allowed: "Method Not Allowed",
+    ProblemCode.too_many_audits: "4 audits are already running; try again shortly.",
+    ProblemCode.no_page: "The page is not built: web/index.html is missing.",
+    ProblemCode.internal: "Something went wrong inside Crosscheck.",
+}
+
+
+def responses(replies: dict[int, list[ProblemCode]]) -> dict[int | str, dict[str, Any]]:
+    """A route's Problem replies for its OpenAPI declaration: each status with the codes it
+    carries there, one example per code. 500 `internal` (any unexpected error) is on every route.
+    """
+    declared: dict[int | str, dict[str, Any]] = {}
+    for status, codes in sorted({**replies, 500: [ProblemCode.internal]}.items()):
+        examples = {
+            code.value: {
+                "value": Problem(detail=EXAMPLE_DETAIL[code], code=code).model_dump(mode="json")
+            }
+            for code in codes
+        }
+        declared[status] = {
+            "model": Problem,
+            "description": f"{HTTPStatus(status).phrase}: " + ", ".join(c.value for c in codes),
+            "content": {"application/json": {"examples": examples}},
+        }
+    return declared
 
 
 class ProblemError(Exception):

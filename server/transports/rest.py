@@ -25,9 +25,11 @@ from generated.models import (
     AuditState,
     CancelReply,
     Health,
+    ParsedDocument,
     ProblemCode,
     Sample,
     SampleList,
+    Snapshot,
 )
 from server import snapshot
 from server.audits.intake import (
@@ -44,7 +46,7 @@ from server.audits.intake import (
 from server.runtime import Runtime, RuntimeDep
 from server.samples import list_samples
 from server.transports.codes import is_audit_id
-from server.transports.problems import ProblemError
+from server.transports.problems import ProblemError, responses
 
 router = APIRouter(tags=["audits"])
 
@@ -78,11 +80,25 @@ def _known(rt: Runtime, audit_id: str) -> None:
         raise ProblemError(404, f"No audit {audit_id!r}.", ProblemCode.unknown_audit)
 
 
+UNKNOWN_AUDIT = {404: [ProblemCode.unknown_audit]}
+
+
 @router.post(
     "/api/v1/audits",
     status_code=202,
     openapi_extra=UPLOAD_FORM,
-    responses={202: {"description": "AuditCreated"}},
+    response_model=AuditCreated,
+    response_description="The audit is started; follow it at its links.",
+    responses=responses(
+        {
+            400: [ProblemCode.bad_request],
+            404: [ProblemCode.unknown_sample],
+            413: [ProblemCode.too_large],
+            415: [ProblemCode.unsupported_document],
+            422: [ProblemCode.bad_request, ProblemCode.invalid_document],
+            429: [ProblemCode.too_many_audits],
+        }
+    ),
 )
 async def create_audit(request: Request, rt: RuntimeDep) -> JSONResponse:
     """Upload `document` (+ optional `prior_year`, `memos`) or send `sample=NAME`."""
@@ -166,7 +182,11 @@ def _links(request: Request, audit_id: str) -> AuditLinks:
     )
 
 
-@router.get("/api/v1/audits", responses={200: {"description": "AuditList"}})
+@router.get(
+    "/api/v1/audits",
+    response_model=AuditList,
+    responses=responses({422: [ProblemCode.invalid_request]}),
+)
 async def list_audits(
     rt: RuntimeDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> JSONResponse:
@@ -187,7 +207,9 @@ async def list_audits(
     return _body(AuditList(audits=items))
 
 
-@router.get("/api/v1/audits/{audit_id}", responses={200: {"description": "Snapshot"}})
+@router.get(
+    "/api/v1/audits/{audit_id}", response_model=Snapshot, responses=responses(UNKNOWN_AUDIT)
+)
 async def get_snapshot(audit_id: str, rt: RuntimeDep) -> JSONResponse:
     """The audit reduced from its events (the same reduction the page runs)."""
     _known(rt, audit_id)
@@ -196,7 +218,9 @@ async def get_snapshot(audit_id: str, rt: RuntimeDep) -> JSONResponse:
 
 
 @router.get(
-    "/api/v1/audits/{audit_id}/document", responses={200: {"description": "ParsedDocument"}}
+    "/api/v1/audits/{audit_id}/document",
+    response_model=ParsedDocument,
+    responses=responses({**UNKNOWN_AUDIT, 422: [ProblemCode.invalid_document]}),
 )
 async def get_document(audit_id: str, rt: RuntimeDep) -> Response:
     """The parsed report (document.schema.json ParsedDocument)."""
@@ -213,7 +237,8 @@ async def get_document(audit_id: str, rt: RuntimeDep) -> Response:
 @router.post(
     "/api/v1/audits/{audit_id}/cancel",
     status_code=202,
-    responses={202: {"description": "CancelReply"}},
+    response_model=CancelReply,
+    responses=responses(UNKNOWN_AUDIT),
 )
 async def cancel_audit(audit_id: str, rt: RuntimeDep) -> JSONResponse:
     """Stop a running audit; harmless on a finished one."""
@@ -224,7 +249,12 @@ async def cancel_audit(audit_id: str, rt: RuntimeDep) -> JSONResponse:
     return _body(CancelReply(audit_id=audit_id, state=AuditState(state)), 202)
 
 
-@router.delete("/api/v1/audits/{audit_id}", status_code=204)
+@router.delete(
+    "/api/v1/audits/{audit_id}",
+    status_code=204,
+    response_description="Deleted.",
+    responses=responses(UNKNOWN_AUDIT),
+)
 async def delete_audit(audit_id: str, rt: RuntimeDep) -> Response:
     """Delete the audit, its events and its documents (a running audit is cancelled first)."""
     _known(rt, audit_id)
@@ -235,13 +265,13 @@ async def delete_audit(audit_id: str, rt: RuntimeDep) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/api/v1/samples", responses={200: {"description": "SampleList"}})
+@router.get("/api/v1/samples", response_model=SampleList, responses=responses({}))
 async def samples() -> JSONResponse:
     """The bundled sample statement sets."""
     return _body(SampleList(samples=[Sample(**entry) for entry in list_samples()]))
 
 
-@router.get("/api/health", tags=["health"], responses={200: {"description": "Health"}})
+@router.get("/api/health", tags=["health"], response_model=Health, responses=responses({}))
 async def health(rt: RuntimeDep) -> JSONResponse:
     return _body(
         Health(status="ok", version=_version(), protocol=1, audits_running=rt.orchestrator.running)

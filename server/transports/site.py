@@ -20,6 +20,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from generated.models import ProblemCode
+from server.transports import openapi
 from server.transports.problems import ProblemError
 
 
@@ -66,7 +67,8 @@ async def codes_js() -> FileResponse:
 
 
 def mount(app: FastAPI) -> None:
-    """Static mounts (not routes): the page assets and the schema files."""
+    """Static mounts (not routes): the page assets and the schema files; the OpenAPI document."""
+    openapi.install(app)
 
     @app.get("/schema/openapi.json", include_in_schema=False)
     async def openapi_document() -> JSONResponse:

@@ -22,7 +22,7 @@ from generated.models import ProblemCode
 from server.log import EventLog, FollowerClosed, FollowerTooSlow
 from server.runtime import RuntimeDep
 from server.transports.codes import is_audit_id
-from server.transports.problems import ProblemError
+from server.transports.problems import ProblemError, responses
 from server.transports.ws import parse_cursor
 
 router = APIRouter(tags=["stream"])
@@ -33,9 +33,14 @@ SEND_TIMEOUT_S = 30.0
 @router.get(
     "/api/v1/audits/{audit_id}/events",
     response_class=EventSourceResponse,
+    response_description=(
+        "Server-Sent Events: `id:` the seq, `event:` the frame type, `data:` a Frame "
+        "(frames.schema.json); see /schema/v1/asyncapi.yaml."
+    ),
     responses={
-        200: {"content": {"text/event-stream": {}}},
-        204: {"description": "Already finished."},
+        200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}},
+        204: {"description": "Already finished: nothing after the cursor, and nothing will come."},
+        **responses({400: [ProblemCode.bad_parameter], 404: [ProblemCode.unknown_audit]}),
     },
 )
 async def audit_events(
