@@ -924,10 +924,7 @@ export interface Snapshot {
   review?: ReviewState;
 }
 /**
- * The audit's review reduced from its review log and its findings (GET /api/v1/audits/{id}/review, and `review` in the Snapshot): every finding with its decision and history, the decided counts, the sign-off and the drafts comparison if any. `last_seq` is the review log's newest seq, the cursor for the review stream.
- *
- * This interface was referenced by `Contract`'s JSON-Schema
- * via the `definition` "ReviewState".
+ * The audit's review, present once its review log has an event (a decision, a sign-off, a drafts comparison); GET /api/v1/audits/{id}/review gives the ReviewState of any audit.
  */
 export interface ReviewState {
   audit_id: AuditId;
@@ -1148,6 +1145,20 @@ export interface DecisionRequest {
 export interface SignOffRequest {
   reviewer: Reviewer;
   note?: ReviewNote;
+}
+/**
+ * The audit's review reduced from its review log and its findings (GET /api/v1/audits/{id}/review, and `review` in the Snapshot): every finding with its decision and history, the decided counts, the sign-off and the drafts comparison if any. `last_seq` is the review log's newest seq, the cursor for the review stream.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "ReviewState".
+ */
+export interface ReviewState1 {
+  audit_id: AuditId;
+  last_seq: number;
+  findings: FindingReview[];
+  counts: ReviewCounts;
+  sign_off?: SignOff;
+  drafts?: DraftComparison;
 }
 /**
  * A decision on one finding. Never overwritten: a later decision on the same finding is a new event, and the finding's history is every one of them in seq order.

@@ -429,4 +429,9 @@ class Snapshot(BaseModel):
     duration_ms: Annotated[StrictInt | MISSING, Field(ge=0)] = MISSING
     summary: common_schema.AuditSummary | MISSING = MISSING
     error: common_schema.ErrorInfo | MISSING = MISSING
-    review: ReviewState | MISSING = MISSING
+    review: Annotated[
+        ReviewState | MISSING,
+        Field(
+            description="The audit's review, present once its review log has an event (a decision, a sign-off, a drafts comparison); GET /api/v1/audits/{id}/review gives the ReviewState of any audit."
+        ),
+    ] = MISSING

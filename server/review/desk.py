@@ -72,15 +72,15 @@ class ReviewDesk:
         return snapshot
 
     def snapshot(self, audit_id: str) -> reduction.Snapshot:
-        """The Snapshot with its `review` (GET /api/v1/audits/{id})."""
-        current = reduction.with_review(self.audit_snapshot(audit_id))
+        """The Snapshot, with `review` once the review log has an event (GET /api/v1/audits/{id})."""
+        current = self.audit_snapshot(audit_id)
         for wire in self.review_log.read(audit_id):
             current = reduction.apply_review(current, json.loads(wire.text))
         return current
 
     def state(self, audit_id: str) -> dict[str, Any]:
         """The ReviewState (GET /api/v1/audits/{id}/review)."""
-        review: dict[str, Any] = self.snapshot(audit_id)["review"]
+        review: dict[str, Any] = reduction.with_review(self.snapshot(audit_id))["review"]
         return review
 
     def forget(self, audit_id: str) -> None:
@@ -100,7 +100,7 @@ class ReviewDesk:
                 f"reason: only a dismissal takes a reason, and this decision is "
                 f"{request.decision.value!r}."
             )
-        current = self.snapshot(audit_id)
+        current = reduction.with_review(self.snapshot(audit_id))
         review = current["review"]
         _refuse_if_signed_off(audit_id, review)
         known = {f["finding_id"] for f in review["findings"] if "severity" in f}
@@ -124,7 +124,7 @@ class ReviewDesk:
         return event
 
     def sign_off(self, audit_id: str, request: SignOffRequest) -> AuditSignedOff:
-        current = self.snapshot(audit_id)
+        current = reduction.with_review(self.snapshot(audit_id))
         review = current["review"]
         state = current["state"]
         if state in ("pending", "running"):
