@@ -3,7 +3,9 @@
 With the default agents, the lifespan first loads their reference data, starts the worker
 processes their CPU work runs in (server/workers.py) and runs them once (`_prime`), so
 no audit pays one-off costs while clients wait for frames. It then opens the databases and finishes audits a previous process left running
-(recovery); on shutdown it stops every running audit as `interrupted` and closes them. Streams are
+(recovery) and compares finished drafts that have no comparison yet (server/review/drafts.py);
+on shutdown it stops every running audit as `interrupted` and closes them. Streams (both the
+audit and the review streams) are
 closed with 1001 *before* that, by `serve.GracefulServer`, because uvicorn closes WebSockets
 itself (with 1012) before the lifespan shutdown runs.
 """
