@@ -3,7 +3,9 @@
 With the default agents, the lifespan first loads their reference data, starts the worker
 processes their CPU work runs in (server/workers.py) and runs them once (`_prime`), so
 no audit pays one-off costs while clients wait for frames. It then opens the databases and finishes audits a previous process left running
-(recovery); on shutdown it stops every running audit as `interrupted` and closes them. Streams are
+(recovery) and compares finished drafts that have no comparison yet (server/review/drafts.py);
+on shutdown it stops every running audit as `interrupted` and closes them. Streams (both the
+audit and the review streams) are
 closed with 1001 *before* that, by `serve.GracefulServer`, because uvicorn closes WebSockets
 itself (with 1012) before the lifespan shutdown runs.
 """
@@ -23,12 +25,14 @@ from server.agents.registry import default_agents, warm_up
 from server.audits.orchestrator import Orchestrator
 from server.audits.recovery import recover
 from server.ingest.reader import read_document
-from server.log import EventLog
+from server.log import EventLog, ReviewLog
+from server.review.desk import ReviewDesk
+from server.review.drafts import DraftComparer
 from server.runtime import Runtime
 from server.samples import list_samples, sample_path
 from server.settings import Settings
 from server.storage import AuditDatabase, DocumentDatabase
-from server.transports import problems, rest, site, sse, ws
+from server.transports import problems, rest, review, site, sse, ws
 from server.transports.limits import BodyLimit
 from server.workers import start_workers, stop_workers
 
@@ -64,8 +68,17 @@ def create_app(settings: Settings, agents: Mapping[str, Agent] | None = None) ->
         progress_per_s=settings.progress_per_s,
         max_running=settings.max_running_audits,
     )
+    review_log = ReviewLog(audits, settings.queue_size)
+    desk = ReviewDesk(log, review_log)
     runtime = Runtime(
-        settings=settings, audits=audits, documents=documents, log=log, orchestrator=orchestrator
+        settings=settings,
+        audits=audits,
+        documents=documents,
+        log=log,
+        orchestrator=orchestrator,
+        review_log=review_log,
+        review=desk,
+        drafts=DraftComparer(desk, audits, documents),
     )
 
     @asynccontextmanager
@@ -82,11 +95,13 @@ def create_app(settings: Settings, agents: Mapping[str, Agent] | None = None) ->
         audits.open()
         await asyncio.to_thread(documents.open)
         recover(log, audits.unfinished_audits(), list(orchestrator.agents))
+        runtime.drafts.resume()
         try:
             yield
         finally:
             await going_away(runtime)
             await orchestrator.shutdown()
+            await runtime.drafts.shutdown()
             audits.close()
             stop_workers()
 
@@ -100,6 +115,7 @@ def create_app(settings: Settings, agents: Mapping[str, Agent] | None = None) ->
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     problems.install(app)
     app.include_router(rest.router)
+    app.include_router(review.router)
     app.include_router(sse.router)
     app.include_router(ws.router)
     app.include_router(site.router)
@@ -111,3 +127,4 @@ async def going_away(runtime: Runtime) -> None:
     """Tell every stream to end: WebSockets close 1001, SSE responses end; audits keep going."""
     runtime.going_away.set()
     runtime.log.close_followers()
+    runtime.review_log.close_followers()

@@ -36,6 +36,12 @@ FRAME_TYPES = {
     "agent_progress": "AgentProgress",
     "heartbeat": "Heartbeat",
 }
+REVIEW_TYPES = {
+    "decision_recorded": "DecisionRecorded",
+    "audit_signed_off": "AuditSignedOff",
+    "drafts_compared": "DraftsCompared",
+    "heartbeat": "Heartbeat",
+}
 RESULT_TYPES = {
     "numeric": "NumericResult",
     "logic": "LogicResult",
@@ -54,8 +60,19 @@ _SCHEMA_ONE = ("items", "contains", "not", "if", "then", "else", "additionalProp
 _COMPOSED = ("allOf", "anyOf", "oneOf", "if", "$ref", "dependentSchemas")
 
 
+UNIONS = {
+    "Frame": FRAME_TYPES,
+    "LogEvent": FRAME_TYPES,
+    "ReviewFrame": REVIEW_TYPES,
+    "ReviewEvent": REVIEW_TYPES,
+}
+
+
 class ContractViolation(AssertionError):
     """A frame or body that the v1 schema rejects."""
+
+
+_CONDITIONAL = ("if", "then", "else")
 
 
 def closed(schema: Any) -> Any:
@@ -70,10 +87,16 @@ def closed(schema: Any) -> Any:
         if isinstance(out.get(key), list):
             out[key] = [closed(sub) for sub in out[key]]
     for key in _SCHEMA_ONE:
-        if isinstance(out.get(key), dict):
+        if isinstance(out.get(key), dict) and key not in _CONDITIONAL:
             out[key] = closed(out[key])
     if "properties" in out and "additionalProperties" not in out:
-        composed = [key for key in _COMPOSED if key in out]
+        # A conditional that only constrains the object's own properties (a reason exactly when
+        # dismissed) leaves the object closable as it is; its subschemas stay as written.
+        for key in _CONDITIONAL:
+            extra = set(out.get(key, {}).get("properties", {})) - set(out["properties"])
+            if extra:
+                raise ValueError(f"{out.get('title')}: `{key}` declares {sorted(extra)}")
+        composed = [key for key in _COMPOSED if key in out and key not in _CONDITIONAL]
         if composed:
             raise ValueError(
                 f"{out.get('title', 'an object')} combines properties with {composed}: "
@@ -134,8 +157,8 @@ def errors(definition: str, instance: Any, *, strict: bool = True) -> list[str]:
 def assert_valid(definition: str, instance: Any, *, strict: bool = True) -> None:
     problems = errors(definition, instance, strict=strict)
     if problems:
-        if definition in ("Frame", "LogEvent") and isinstance(instance, dict):
-            branch = FRAME_TYPES.get(str(instance.get("type")))
+        if definition in UNIONS and isinstance(instance, dict):
+            branch = UNIONS[definition].get(str(instance.get("type")))
             if branch:
                 problems = errors(branch, instance, strict=strict) or problems
         raise ContractViolation(f"invalid {definition}: " + "; ".join(problems[:5]))
@@ -144,6 +167,11 @@ def assert_valid(definition: str, instance: Any, *, strict: bool = True) -> None
 def assert_valid_frame(frame: Any) -> None:
     """Every frame a server sends: the `Frame` union, strictly, with a precise path on failure."""
     assert_valid("Frame", frame)
+
+
+def assert_valid_review_frame(frame: Any) -> None:
+    """Every frame of the review stream: the `ReviewFrame` union, with a precise path on failure."""
+    assert_valid("ReviewFrame", frame)
 
 
 def assert_valid_body(definition: str, body: Any) -> None:

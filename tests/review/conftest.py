@@ -1,0 +1,3 @@
+from tests.runtime.conftest import start_server
+
+__all__ = ["start_server"]
