@@ -28,7 +28,7 @@ from server.runtime import Runtime
 from server.samples import list_samples, sample_path
 from server.settings import Settings
 from server.storage import AuditDatabase, DocumentDatabase
-from server.transports import problems, rest, site, sse, ws
+from server.transports import exports, problems, rest, site, sse, ws
 from server.transports.limits import BodyLimit
 from server.workers import start_workers, stop_workers
 
@@ -100,6 +100,7 @@ def create_app(settings: Settings, agents: Mapping[str, Agent] | None = None) ->
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     problems.install(app)
     app.include_router(rest.router)
+    app.include_router(exports.router)
     app.include_router(sse.router)
     app.include_router(ws.router)
     app.include_router(site.router)

@@ -65,7 +65,9 @@ def write_docx(paper: Paper) -> CommentedCopy:
         document.add_comment(runs, _safe(_comment(paper, finding)), AUTHOR, INITIALS)
         anchored.append(finding["id"])
     if unplaced:
-        document.add_comment(places.first_runs(), _safe(_unplaced(paper, unplaced)), AUTHOR, INITIALS)
+        document.add_comment(
+            places.first_runs(), _safe(_unplaced(paper, unplaced)), AUTHOR, INITIALS
+        )
     out = io.BytesIO()
     document.save(out)
     return CommentedCopy(out.getvalue(), anchored, [f["id"] for f in unplaced])

@@ -63,7 +63,9 @@ class WordPlaces:
     document: WordDocument
     parsed: Mapping[str, Any]
     raw_tables: Sequence[RawTable]
-    _tables: dict[str, tuple[_WordTable, int]] = field(default_factory=dict)  # id -> (table, header)
+    _tables: dict[str, tuple[_WordTable, int]] = field(
+        default_factory=dict
+    )  # id -> (table, header)
     _paragraphs: list[tuple[Any, str, bool]] = field(default_factory=list)  # (p, text, top level)
 
     def __post_init__(self) -> None:
@@ -116,7 +118,7 @@ class WordPlaces:
         text = _norm(parsed.get(paragraph_id or "", ""))
         wanted = _norm(quote or "")
         element = None
-        if text:
+        if text and paragraph_id:
             same = [p for p, t, _ in self._paragraphs if t == text]
             if same:
                 nth = [pid for pid, t in parsed.items() if _norm(t) == text].index(paragraph_id)
@@ -246,7 +248,7 @@ def _quote_runs(p: Any, document: WordDocument, quote: str | None) -> list[Run]:
     flat, where = _flatten("".join(raw))
     found = flat.find(wanted)
     if found < 0:  # the text was read differently (a dropped footnote mark): its start will do
-        wanted = wanted[:MIN_QUOTE_CHARS * 4]
+        wanted = wanted[: MIN_QUOTE_CHARS * 4]
         found = flat.find(wanted)
     if found < 0:
         return runs
@@ -325,7 +327,9 @@ def _cell_lines(tc: Any) -> list[str]:
 
 def _parsed_paragraphs(parsed: Mapping[str, Any]) -> dict[str, str]:
     return {
-        b["id"]: b.get("text", "") for b in parsed.get("blocks", []) if b.get("block") == "paragraph"
+        b["id"]: b.get("text", "")
+        for b in parsed.get("blocks", [])
+        if b.get("block") == "paragraph"
     }
 
 

@@ -72,10 +72,8 @@ class Places:
         note = table.get("note_number")
         if note and title and not title.lstrip().startswith(note):
             return f"Note {note}, {title}"
-        if note:
-            return f"Note {note}" if not title else title
-        if title:
-            return title
+        if title or note:
+            return title or f"Note {note}"
         return f"table {self._table_number.get(table_id, table_id)}"
 
     def cell(self, table_id: str, row: int, column: int) -> str:
@@ -103,9 +101,7 @@ class Places:
         label = _one_line(rows[row].get("label") or "")
         if label:
             return f"row '{label}'"
-        above = next(
-            (_one_line(r["label"]) for r in reversed(rows[:row]) if r.get("label")), None
-        )
+        above = next((_one_line(r["label"]) for r in reversed(rows[:row]) if r.get("label")), None)
         where = f" below '{above}'" if above else ""
         return f"unlabelled row {row + 1}{where}"
 
