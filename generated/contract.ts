@@ -226,7 +226,9 @@ export type ProblemCode =
   | "method_not_allowed"
   | "too_many_audits"
   | "no_page"
-  | "internal";
+  | "internal"
+  | "unknown_format"
+  | "not_a_word_document";
 /**
  * One finding of any agent, discriminated by `agent`: what `result.findings` of each agent holds.
  *

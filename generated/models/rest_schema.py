@@ -169,6 +169,8 @@ class ProblemCode(StrEnum):
     too_many_audits = "too_many_audits"
     no_page = "no_page"
     internal = "internal"
+    unknown_format = "unknown_format"
+    not_a_word_document = "not_a_word_document"
 
 
 class Sample(BaseModel):

@@ -13,28 +13,45 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
 
+from generated.models import ProblemCode
 from server.exports import FORMATS, make
 from server.exports.docx_comments import is_word
 from server.exports.load import load_paper
 from server.runtime import RuntimeDep
-from server.transports.problems import ProblemError
-from server.transports.rest import AUDIT_ID
+from server.transports.codes import is_audit_id
+from server.transports.problems import ProblemError, responses
 from server.workers import offload
 
 router = APIRouter(tags=["exports"])
 SUPPORTED = ", ".join(FORMATS)
+BINARY = {"type": "string", "format": "binary"}
+FILE_SCHEMA = {
+    "json": {
+        "type": "object",
+        "description": "The Snapshot with findings_by_severity, findings and locations_in_words.",
+    },
+    "csv": {"type": "string", "description": "UTF-8 with a byte-order mark, CRLF line ends."},
+}
 
 
 @router.get(
     "/api/v1/audits/{audit_id}/export",
+    response_class=Response,
     responses={
         200: {
-            "description": "The working paper as a file to save (Content-Disposition: attachment).",
-            "content": {f.media_type.split(";")[0]: {} for f in FORMATS.values()},
+            "description": "The working paper, a file to save (Content-Disposition: attachment).",
+            "content": {
+                f.media_type.split(";")[0]: {"schema": FILE_SCHEMA.get(f.name, BINARY)}
+                for f in FORMATS.values()
+            },
         },
-        404: {"description": "Problem: no such audit."},
-        409: {"description": "Problem: a Word copy of an upload that is not a .docx."},
-        422: {"description": "Problem: unknown format."},
+        **responses(
+            {
+                404: [ProblemCode.unknown_audit],
+                409: [ProblemCode.not_a_word_document],
+                422: [ProblemCode.unknown_format],
+            }
+        ),
     },
 )
 async def export_audit(
@@ -44,12 +61,12 @@ async def export_audit(
 ) -> Response:
     """The audit as a working paper: xlsx (workbook), docx (the upload with a comment at each
     finding), csv (findings, UTF-8 with BOM) or json (snapshot, findings, locations in words)."""
-    if not AUDIT_ID.match(audit_id) or rt.audits.get_audit(audit_id) is None:
-        raise ProblemError(404, f"No audit {audit_id!r}.", "unknown_audit")
+    if not is_audit_id(audit_id) or rt.audits.get_audit(audit_id) is None:
+        raise ProblemError(404, f"No audit {audit_id!r}.", ProblemCode.unknown_audit)
     chosen = FORMATS.get(format or "")
     if chosen is None:
         asked = f"Unknown format {format!r}" if format else "No format given"
-        raise ProblemError(422, f"{asked}; supported: {SUPPORTED}.", "unknown_format")
+        raise ProblemError(422, f"{asked}; supported: {SUPPORTED}.", ProblemCode.unknown_format)
     paper = await load_paper(rt.log, rt.documents, audit_id)
     if chosen.needs_original:
         name = paper.original.filename if paper.original else paper.document_name
@@ -58,7 +75,7 @@ async def export_audit(
                 409,
                 f"{name!r} is not a Word .docx file: the commented copy is made from the "
                 "original .docx. Export xlsx, csv or json instead.",
-                "not_a_word_document",
+                ProblemCode.not_a_word_document,
             )
     data = await offload(make, paper, chosen.name)
     filename = chosen.filename(paper)

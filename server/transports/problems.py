@@ -57,6 +57,9 @@ EXAMPLE_DETAIL: dict[ProblemCode, str] = {
     ProblemCode.too_many_audits: "4 audits are already running; try again shortly.",
     ProblemCode.no_page: "The page is not built: web/index.html is missing.",
     ProblemCode.internal: "Something went wrong inside Crosscheck.",
+    ProblemCode.unknown_format: "Unknown format 'pdf'; supported: xlsx, docx, csv, json.",
+    ProblemCode.not_a_word_document: "'report.pdf' is not a Word .docx file: the commented copy "
+    "is made from the original .docx. Export xlsx, csv or json instead.",
 }
 
 
