@@ -274,7 +274,9 @@ export type ProblemCode =
   | "audit_not_finished"
   | "audit_not_completed"
   | "findings_undecided"
-  | "signed_off";
+  | "signed_off"
+  | "unknown_format"
+  | "not_a_word_document";
 /**
  * One finding of any agent, discriminated by `agent`: what `result.findings` of each agent holds.
  *

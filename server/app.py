@@ -32,7 +32,7 @@ from server.runtime import Runtime
 from server.samples import list_samples, sample_path
 from server.settings import Settings
 from server.storage import AuditDatabase, DocumentDatabase
-from server.transports import problems, rest, review, site, sse, ws
+from server.transports import exports, problems, rest, review, site, sse, ws
 from server.transports.limits import BodyLimit
 from server.workers import start_workers, stop_workers
 
@@ -116,6 +116,7 @@ def create_app(settings: Settings, agents: Mapping[str, Agent] | None = None) ->
     problems.install(app)
     app.include_router(rest.router)
     app.include_router(review.router)
+    app.include_router(exports.router)
     app.include_router(sse.router)
     app.include_router(ws.router)
     app.include_router(site.router)

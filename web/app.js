@@ -14,10 +14,10 @@
 /** @typedef {import("./state.js").ConnectionStatus} ConnectionStatus */
 
 import { AUDIT_ID } from "../generated/codes.js";
-import { ApiError, cancelAudit, createAudit, getDocument, listAudits, listSamples } from "./api.js";
+import { API, ApiError, cancelAudit, createAudit, getDocument, listAudits, listSamples } from "./api.js";
 import { renderFindingDetail } from "./detail.js";
 import { byId, h, replace } from "./dom.js";
-import { findingById, findingsOf, findingsToCsv, findingsToJson } from "./findings.js";
+import { findingById } from "./findings.js";
 import { AUDIT_STATE_LABELS } from "./format.js";
 import {
   agentsToShow,
@@ -411,28 +411,21 @@ ui.cancel.addEventListener("click", async () => {
 });
 
 /**
- * @param {string} text
- * @param {string} type
- * @param {string} filename
+ * Download the audit's working paper from the server (GET .../export), the same file the CLI
+ * and scripts get; the server names it (Content-Disposition).
+ * @param {"csv" | "json"} format
  */
-function download(text, type, filename) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = h("a", { href: url, download: filename, hidden: true });
+function downloadExport(format) {
+  if (!view) return;
+  const href = `${API}/audits/${encodeURIComponent(view.snapshot.audit_id)}/export?format=${format}`;
+  const link = h("a", { href, download: true, hidden: true });
   document.body.append(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-ui.exportCsv.addEventListener("click", () => {
-  if (!view) return;
-  download(findingsToCsv(findingsOf(view.snapshot)), "text/csv;charset=utf-8", `crosscheck-${view.snapshot.audit_id}-findings.csv`);
-});
-
-ui.exportJson.addEventListener("click", () => {
-  if (!view) return;
-  download(findingsToJson(view.snapshot), "application/json", `crosscheck-${view.snapshot.audit_id}-findings.json`);
-});
+ui.exportCsv.addEventListener("click", () => downloadExport("csv"));
+ui.exportJson.addEventListener("click", () => downloadExport("json"));
 
 // ------------------------------------------------------------------------------ side lists
 

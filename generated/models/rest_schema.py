@@ -321,6 +321,8 @@ class ProblemCode(StrEnum):
     audit_not_completed = "audit_not_completed"
     findings_undecided = "findings_undecided"
     signed_off = "signed_off"
+    unknown_format = "unknown_format"
+    not_a_word_document = "not_a_word_document"
 
 
 class ReviewState(BaseModel):

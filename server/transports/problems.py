@@ -63,6 +63,9 @@ EXAMPLE_DETAIL: dict[ProblemCode, str] = {
     ProblemCode.audit_not_completed: "Audit 'aud_7Hq2LmX9' failed; only a completed audit ...",
     ProblemCode.findings_undecided: "2 high and 1 medium findings have no decision yet.",
     ProblemCode.signed_off: "Audit 'aud_7Hq2LmX9' was signed off by J. Mensah; it is closed.",
+    ProblemCode.unknown_format: "Unknown format 'pdf'; supported: xlsx, docx, csv, json.",
+    ProblemCode.not_a_word_document: "'report.pdf' is not a Word .docx file: the commented copy "
+    "is made from the original .docx. Export xlsx, csv or json instead.",
 }
 
 

@@ -91,7 +91,9 @@ def test_every_route_declares_its_model_and_its_problems(document: dict[str, Any
         for status, reply in replies.items():
             content = reply.get("content", {})
             if status.startswith("2"):
-                if "text/event-stream" in content:
+                if route.endswith("/export"):  # a file to save, in the format asked for
+                    assert "application/json" in content and len(content) > 1, where
+                elif "text/event-stream" in content:
                     assert route.endswith("/events") and "Frame" in reply["description"]
                 elif content:
                     name = _schema_name(reply)
@@ -239,6 +241,8 @@ async def test_the_server_replies_exactly_what_the_document_declares(
                     break
         await call("GET", review_events, params={"after": signed.json()["seq"] + 1})
         await call("GET", review_events, params={"after": "x"})
+        for fmt in ("xlsx", "docx", "pdf"):  # a workbook; no Word copy of a .md; no such format
+            await call("GET", f"/api/v1/audits/{audit}/export", params={"format": fmt})
 
         async with client.stream("GET", f"/api/v1/audits/{audit}/events") as stream:
             assert "event: audit_finished" in (await stream.aread()).decode()
@@ -255,6 +259,7 @@ async def test_the_server_replies_exactly_what_the_document_declares(
             ("GET", f"/api/v1/audits/{unknown}/review/events"),
             ("POST", f"/api/v1/audits/{unknown}/decisions"),
             ("POST", f"/api/v1/audits/{unknown}/sign-off"),
+            ("GET", f"/api/v1/audits/{unknown}/export"),
             ("POST", f"/api/v1/audits/{unknown}/cancel"),
             ("DELETE", f"/api/v1/audits/{unknown}"),
         ]:
