@@ -16,6 +16,48 @@ export type ProtocolVersion = 1;
  */
 export type AuditId = string;
 /**
+ * Codes the server closes a WebSocket with (after accepting it, so the browser sees them). 4400-4499: the request was refused, do not reconnect; 1000: the audit is over; any other code: reconnect with ?after=<last seq>. The title of each code is its constant's name in generated/codes.py and generated/codes.js.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "CloseCode".
+ */
+export type CloseCode =
+  | WS_1000_NORMAL
+  | WS_1001_GOING_AWAY
+  | WS_1011_INTERNAL_ERROR
+  | WS_1013_TRY_AGAIN_LATER
+  | WS_4400_BAD_PARAMETER
+  | WS_4403_ORIGIN_NOT_ALLOWED
+  | WS_4404_UNKNOWN_AUDIT;
+/**
+ * After audit_finished: the audit is over; do not reconnect.
+ */
+export type WS_1000_NORMAL = 1000;
+/**
+ * The server is shutting down: reconnect later with ?after=<last seq>.
+ */
+export type WS_1001_GOING_AWAY = 1001;
+/**
+ * An internal error ended the stream: reconnect later with ?after=<last seq>.
+ */
+export type WS_1011_INTERNAL_ERROR = 1011;
+/**
+ * The client fell too far behind (its bounded queue overflowed): reconnect with ?after=<last seq>.
+ */
+export type WS_1013_TRY_AGAIN_LATER = 1013;
+/**
+ * Malformed `after`, or one past the newest seq: fix the request; do not reconnect as is.
+ */
+export type WS_4400_BAD_PARAMETER = 4400;
+/**
+ * The Origin is not allowed: do not reconnect.
+ */
+export type WS_4403_ORIGIN_NOT_ALLOWED = 4403;
+/**
+ * No audit has this id: do not reconnect.
+ */
+export type WS_4404_UNKNOWN_AUDIT = 4404;
+/**
  * RFC 3339 UTC time with milliseconds, e.g. 2026-11-27T09:30:00.123Z.
  *
  * This interface was referenced by `Contract`'s JSON-Schema
@@ -207,6 +249,41 @@ export type Reviewer = string;
  * via the `definition` "DraftStatus".
  */
 export type DraftStatus = "new" | "persisting";
+/**
+ * Machine-readable reason of a 4xx/5xx reply; branch on it, show `detail`. Like every enum of v1 it may grow: treat an unknown code by its HTTP status.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "ProblemCode".
+ */
+export type ProblemCode =
+  | "bad_request"
+  | "bad_parameter"
+  | "invalid_request"
+  | "invalid_document"
+  | "unsupported_document"
+  | "too_large"
+  | "unknown_audit"
+  | "unknown_sample"
+  | "not_found"
+  | "method_not_allowed"
+  | "too_many_audits"
+  | "no_page"
+  | "internal"
+  | "unknown_finding"
+  | "reason_required"
+  | "audit_not_finished"
+  | "audit_not_completed"
+  | "findings_undecided"
+  | "signed_off"
+  | "unknown_format"
+  | "not_a_word_document";
+/**
+ * One finding of any agent, discriminated by `agent`: what `result.findings` of each agent holds.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "Finding".
+ */
+export type Finding = NumericFinding | LogicFinding | DisclosureFinding | ExternalFinding;
 /**
  * Every frame on the review stream (WebSocket /ws/audit/{id}/review, SSE /api/v1/audits/{id}/review/events), discriminated by `type`.
  *
@@ -924,10 +1001,7 @@ export interface Snapshot {
   review?: ReviewState;
 }
 /**
- * The audit's review reduced from its review log and its findings (GET /api/v1/audits/{id}/review, and `review` in the Snapshot): every finding with its decision and history, the decided counts, the sign-off and the drafts comparison if any. `last_seq` is the review log's newest seq, the cursor for the review stream.
- *
- * This interface was referenced by `Contract`'s JSON-Schema
- * via the `definition` "ReviewState".
+ * The audit's review, present once its review log has an event (a decision, a sign-off, a drafts comparison); GET /api/v1/audits/{id}/review gives the ReviewState of any audit.
  */
 export interface ReviewState {
   audit_id: AuditId;
@@ -1114,7 +1188,7 @@ export interface Health {
  */
 export interface Problem {
   detail: string;
-  code?: string;
+  code?: ProblemCode;
 }
 /**
  * Reply to POST /api/v1/audits/{id}/cancel (202); harmless to repeat.
@@ -1148,6 +1222,20 @@ export interface DecisionRequest {
 export interface SignOffRequest {
   reviewer: Reviewer;
   note?: ReviewNote;
+}
+/**
+ * The audit's review reduced from its review log and its findings (GET /api/v1/audits/{id}/review, and `review` in the Snapshot): every finding with its decision and history, the decided counts, the sign-off and the drafts comparison if any. `last_seq` is the review log's newest seq, the cursor for the review stream.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "ReviewState".
+ */
+export interface ReviewState1 {
+  audit_id: AuditId;
+  last_seq: number;
+  findings: FindingReview[];
+  counts: ReviewCounts;
+  sign_off?: SignOff;
+  drafts?: DraftComparison;
 }
 /**
  * A decision on one finding. Never overwritten: a later decision on the same finding is a new event, and the finding's history is every one of them in seq order.

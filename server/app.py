@@ -3,7 +3,9 @@
 With the default agents, the lifespan first loads their reference data, starts the worker
 processes their CPU work runs in (server/workers.py) and runs them once (`_prime`), so
 no audit pays one-off costs while clients wait for frames. It then opens the databases and finishes audits a previous process left running
-(recovery); on shutdown it stops every running audit as `interrupted` and closes them. Streams are
+(recovery) and compares finished drafts that have no comparison yet (server/review/drafts.py);
+on shutdown it stops every running audit as `interrupted` and closes them. Streams (both the
+audit and the review streams) are
 closed with 1001 *before* that, by `serve.GracefulServer`, because uvicorn closes WebSockets
 itself (with 1012) before the lifespan shutdown runs.
 """
@@ -30,7 +32,7 @@ from server.runtime import Runtime
 from server.samples import list_samples, sample_path
 from server.settings import Settings
 from server.storage import AuditDatabase, DocumentDatabase
-from server.transports import problems, rest, review, site, sse, ws
+from server.transports import exports, problems, rest, review, site, sse, ws
 from server.transports.limits import BodyLimit
 from server.workers import start_workers, stop_workers
 
@@ -114,6 +116,7 @@ def create_app(settings: Settings, agents: Mapping[str, Agent] | None = None) ->
     problems.install(app)
     app.include_router(rest.router)
     app.include_router(review.router)
+    app.include_router(exports.router)
     app.include_router(sse.router)
     app.include_router(ws.router)
     app.include_router(site.router)

@@ -11,7 +11,8 @@ on both logs (a decision names a finding that an agent_completed describes), so 
 event of either log `_arrange` rebuilds the finding list from the audit's findings, keeping each
 finding's decisions. A decision whose finding is not known yet (a client got the review event
 before the agent's result) is kept at the end of the list until the result arrives: the
-outcome does not depend on how the two streams interleave.
+outcome does not depend on how the two streams interleave. `review` is present once a review
+event was applied (GET /api/v1/audits/{id}/review gives the ReviewState of any audit).
 
 Rules: events are applied in `seq` order and any event whose seq is not above `last_seq` is
 ignored (a replay after a reconnect may repeat some); unknown types and connection frames
@@ -53,12 +54,11 @@ def apply(snapshot: Snapshot, event: Event) -> Snapshot:
 def reduce(
     audit_id: str, events: Iterable[Event], review_events: Iterable[Event] | None = None
 ) -> Snapshot:
-    """The audit's snapshot; with `review_events` (even none) it carries `review` too."""
+    """The audit's snapshot; with `review_events` it carries `review` once one applies."""
     snapshot = empty(audit_id)
     for event in sorted(events, key=_seq_of):
         snapshot = apply(snapshot, event)
     if review_events is not None:
-        snapshot = with_review(snapshot)
         for event in sorted(review_events, key=_seq_of):
             snapshot = apply_review(snapshot, event)
     return snapshot
@@ -131,9 +131,12 @@ def with_review(snapshot: Snapshot) -> Snapshot:
 
 
 def apply_review(snapshot: Snapshot, event: Event) -> Snapshot:
-    """Return the snapshot after one review-log event (the input is not modified)."""
-    snapshot = with_review(snapshot)
-    review = snapshot["review"]
+    """Return the snapshot after one review-log event (the input is not modified).
+
+    `review` appears with the first review event applied: an audit nobody has reviewed has the
+    same snapshot as before the review existed.
+    """
+    review = snapshot.get("review") or empty_review(snapshot["audit_id"])
     seq = event.get("seq")
     if not isinstance(seq, int) or seq <= review["last_seq"]:
         return snapshot

@@ -17,7 +17,8 @@
  * stream, numbered on its own: `applyReviewEvent` follows the same rules against
  * `review.last_seq`. After an event of either log the finding list is rebuilt from the audit's
  * findings (`arrange`), keeping decisions; a decision on a finding this page has not received yet
- * waits at the end of the list, so the two streams may interleave in any order.
+ * waits at the end of the list, so the two streams may interleave in any order. `review` is
+ * present once a review event was applied.
  */
 
 /** @typedef {import("../generated/contract").Frame} Frame */
@@ -168,7 +169,7 @@ export function applyEvent(snapshot, frame) {
 
 /**
  * Reduce a list of events (any order, duplicates allowed) to a snapshot, as the server does.
- * With `reviewEvents` (even none) the snapshot carries `review` too.
+ * With `reviewEvents` the snapshot carries `review` once one of them applies.
  * @param {string} auditId
  * @param {Iterable<unknown>} events
  * @param {Iterable<unknown>} [reviewEvents]
@@ -179,7 +180,7 @@ export function reduce(auditId, events, reviewEvents) {
   const snapshot = ordered.reduce(applyEvent, emptySnapshot(auditId));
   if (reviewEvents === undefined) return snapshot;
   const review = [...reviewEvents].sort((a, b) => seqOf(a) - seqOf(b));
-  return review.reduce(applyReviewEvent, withReview(snapshot));
+  return review.reduce(applyReviewEvent, snapshot);
 }
 
 // -- the review ---------------------------------------------------------------------------
@@ -259,25 +260,25 @@ const REVIEW_HANDLERS = {
 
 /**
  * The snapshot after one event of the review log; the input is not modified. Frames without a
- * seq above `review.last_seq`, heartbeats and unknown types change nothing.
+ * seq above `review.last_seq`, heartbeats and unknown types return the same snapshot object.
+ * `review` appears with the first review event applied, as on the server.
  * @param {Snapshot} snapshot
  * @param {unknown} frame  anything parsed from the review stream
  * @returns {Snapshot}
  */
 export function applyReviewEvent(snapshot, frame) {
-  const current = withReview(snapshot);
-  const review = /** @type {ReviewState} */ (current.review);
-  if (typeof frame !== "object" || frame === null) return current;
+  const review = snapshot.review ?? emptyReview(snapshot.audit_id);
+  if (typeof frame !== "object" || frame === null) return snapshot;
   const { seq, type } = /** @type {{ seq?: unknown, type?: unknown }} */ (frame);
-  if (typeof seq !== "number" || !Number.isInteger(seq) || seq <= review.last_seq) return current;
-  if (typeof type !== "string" || !Object.hasOwn(REVIEW_HANDLERS, type)) return current;
+  if (typeof seq !== "number" || !Number.isInteger(seq) || seq <= review.last_seq) return snapshot;
+  if (typeof type !== "string" || !Object.hasOwn(REVIEW_HANDLERS, type)) return snapshot;
   /** @type {ReviewState} */
   const next = { ...review, findings: review.findings.map((f) => ({ ...f })), last_seq: seq };
   const handler = /** @type {(r: ReviewState, e: ReviewEvent) => void} */ (
     REVIEW_HANDLERS[/** @type {ReviewEvent["type"]} */ (type)]
   );
   handler(next, /** @type {ReviewEvent} */ (frame));
-  return { ...current, review: arrange(next, current) };
+  return { ...snapshot, review: arrange(next, snapshot) };
 }
 
 /**

@@ -146,6 +146,7 @@ class CancelReply(BaseModel):
 
 class DecisionEntry(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         validate_by_name=True,
     )
     seq: Annotated[
@@ -184,6 +185,7 @@ class DecisionEntry(BaseModel):
 
 class DecisionRequest(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         validate_by_name=True,
     )
     finding_id: Annotated[
@@ -213,6 +215,7 @@ class DecisionRequest(BaseModel):
 
 class DraftComparison(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         validate_by_name=True,
     )
     seq: Annotated[
@@ -245,6 +248,7 @@ class DraftComparison(BaseModel):
 
 class FindingReview(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         validate_by_name=True,
     )
     finding_id: Annotated[
@@ -294,11 +298,36 @@ class Problem(BaseModel):
         validate_by_name=True,
     )
     detail: Annotated[StrictStr, Field(min_length=1)]
-    code: StrictStr | MISSING = MISSING
+    code: ProblemCode | MISSING = MISSING
+
+
+class ProblemCode(StrEnum):
+    bad_request = "bad_request"
+    bad_parameter = "bad_parameter"
+    invalid_request = "invalid_request"
+    invalid_document = "invalid_document"
+    unsupported_document = "unsupported_document"
+    too_large = "too_large"
+    unknown_audit = "unknown_audit"
+    unknown_sample = "unknown_sample"
+    not_found = "not_found"
+    method_not_allowed = "method_not_allowed"
+    too_many_audits = "too_many_audits"
+    no_page = "no_page"
+    internal = "internal"
+    unknown_finding = "unknown_finding"
+    reason_required = "reason_required"
+    audit_not_finished = "audit_not_finished"
+    audit_not_completed = "audit_not_completed"
+    findings_undecided = "findings_undecided"
+    signed_off = "signed_off"
+    unknown_format = "unknown_format"
+    not_a_word_document = "not_a_word_document"
 
 
 class ReviewState(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         validate_by_name=True,
     )
     audit_id: Annotated[
@@ -339,6 +368,7 @@ class SampleList(BaseModel):
 
 class SignOff(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         validate_by_name=True,
     )
     seq: Annotated[
@@ -375,6 +405,7 @@ class SignOff(BaseModel):
 
 class SignOffRequest(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         validate_by_name=True,
     )
     reviewer: Annotated[
@@ -429,4 +460,9 @@ class Snapshot(BaseModel):
     duration_ms: Annotated[StrictInt | MISSING, Field(ge=0)] = MISSING
     summary: common_schema.AuditSummary | MISSING = MISSING
     error: common_schema.ErrorInfo | MISSING = MISSING
-    review: ReviewState | MISSING = MISSING
+    review: Annotated[
+        ReviewState | MISSING,
+        Field(
+            description="The audit's review, present once its review log has an event (a decision, a sign-off, a drafts comparison); GET /api/v1/audits/{id}/review gives the ReviewState of any audit."
+        ),
+    ] = MISSING

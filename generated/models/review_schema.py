@@ -21,6 +21,7 @@ from . import common_schema, frames_schema
 
 class AuditSignedOff(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         validate_by_name=True,
     )
     v: Annotated[
@@ -73,6 +74,7 @@ class AuditSignedOff(BaseModel):
 
 class CarriedFrom(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         validate_by_name=True,
     )
     audit_id: Annotated[
@@ -95,6 +97,7 @@ class CarriedFrom(BaseModel):
 
 class DecidedBySeverity(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         validate_by_name=True,
     )
     high: DecidedCount
@@ -104,6 +107,7 @@ class DecidedBySeverity(BaseModel):
 
 class DecidedCount(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         validate_by_name=True,
     )
     decided: Annotated[StrictInt, Field(ge=0)]
@@ -118,6 +122,7 @@ class Decision(StrEnum):
 
 class DecisionRecorded(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         validate_by_name=True,
     )
     v: Annotated[
@@ -186,6 +191,7 @@ class DismissalReason(StrEnum):
 
 class DraftFinding(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         validate_by_name=True,
     )
     finding_id: Annotated[
@@ -214,6 +220,7 @@ class DraftStatus(StrEnum):
 
 class DraftsCompared(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         validate_by_name=True,
     )
     v: Annotated[
@@ -263,6 +270,7 @@ class DraftsCompared(BaseModel):
 
 class ResolvedFinding(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         validate_by_name=True,
     )
     finding_id: Annotated[
@@ -280,6 +288,7 @@ class ResolvedFinding(BaseModel):
 
 class ReviewCounts(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         validate_by_name=True,
     )
     decided: Annotated[StrictInt, Field(ge=0)]

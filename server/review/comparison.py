@@ -9,12 +9,12 @@ picklable function):
 (results.schema.json); the documents are the parsed reports as `GET .../document` serves them
 (document.schema.json ParsedDocument), or None when one was never parsed. The result pairs each
 persisting current finding with the earlier finding it continues; every other current finding
-is new and every unpaired earlier finding is resolved. Pairs are one-to-one, within one agent.
+is new and every unpaired earlier finding is resolved. Pairs are one-to-one, within one agent,
+and checked (`check_pairs`) before anything is written.
 
-`match_by_identity` is the stand-in until the drafts matcher (server/review/matching.py, another
-branch) lands: the same id (ids hash locations, so they survive a rerun of the same document),
-then, among the rest, the same agent and title when that pair is unique on both sides (so a
-finding survives rows or notes inserted above it). It does not look at the documents.
+`match_drafts` is the default: server/review/matching.py, which matches findings on what they
+are about (see its docstring). A document that is missing is matched as an empty one, so its
+findings keep their raw references as subjects and match only the same references.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+from server.review import matching
 
 Finding = Mapping[str, Any]
 Matcher = Callable[
@@ -35,24 +37,14 @@ class BadMatch(ValueError):
     """A matcher returned pairs that are not one-to-one pairs of existing findings."""
 
 
-def match_by_identity(
+def match_drafts(
     previous: Sequence[Finding],
     current: Sequence[Finding],
-    previous_document: Mapping[str, Any] | None = None,
-    current_document: Mapping[str, Any] | None = None,
+    previous_document: Mapping[str, Any] | None,
+    current_document: Mapping[str, Any] | None,
 ) -> dict[str, str]:
-    earlier = {f["id"] for f in previous}
-    pairs = {f["id"]: f["id"] for f in current if f["id"] in earlier}
-    rest_before = [f for f in previous if f["id"] not in pairs.values()]
-    rest_now = [f for f in current if f["id"] not in pairs]
-    before = Counter((f["agent"], f["title"]) for f in rest_before)
-    now = Counter((f["agent"], f["title"]) for f in rest_now)
-    by_key = {(f["agent"], f["title"]): f["id"] for f in rest_before}
-    for finding in rest_now:
-        key = (finding["agent"], finding["title"])
-        if before[key] == 1 and now[key] == 1:
-            pairs[finding["id"]] = by_key[key]
-    return pairs
+    comparison = matching.match(previous, previous_document or {}, current, current_document or {})
+    return dict(comparison.persisting)
 
 
 def run_matcher(

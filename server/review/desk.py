@@ -10,8 +10,10 @@ The rules live here, once, for every transport:
 
 Each request checks the current state and appends with no `await` in between, so two reviewers
 deciding at the same moment are serialised by the event loop and both see every earlier event.
-The audit's reduced snapshot is cached by its last seq (a finished audit never changes), so a
-decision does not re-read a large audit log.
+The audit's reduced snapshot is cached by its last seq (a finished audit never changes), and
+review events are applied to it incrementally, so a decision neither re-reads a large audit
+log nor re-applies the whole review. Snapshots are shared, never modified: every reduction
+step returns new objects.
 """
 
 from __future__ import annotations
@@ -53,38 +55,47 @@ class ReviewDesk:
     def __init__(self, audit_log: EventLog, review_log: ReviewLog) -> None:
         self.audit_log = audit_log
         self.review_log = review_log
+        # audit id -> (the audit log's last seq, the snapshot reduced from it)
         self._audits: OrderedDict[str, tuple[int, reduction.Snapshot]] = OrderedDict()
+        # audit id -> (the audit log's last seq, that snapshot with the review applied so far)
+        self._reviewed: OrderedDict[str, tuple[int, reduction.Snapshot]] = OrderedDict()
 
     # -- reading ---------------------------------------------------------------------------
 
     def audit_snapshot(self, audit_id: str) -> reduction.Snapshot:
         """The audit reduced from its event log (no review), cached while its log is unchanged."""
         last = self.audit_log.last_seq(audit_id)
-        cached = self._audits.get(audit_id)
-        if cached is not None and cached[0] == last:
-            self._audits.move_to_end(audit_id)
-            return cached[1]
+        cached = _cached(self._audits, audit_id, last)
+        if cached is not None:
+            return cached
         events = [json.loads(wire.text) for wire in self.audit_log.read(audit_id)]
         snapshot = reduction.reduce(audit_id, events)
-        self._audits[audit_id] = (snapshot["last_seq"], snapshot)
-        while len(self._audits) > CACHED_AUDITS:
-            self._audits.popitem(last=False)
+        _keep(self._audits, audit_id, (last, snapshot))
         return snapshot
 
     def snapshot(self, audit_id: str) -> reduction.Snapshot:
-        """The Snapshot with its `review` (GET /api/v1/audits/{id})."""
-        current = reduction.with_review(self.audit_snapshot(audit_id))
-        for wire in self.review_log.read(audit_id):
+        """The Snapshot, with `review` once the review log has an event (GET /api/v1/audits/{id}).
+
+        Review events are applied only once: a later call applies just the newer ones.
+        """
+        last = self.audit_log.last_seq(audit_id)
+        current = _cached(self._reviewed, audit_id, last)
+        if current is None:
+            current = self.audit_snapshot(audit_id)
+        after = current["review"]["last_seq"] if "review" in current else 0
+        for wire in self.review_log.read(audit_id, after):
             current = reduction.apply_review(current, json.loads(wire.text))
+        _keep(self._reviewed, audit_id, (last, current))
         return current
 
     def state(self, audit_id: str) -> dict[str, Any]:
         """The ReviewState (GET /api/v1/audits/{id}/review)."""
-        review: dict[str, Any] = self.snapshot(audit_id)["review"]
+        review: dict[str, Any] = reduction.with_review(self.snapshot(audit_id))["review"]
         return review
 
     def forget(self, audit_id: str) -> None:
         self._audits.pop(audit_id, None)
+        self._reviewed.pop(audit_id, None)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -100,7 +111,7 @@ class ReviewDesk:
                 f"reason: only a dismissal takes a reason, and this decision is "
                 f"{request.decision.value!r}."
             )
-        current = self.snapshot(audit_id)
+        current = reduction.with_review(self.snapshot(audit_id))
         review = current["review"]
         _refuse_if_signed_off(audit_id, review)
         known = {f["finding_id"] for f in review["findings"] if "severity" in f}
@@ -124,7 +135,7 @@ class ReviewDesk:
         return event
 
     def sign_off(self, audit_id: str, request: SignOffRequest) -> AuditSignedOff:
-        current = self.snapshot(audit_id)
+        current = reduction.with_review(self.snapshot(audit_id))
         review = current["review"]
         state = current["state"]
         if state in ("pending", "running"):
@@ -149,6 +160,27 @@ class ReviewDesk:
         )
         self.review_log.append(event)
         return event
+
+
+def _cached(
+    cache: OrderedDict[str, tuple[int, reduction.Snapshot]], audit_id: str, last: int
+) -> reduction.Snapshot | None:
+    entry = cache.get(audit_id)
+    if entry is None or entry[0] != last:
+        return None
+    cache.move_to_end(audit_id)
+    return entry[1]
+
+
+def _keep(
+    cache: OrderedDict[str, tuple[int, reduction.Snapshot]],
+    audit_id: str,
+    entry: tuple[int, reduction.Snapshot],
+) -> None:
+    cache[audit_id] = entry
+    cache.move_to_end(audit_id)
+    while len(cache) > CACHED_AUDITS:
+        cache.popitem(last=False)
 
 
 def _given(value: T | Any) -> T | None:

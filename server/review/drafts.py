@@ -26,7 +26,7 @@ from typing import Any
 from generated.models import CarriedFrom, Decision, DismissalReason, DraftsCompared
 from server.log import FollowerClosed, FollowerGone, FollowerTooSlow
 from server.review import frames
-from server.review.comparison import Matcher, match_by_identity, run_matcher
+from server.review.comparison import Matcher, match_drafts, run_matcher
 from server.review.desk import SIGNABLE_STATES, ReviewDesk
 from server.storage import AuditDatabase, DocumentDatabase
 from server.workers import offload
@@ -40,7 +40,7 @@ class DraftComparer:
         desk: ReviewDesk,
         audits: AuditDatabase,
         documents: DocumentDatabase,
-        matcher: Matcher = match_by_identity,
+        matcher: Matcher = match_drafts,
     ) -> None:
         self.desk = desk
         self.audits = audits

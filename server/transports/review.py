@@ -21,11 +21,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
-from generated.models import DecisionRequest, SignOffRequest
+from generated.models import (
+    AuditSignedOff,
+    DecisionRecorded,
+    DecisionRequest,
+    ProblemCode,
+    ReviewState,
+    SignOffRequest,
+)
 from server.review.errors import Conflict, Invalid, ReviewRefused
 from server.runtime import Runtime, RuntimeDep
-from server.transports.problems import ProblemError
-from server.transports.ws import AUDIT_ID
+from server.transports.codes import is_audit_id
+from server.transports.problems import ProblemError, responses
 
 router = APIRouter(tags=["review"])
 
@@ -52,7 +59,15 @@ STATUS_OF: dict[type[ReviewRefused], int] = {Invalid: 422, Conflict: 409}
 MAX_BODY_BYTES = 64 * 1024
 
 
-@router.get("/api/v1/audits/{audit_id}/review", responses={200: {"description": "ReviewState"}})
+UNKNOWN_AUDIT = {404: [ProblemCode.unknown_audit]}
+BODY_PROBLEMS = {413: [ProblemCode.too_large], 422: [ProblemCode.invalid_request]}
+
+
+@router.get(
+    "/api/v1/audits/{audit_id}/review",
+    response_model=ReviewState,
+    responses=responses(UNKNOWN_AUDIT),
+)
 async def get_review(audit_id: str, rt: RuntimeDep) -> JSONResponse:
     """Every finding with its decision and history, the counts, sign-off and drafts comparison."""
     _known(rt, audit_id)
@@ -63,7 +78,19 @@ async def get_review(audit_id: str, rt: RuntimeDep) -> JSONResponse:
     "/api/v1/audits/{audit_id}/decisions",
     status_code=201,
     openapi_extra=_json_body("DecisionRequest"),
-    responses={201: {"description": "DecisionRecorded"}},
+    response_model=DecisionRecorded,
+    response_description="The decision as the review stream carries it.",
+    responses=responses(
+        {
+            **UNKNOWN_AUDIT,
+            **BODY_PROBLEMS,
+            422: [
+                ProblemCode.invalid_request,
+                ProblemCode.unknown_finding,
+                ProblemCode.reason_required,
+            ],
+        }
+    ),
 )
 async def record_decision(audit_id: str, request: Request, rt: RuntimeDep) -> JSONResponse:
     """Record a decision on one finding (DecisionRequest); decisions are never overwritten."""
@@ -80,7 +107,20 @@ async def record_decision(audit_id: str, request: Request, rt: RuntimeDep) -> JS
     "/api/v1/audits/{audit_id}/sign-off",
     status_code=201,
     openapi_extra=_json_body("SignOffRequest"),
-    responses={201: {"description": "AuditSignedOff"}},
+    response_model=AuditSignedOff,
+    response_description="The sign-off as the review stream carries it.",
+    responses=responses(
+        {
+            **UNKNOWN_AUDIT,
+            **BODY_PROBLEMS,
+            409: [
+                ProblemCode.audit_not_finished,
+                ProblemCode.audit_not_completed,
+                ProblemCode.findings_undecided,
+                ProblemCode.signed_off,
+            ],
+        }
+    ),
 )
 async def sign_off(audit_id: str, request: Request, rt: RuntimeDep) -> JSONResponse:
     """Sign the finished audit off (SignOffRequest): every high and medium finding decided."""
@@ -94,8 +134,8 @@ async def sign_off(audit_id: str, request: Request, rt: RuntimeDep) -> JSONRespo
 
 
 def _known(rt: Runtime, audit_id: str) -> None:
-    if not AUDIT_ID.match(audit_id) or not rt.review_log.exists(audit_id):
-        raise ProblemError(404, f"No audit {audit_id!r}.", "unknown_audit")
+    if not is_audit_id(audit_id) or not rt.review_log.exists(audit_id):
+        raise ProblemError(404, f"No audit {audit_id!r}.", ProblemCode.unknown_audit)
 
 
 async def _parse(request: Request, model: type[M]) -> M:
@@ -103,7 +143,7 @@ async def _parse(request: Request, model: type[M]) -> M:
     raw = await request.body()
     if len(raw) > MAX_BODY_BYTES:
         raise ProblemError(
-            413, f"The body is larger than {MAX_BODY_BYTES // 1024} KB.", "too_large"
+            413, f"The body is larger than {MAX_BODY_BYTES // 1024} KB.", ProblemCode.too_large
         )
     try:
         data: Any = json.loads(raw)
@@ -111,13 +151,13 @@ async def _parse(request: Request, model: type[M]) -> M:
         raise ProblemError(
             422,
             f"Invalid request. The body is not JSON: {model.__name__} expected.",
-            "invalid_request",
+            ProblemCode.invalid_request,
         ) from exc
     if not isinstance(data, dict):
         raise ProblemError(
             422,
             f"Invalid request. The body must be a JSON object ({model.__name__}).",
-            "invalid_request",
+            ProblemCode.invalid_request,
         )
     try:
         return model.model_validate(data)
@@ -126,9 +166,11 @@ async def _parse(request: Request, model: type[M]) -> M:
         for error in exc.errors()[:3]:
             where = ".".join(str(p) for p in error.get("loc", ()))
             parts.append(f"{where}: {error.get('msg', 'invalid')}" if where else error["msg"])
-        raise ProblemError(422, "Invalid request. " + "; ".join(parts), "invalid_request") from exc
+        raise ProblemError(
+            422, "Invalid request. " + "; ".join(parts), ProblemCode.invalid_request
+        ) from exc
 
 
 def _problem(exc: ReviewRefused) -> ProblemError:
     status = next((s for cls, s in STATUS_OF.items() if isinstance(exc, cls)), 422)
-    return ProblemError(status, exc.message, exc.code)
+    return ProblemError(status, exc.message, ProblemCode(exc.code))

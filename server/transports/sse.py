@@ -16,27 +16,38 @@ reconnecting, where an empty 200 would make it reconnect every `retry` ms foreve
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from generated.models import ProblemCode
 from server.log import FollowerClosed, FollowerGone, FollowerTooSlow, Log
 from server.runtime import Runtime, RuntimeDep
-from server.transports.problems import ProblemError
-from server.transports.ws import AUDIT_ID, parse_cursor
+from server.transports.codes import is_audit_id
+from server.transports.problems import ProblemError, responses
+from server.transports.ws import parse_cursor
 
 router = APIRouter(tags=["stream"])
 
 SEND_TIMEOUT_S = 30.0
+STREAM_PROBLEMS = responses({400: [ProblemCode.bad_parameter], 404: [ProblemCode.unknown_audit]})
+STREAM: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}}
+}
+FINISHED: dict[int | str, dict[str, Any]] = {
+    204: {"description": "Already finished: nothing after the cursor, and nothing will come."}
+}
 
 
 @router.get(
     "/api/v1/audits/{audit_id}/events",
     response_class=EventSourceResponse,
-    responses={
-        200: {"content": {"text/event-stream": {}}},
-        204: {"description": "Already finished."},
-    },
+    response_description=(
+        "Server-Sent Events: `id:` the seq, `event:` the frame type, `data:` a Frame "
+        "(frames.schema.json); see /schema/v1/asyncapi.yaml."
+    ),
+    responses={**STREAM, **FINISHED, **STREAM_PROBLEMS},
 )
 async def audit_events(
     audit_id: str, request: Request, rt: RuntimeDep, after: str | None = None
@@ -48,7 +59,11 @@ async def audit_events(
 @router.get(
     "/api/v1/audits/{audit_id}/review/events",
     response_class=EventSourceResponse,
-    responses={200: {"content": {"text/event-stream": {}}}},
+    response_description=(
+        "Server-Sent Events: `id:` the review seq, `event:` the frame type, `data:` a "
+        "ReviewFrame (review.schema.json); see /schema/v1/asyncapi.yaml."
+    ),
+    responses={**STREAM, **STREAM_PROBLEMS},  # the review log never finishes: no 204
 )
 async def review_events(
     audit_id: str, request: Request, rt: RuntimeDep, after: str | None = None
@@ -65,13 +80,15 @@ def event_stream(
     source = "Last-Event-ID" if raw is not None else "after"
     cursor = parse_cursor(raw if raw is not None else after)
     if cursor is None:
-        raise ProblemError(400, f"{source} must be a whole number >= 0.", "bad_parameter")
-    if not AUDIT_ID.match(audit_id) or not log.exists(audit_id):
-        raise ProblemError(404, f"No audit {audit_id!r}.", "unknown_audit")
+        raise ProblemError(400, f"{source} must be a whole number >= 0.", ProblemCode.bad_parameter)
+    if not is_audit_id(audit_id) or not log.exists(audit_id):
+        raise ProblemError(404, f"No audit {audit_id!r}.", ProblemCode.unknown_audit)
     last = log.last_seq(audit_id)
     if cursor > last:
         raise ProblemError(
-            400, f"{source}={cursor} is beyond the newest event ({last}).", "bad_parameter"
+            400,
+            f"{source}={cursor} is beyond the newest event ({last}).",
+            ProblemCode.bad_parameter,
         )
     if cursor == last and log.is_finished(audit_id):
         return Response(status_code=204)

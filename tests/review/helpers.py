@@ -38,7 +38,7 @@ def numeric_result(specs: list[Spec]) -> AgentResultModel:
             title=title,
             description=f"{title}.",
             reference="footing",
-            locations=[Location(table="t1")],
+            locations=[Location(section=key)],  # one subject per key, for the matcher
             check="footing",
             expected=15.0,
             actual=16.0,

@@ -63,11 +63,15 @@ async def test_the_snapshot_carries_the_same_review(start_server):
     server = start_server(team(RoundsAgent([SPECS])))
     async with api(server) as client:
         audit_id = await finished_audit(client)
+        unreviewed = await snapshot(client, audit_id)
         await decide(client, audit_id, ASSETS, "confirmed")
         snap = await snapshot(client, audit_id)
         state = await review(client, audit_id)
     assert snap["review"] == state
     assert snap["state"] == "completed" and snap["last_seq"] == 10
+    # Until the review log has an event the snapshot is the audit's alone, as it always was.
+    assert "review" not in unreviewed
+    assert {k: v for k, v in snap.items() if k != "review"} == unreviewed
 
 
 async def test_refusals_are_clear_problems(start_server):

@@ -14,7 +14,7 @@ from generated.models import Decision
 from server.events import now_ts
 from server.log import EventLog, FollowerGone, FollowerTooSlow, ReviewLog
 from server.review import frames
-from server.review.comparison import BadMatch, check_pairs, match_by_identity
+from server.review.comparison import BadMatch, check_pairs, match_drafts
 from server.storage import AuditDatabase, AuditRecord
 from tests.frames import assert_valid_review_frame
 
@@ -102,28 +102,6 @@ def _f(fid: str, title: str, agent: str = "numeric") -> dict[str, str]:
     return {"id": fid, "agent": agent, "title": title}
 
 
-def test_the_stand_in_matcher_pairs_same_ids_then_unique_titles():
-    before = [
-        _f("numeric-aaaaaaaaaaaa", "A"),
-        _f("numeric-bbbbbbbbbbbb", "B"),
-        _f("logic-cccccccccccc", "C", "logic"),
-    ]
-    after = [
-        _f("numeric-aaaaaaaaaaaa", "A"),
-        _f("numeric-dddddddddddd", "B"),
-        _f("logic-eeeeeeeeeeee", "X", "logic"),
-    ]
-    pairs = match_by_identity(before, after)
-    assert pairs == {
-        "numeric-aaaaaaaaaaaa": "numeric-aaaaaaaaaaaa",
-        "numeric-dddddddddddd": "numeric-bbbbbbbbbbbb",
-    }
-    check_pairs(before, after, pairs)
-    # Two findings of one title on a side are ambiguous: neither is paired by title.
-    twice = [_f("numeric-dddddddddddd", "B"), _f("numeric-ffffffffffff", "B")]
-    assert match_by_identity(before, twice) == {}
-
-
 def test_pairs_that_are_not_one_to_one_are_refused():
     before = [_f("numeric-aaaaaaaaaaaa", "A"), _f("logic-cccccccccccc", "C", "logic")]
     after = [
@@ -144,3 +122,26 @@ def test_pairs_that_are_not_one_to_one_are_refused():
         check_pairs(before, after, {"logic-ffffffffffff": "numeric-aaaaaaaaaaaa"})
     with pytest.raises(BadMatch, match="unknown"):
         check_pairs(before, after, {"numeric-000000000000": "numeric-aaaaaaaaaaaa"})
+
+
+def test_the_default_matcher_is_the_drafts_matcher_and_tolerates_a_missing_document():
+    before = [
+        {
+            "id": "logic-aaaaaaaaaaaa",
+            "agent": "logic",
+            "check": "narrative",
+            "title": "A",
+            "locations": [{"paragraph": "p1", "quote": "Revenue rose by 12% to 4,100."}],
+        },
+    ]
+    after = [
+        {
+            "id": "logic-bbbbbbbbbbbb",
+            "agent": "logic",
+            "check": "narrative",
+            "title": "A",
+            "locations": [{"paragraph": "p7", "quote": "Revenue rose by 14% to 4,180."}],
+        },
+    ]
+    # The same claim moved and its figures changed: persisting, with or without documents.
+    assert match_drafts(before, after, None, None) == {"logic-bbbbbbbbbbbb": "logic-aaaaaaaaaaaa"}

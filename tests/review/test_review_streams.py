@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from server.snapshot import reduce
 from server.transports import codes
 from tests.review.helpers import (
     SPECS,
@@ -18,7 +19,7 @@ from tests.review.helpers import (
     sse_review,
     team,
 )
-from tests.runtime.harness import api, read_until_closed, ws_connect
+from tests.runtime.harness import api, read_until_closed, sse_stream, ws_connect
 
 ASSETS, CASH, ROUNDING, EQUITY = (fid(key) for key, _, _ in SPECS)
 
@@ -61,10 +62,13 @@ async def test_a_reconnect_with_the_cursor_loses_nothing(start_server):
         replayed, ids = await sse_review(client, audit_id, 3, headers={"Last-Event-ID": "2"})
         from_zero, _ = await sse_review(client, audit_id, 5, after=0)
         state = await review(client, audit_id)
+        _, audit_frames, _ = await sse_stream(client, f"/api/v1/audits/{audit_id}/events")
     assert head.seqs == [1, 2] and rest.seqs == [3, 4] and live.seqs == [5]
     assert [f["seq"] for f in replayed] == [3, 4, 5] and ids == ["3", "4", "5"]
     assert from_zero == head.events + rest.events + live.events
     assert state["last_seq"] == 5
+    # What the server keeps up to date event by event equals a reduction from scratch.
+    assert reduce(audit_id, audit_frames, from_zero)["review"] == state
 
 
 async def test_the_review_stream_stays_open_with_heartbeats(start_server):
