@@ -283,7 +283,9 @@ function render() {
   const { snapshot, live } = view;
   const heading = auditHeading(snapshot);
   ui.title.textContent = heading.title;
-  ui.meta.textContent = heading.meta.join(" · ");
+  const signed = snapshot.review?.sign_off;
+  const meta = signed ? [...heading.meta, `signed off by ${signed.reviewer}, ${formatTimestamp(signed.ts)}`] : heading.meta;
+  ui.meta.textContent = meta.join(" · ");
   document.title = `${heading.title} · ${AUDIT_STATE_LABELS[snapshot.state] ?? snapshot.state} · Crosscheck`;
   renderOverall(ui.overall, view);
   // An agent this page does not know (a newer server) still gets a section.

@@ -6,6 +6,7 @@ new, persisting (decision carried) and resolved. Every wait is on a condition, n
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,14 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, WebSocketRoute, expect
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    WebSocketRoute,
+    expect,
+)
 
 from server.agents.base import AgentResultModel, AuditInputs, Progress
 from tests.review.helpers import SPECS, Spec, fid, numeric_result
@@ -23,7 +31,10 @@ from tests.web.conftest import ARTIFACTS
 
 ASSETS, CASH, ROUNDING, EQUITY = (fid(key) for key, _, _ in SPECS)
 NEW = fid("receivables")
-DRAFT_2: list[Spec] = [("receivables", "high", "Trade receivables do not agree with note 15"), *SPECS[1:]]
+DRAFT_2: list[Spec] = [
+    ("receivables", "high", "Trade receivables do not agree with note 15"),
+    *SPECS[1:],
+]
 # The golden findings of the other three agents: 1 logic (medium), 1 disclosure (medium),
 # 2 external (medium, low); with SPECS 8 findings, 6 of them high or medium.
 TOTAL = 8
@@ -44,7 +55,9 @@ class SpecNumeric:
 class Golden:
     name: str
 
-    async def __call__(self, inputs: AuditInputs, progress: Progress | None = None) -> AgentResultModel:
+    async def __call__(
+        self, inputs: AuditInputs, progress: Progress | None = None
+    ) -> AgentResultModel:
         return golden(self.name, inputs)
 
 
@@ -85,7 +98,9 @@ class Desk:
 
     def decide(self, audit_id: str, finding: str, decision: str, **fields: str) -> None:
         body = {"finding_id": finding, "decision": decision, "reviewer": "REST", **fields}
-        response = httpx.post(f"{self.base}/api/v1/audits/{audit_id}/decisions", json=body, timeout=10)
+        response = httpx.post(
+            f"{self.base}/api/v1/audits/{audit_id}/decisions", json=body, timeout=10
+        )
         assert response.status_code == 201, response.text
 
     def decision(self, audit_id: str, finding: str) -> dict[str, Any]:
@@ -95,8 +110,6 @@ class Desk:
     @staticmethod
     def wait(condition: Callable[[], bool], timeout_s: float = 15) -> None:
         """Poll a condition (never a fixed sleep) until it holds."""
-        import time
-
         deadline = time.monotonic() + timeout_s
         while not condition():
             assert time.monotonic() < deadline, "the condition never held"
@@ -118,7 +131,9 @@ def open_page(browser: Browser) -> Iterator[Callable[..., Page]]:
     problems: list[str] = []
 
     def make(url: str, reviewer: str | None = None) -> Page:
-        context = browser.new_context(viewport={"width": 1360, "height": 900}, accept_downloads=True)
+        context = browser.new_context(
+            viewport={"width": 1360, "height": 900}, accept_downloads=True
+        )
         if reviewer:
             context.add_init_script(f"localStorage.setItem('crosscheck.reviewer', {reviewer!r})")
         contexts.append(context)
@@ -149,7 +164,9 @@ def row(page: Page, finding: str):
 
 def ready(page: Page, decided: int = 0) -> None:
     """The list is complete and in its final order (the document's positions are known)."""
-    expect(page.locator("#review-counts")).to_have_text(re.compile(f"^{decided} of {TOTAL} decided"))
+    expect(page.locator("#review-counts")).to_have_text(
+        re.compile(f"^{decided} of {TOTAL} decided")
+    )
     expect(page.locator("#review-list")).to_have_attribute("data-positions", "known")
 
 
@@ -384,7 +401,9 @@ def test_sign_off_is_refused_then_accepted(desk: Desk, open_page: Callable[..., 
     for message in held:
         sockets[-1].send(message)
     held.clear()
-    expect(page.locator("#sign-off-status")).to_contain_text("1 finding still needs a decision (1 medium).")
+    expect(page.locator("#sign-off-status")).to_contain_text(
+        "1 finding still needs a decision (1 medium)."
+    )
     expect(button).to_be_disabled()
     row(page, CASH).click()
     page.locator("#decision-panel button[data-decide=confirmed]").click()
@@ -457,7 +476,9 @@ def test_a_draft_shows_new_persisting_and_resolved(
     resolved = comparison["drafts"]["resolved"]
     expect(drafts.locator("[data-count=resolved]")).to_have_text(f"{len(resolved)} resolved")
     assert ASSETS in [r["finding_id"] for r in resolved]
-    expect(drafts.locator(f"[data-resolved-id='{ASSETS}']")).to_contain_text("Total assets does not add up")
+    expect(drafts.locator(f"[data-resolved-id='{ASSETS}']")).to_contain_text(
+        "Total assets does not add up"
+    )
 
     expect(row(page, NEW)).to_have_attribute("data-draft", "new")
     expect(row(page, CASH)).to_have_attribute("data-draft", "persisting")
