@@ -871,8 +871,10 @@ ui.reviewList.addEventListener("focusin", (event) => {
   }
 });
 
-ui.dialog.addEventListener("keydown", (event) => {
-  if (!openFindingId) return;
+// On the document, not the dialog: moving to the next finding redraws the detail, and a focused
+// element inside it goes with it, leaving focus on the body while the dialog is still open.
+document.addEventListener("keydown", (event) => {
+  if (!openFindingId || !ui.dialog.open || ui.reviewerDialog.open || event.defaultPrevented) return;
   const target = event.target;
   const typing = target instanceof HTMLTextAreaElement || target instanceof HTMLInputElement || target instanceof HTMLSelectElement;
   if (typing) {
