@@ -165,6 +165,8 @@ let parsedDoc = null;
 let docOrder = null;
 let docRequested = false;
 let signOffBusy = false;
+/** @type {unknown[]} what the review card was last drawn from */
+let reviewDrawnWith = [];
 /** @type {"review" | "section"} where the open finding was opened from, to return focus there */
 let openedFrom = "section";
 const REVIEWER_KEY = "crosscheck.reviewer";
@@ -251,6 +253,7 @@ function closeStream() {
   if (ui.dialog.open) ui.dialog.close();
   currentId = null;
   shownRows = [];
+  reviewDrawnWith = [];
   parsedDoc = null;
   docOrder = null;
   docRequested = false;
@@ -640,8 +643,17 @@ function renderReview() {
       () => {}, // labels and positions stay unknown; the list still works
     );
   }
+  const signable = snapshot.state === "completed" || snapshot.state === "completed_with_errors";
+  const deps = [snapshot.agents, snapshot.review, signable, filter, sort, docOrder, currentId, signOffBusy, reviewConnection];
+  // Progress frames and clock ticks change none of these: the list is not redrawn for them.
+  if (reviewDrawnWith.length === deps.length && reviewDrawnWith.every((d, i) => Object.is(d, deps[i]))) {
+    renderOpenDecision();
+    return;
+  }
+  reviewDrawnWith = deps;
   const rows = reviewRows(snapshot, docOrder);
-  ui.review.hidden = rows.length === 0 && !snapshot.review;
+  // An audit that found nothing can still be signed off, so the card shows once it completed.
+  ui.review.hidden = rows.length === 0 && !snapshot.review && !signable;
   if (ui.review.hidden) return;
   const before = shownRows.map((r) => r.finding.id);
   shownRows = sortRows(filterRows(rows, filter, parsedDoc), sort);
@@ -652,15 +664,16 @@ function renderReview() {
     currentId = shownRows.length ? shownRows[Math.min(Math.max(at, 0), shownRows.length - 1)].finding.id : null;
   }
   currentId ??= shownRows[0]?.finding.id ?? null;
+  reviewDrawnWith[6] = currentId;
   const hadFocus = ui.reviewList.contains(document.activeElement);
-  renderReviewList(ui.reviewList, shownRows, currentId);
+  renderReviewList(ui.reviewList, shownRows, currentId, rows.length ? "No findings match." : "No findings to review.");
   ui.reviewList.dataset.positions = docOrder ? "known" : "unknown"; // known once the document is read
   if (hadFocus) focusCurrentRow();
   ui.reviewCounts.textContent = decidedLine(rows, shownRows.length);
   ui.filterDraftLabel.hidden = !snapshot.review?.drafts;
   renderDrafts(ui.drafts, snapshot, rows);
   renderSignOff(
-    { status: ui.signOffStatus, form: ui.signOffForm, button: ui.signOffButton, note: ui.signOffNote },
+    { status: ui.signOffStatus, form: ui.signOffForm, button: ui.signOffButton },
     snapshot,
     signOffReadiness(snapshot, rows),
     signOffBusy,
@@ -774,6 +787,7 @@ async function decide(findingId, decision, reason, from) {
     errorBox.textContent = "A decision needs the reviewer's name.";
     return;
   }
+  const title = findingById(findingId, view.snapshot)?.title ?? findingId;
   /** @type {DecisionRequest} */
   const request = { finding_id: findingId, decision, reviewer };
   if (reason) request.reason = reason;
@@ -783,7 +797,6 @@ async function decide(findingId, decision, reason, from) {
     const event = await recordDecision(auditId, request);
     if (from === "detail" && openFindingId === findingId) ui.decisionNote.value = "";
     if (view?.snapshot.audit_id === auditId) update(applyReviewFrame(view, event));
-    const title = findingById(findingId, view?.snapshot ?? { audit_id: auditId, state: "pending", last_seq: 0, agents: [] })?.title ?? findingId;
     announce([`${title}: ${DECISION_LABELS[decision]}${reason ? ` (${REASON_LABELS[reason]})` : ""}.`]);
   } catch (error) {
     errorBox.textContent = messageOf(error);

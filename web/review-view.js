@@ -35,10 +35,11 @@ export function decisionBadge(row) {
  * @param {HTMLElement} list
  * @param {readonly ReviewRow[]} rows
  * @param {string | null} currentId
+ * @param {string} [empty]  what an empty list says
  */
-export function renderReviewList(list, rows, currentId) {
+export function renderReviewList(list, rows, currentId, empty = "No findings match.") {
   if (rows.length === 0) {
-    replace(list, h("li", { class: "muted empty" }, "No findings match."));
+    replace(list, h("li", { class: "muted empty" }, empty));
     return;
   }
   const current = rows.some((r) => r.finding.id === currentId) ? currentId : rows[0].finding.id;
@@ -130,7 +131,7 @@ export function renderDrafts(el, snapshot, rows) {
 
 /**
  * Who signed off and when, or what sign-off still waits for.
- * @param {{ status: HTMLElement, form: HTMLFormElement, button: HTMLButtonElement, note: HTMLInputElement }} ui
+ * @param {{ status: HTMLElement, form: HTMLFormElement, button: HTMLButtonElement }} ui
  * @param {Snapshot} snapshot
  * @param {{ ok: boolean, why: string }} readiness
  * @param {boolean} busy  a request is on its way
