@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ from docx.text.run import Run
 
 from server.ingest.numbers import parse_number
 from server.ingest.raw import RawTable
+from server.ingest.wordml import body_children, children, int_val
 
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _R, _T, _TAB, _BR, _CR = qn("w:r"), qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
@@ -70,7 +71,7 @@ class WordPlaces:
 
     def __post_init__(self) -> None:
         body = self.document.element.body
-        word_tables = [el for el in _body_children(body) if el.tag == _TBL]
+        word_tables = [el for el in body_children(body) if el.tag == _TBL]
         self._match_tables(word_tables)
         for el in body.iter(_P):
             top = not any(a.tag == _TC for a in el.iterancestors())
@@ -103,7 +104,7 @@ class WordPlaces:
         tc = word_row.starts.get(layout.keep[column])
         if tc is None:
             return None
-        paragraphs = [el for el in _body_children(tc) if el.tag == _P]
+        paragraphs = [el for el in body_children(tc) if el.tag == _P]
         if word_row.line is not None:
             paragraphs = paragraphs[word_row.line : word_row.line + 1]
         runs = [r for p in paragraphs for r in _runs(p, self.document)]
@@ -161,11 +162,11 @@ def _layout(tbl: Any) -> _WordTable | None:
     """The table's rows as the reader lays them out; None when they cannot be told."""
     rows: list[_WordRow] = []
     used: set[int] = set()
-    for tr in _children(tbl, _TR):
+    for tr in children(tbl, _TR):
         starts: dict[int, Any] = {}
         lines: list[list[str]] = []
         position = _grid_before(tr)
-        for tc in _children(tr, _TC):
+        for tc in children(tr, _TC):
             tcpr = tc.find(_TCPR)
             span = 1
             continued = False
@@ -174,7 +175,7 @@ def _layout(tbl: Any) -> _WordTable | None:
                 if hmerge is not None and hmerge.get(_VAL) in (None, "continue"):
                     position += 1
                     continue
-                span = min(max(1, _int(tcpr.find(_GRID_SPAN)) or 1), MAX_GRID_SPAN)
+                span = min(max(1, int_val(tcpr.find(_GRID_SPAN)) or 1), MAX_GRID_SPAN)
                 vmerge = tcpr.find(_VMERGE)
                 continued = vmerge is not None and vmerge.get(_VAL) in (None, "continue")
             starts[position] = tc
@@ -315,7 +316,7 @@ def _paragraph_text(p: Any) -> str:
 
 def _cell_lines(tc: Any) -> list[str]:
     lines = []
-    for el in _body_children(tc):
+    for el in body_children(tc):
         if el.tag == _P:
             lines.append(_norm(_paragraph_text(el)))
         else:
@@ -343,40 +344,8 @@ def _norm(text: str) -> str:
     return _SPACES.sub(" ", text.replace("\u00ad", "").replace("\u200b", "")).strip()
 
 
-def _body_children(parent: Any) -> Iterator[Any]:
-    """Paragraphs and tables in order, through content controls and custom XML (as the reader)."""
-    for el in parent:
-        if el.tag in (_P, _TBL):
-            yield el
-        elif el.tag == _SDT:
-            content = el.find(_SDT_CONTENT)
-            if content is not None:
-                yield from _body_children(content)
-        elif el.tag == _CUSTOM_XML:
-            yield from _body_children(el)
-
-
-def _children(parent: Any, tag: str) -> Iterator[Any]:
-    for el in parent:
-        if el.tag == tag:
-            yield el
-        elif el.tag in (_SDT, _CUSTOM_XML):
-            inner = el.find(_SDT_CONTENT) if el.tag == _SDT else el
-            if inner is not None:
-                yield from _children(inner, tag)
-
-
 def _grid_before(tr: Any) -> int:
     trpr = tr.find(_TRPR)
     if trpr is None:
         return 0
-    return min(max(_int(trpr.find(qn("w:gridBefore"))), 0), MAX_GRID_SPAN)
-
-
-def _int(el: Any) -> int:
-    if el is None:
-        return 0
-    try:
-        return int(el.get(_VAL) or 0)
-    except ValueError:
-        return 0
+    return min(max(int_val(trpr.find(qn("w:gridBefore"))), 0), MAX_GRID_SPAN)

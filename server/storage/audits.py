@@ -17,9 +17,11 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from server.storage.sqlite import connect
+
+LogTable = Literal["events", "review_events"]  # the two append-only logs of an audit
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS audits (
@@ -184,16 +186,22 @@ class AuditDatabase:
 
     def read_events(self, audit_id: str, after: int = 0) -> list[tuple[int, str, str]]:
         """(seq, type, body) of every event with seq > after, in order."""
+        return self._read("events", audit_id, after)
+
+    def last_event(self, audit_id: str) -> tuple[int, str] | None:
+        """(seq, type) of the newest event, or None for an empty log."""
+        return self._last("events", audit_id)
+
+    def _read(self, table: LogTable, audit_id: str, after: int) -> list[tuple[int, str, str]]:
         rows = self.db.execute(
-            "SELECT seq, type, body FROM events WHERE audit_id = ? AND seq > ? ORDER BY seq",
+            f"SELECT seq, type, body FROM {table} WHERE audit_id = ? AND seq > ? ORDER BY seq",
             (audit_id, after),
         ).fetchall()
         return [(int(seq), str(kind), str(body)) for seq, kind, body in rows]
 
-    def last_event(self, audit_id: str) -> tuple[int, str] | None:
-        """(seq, type) of the newest event, or None for an empty log."""
+    def _last(self, table: LogTable, audit_id: str) -> tuple[int, str] | None:
         row = self.db.execute(
-            "SELECT seq, type FROM events WHERE audit_id = ? ORDER BY seq DESC LIMIT 1",
+            f"SELECT seq, type FROM {table} WHERE audit_id = ? ORDER BY seq DESC LIMIT 1",
             (audit_id,),
         ).fetchone()
         return (int(row[0]), str(row[1])) if row else None
@@ -209,18 +217,11 @@ class AuditDatabase:
 
     def read_review_events(self, audit_id: str, after: int = 0) -> list[tuple[int, str, str]]:
         """(seq, type, body) of every review event with seq > after, in order."""
-        rows = self.db.execute(
-            "SELECT seq, type, body FROM review_events WHERE audit_id = ? AND seq > ? ORDER BY seq",
-            (audit_id, after),
-        ).fetchall()
-        return [(int(seq), str(kind), str(body)) for seq, kind, body in rows]
+        return self._read("review_events", audit_id, after)
 
     def last_review_event(self, audit_id: str) -> tuple[int, str] | None:
-        row = self.db.execute(
-            "SELECT seq, type FROM review_events WHERE audit_id = ? ORDER BY seq DESC LIMIT 1",
-            (audit_id,),
-        ).fetchone()
-        return (int(row[0]), str(row[1])) if row else None
+        """(seq, type) of the newest review event, or None for an empty review log."""
+        return self._last("review_events", audit_id)
 
 
 _SELECT_AUDIT = (

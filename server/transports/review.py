@@ -89,6 +89,7 @@ async def get_review(audit_id: str, rt: RuntimeDep) -> JSONResponse:
                 ProblemCode.unknown_finding,
                 ProblemCode.reason_required,
             ],
+            409: [ProblemCode.signed_off],
         }
     ),
 )

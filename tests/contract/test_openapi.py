@@ -233,6 +233,7 @@ async def test_the_server_replies_exactly_what_the_document_declares(
         await call("POST", decisions, json={"finding_id": other, **_confirm(sign)})
         signed = await call("POST", f"/api/v1/audits/{done}/sign-off", json=sign)
         await call("POST", f"/api/v1/audits/{done}/sign-off", json=sign)
+        await call("POST", decisions, json={"finding_id": other, **_confirm(sign)})
         review_events = f"/api/v1/audits/{done}/review/events"
         async with client.stream("GET", review_events) as stream:
             _check(document, seen, stream)
