@@ -95,7 +95,8 @@ def test_a_cut_connection_resumes_after_the_last_seq_and_loses_nothing(
         sockets.append(ws)
 
     sockets: list[WebSocketRoute] = []
-    page.route_web_socket(re.compile(r".*/ws/audit/.*"), route)
+    # The audit's stream only (the review stream has its own cursor).
+    page.route_web_socket(re.compile(r".*/ws/audit/[^/]+(\?.*)?$"), route)
     audit_id = start_sample(page, site)
     site.team["numeric"].complete()
     expect_states(page, numeric="completed")
