@@ -15,10 +15,10 @@ from websockets.asyncio.server import ServerConnection, serve
 
 from server.cli.view import EXIT_BAD_INPUT, EXIT_HIGH_FINDINGS, AuditView, exit_code
 from server.cli.watch import WatchFailed, follow, stream_url
-from tests.cli.proxy import CuttableProxy
-from tests.frames import assert_valid_frame
-from tests.runtime.harness import LiveServer, api, make_settings, snapshot, wait_finished, wait_for
-from tests.web.agents import AGENT_NAMES, gated_team
+from tests.support.frames import assert_valid_frame
+from tests.support.gated_agents import AGENT_NAMES, gated_team
+from tests.support.harness import LiveServer, api, make_settings, snapshot, wait_finished, wait_for
+from tests.support.proxy import CuttableProxy
 
 
 def _view(audit_id: str) -> tuple[AuditView, io.StringIO]:

@@ -11,7 +11,7 @@ import pytest
 from pydantic import Field, TypeAdapter, ValidationError
 
 from generated import models
-from tests.frames import FRAME_TYPES, RESULT_TYPES, ContractViolation, assert_valid, errors
+from tests.support.frames import FRAME_TYPES, RESULT_TYPES, ContractViolation, assert_valid, errors
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

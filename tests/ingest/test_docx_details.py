@@ -9,7 +9,7 @@ from docx.oxml import OxmlElement
 
 from server.ingest.document import ColumnRole, RowKind, StatementKind
 from server.ingest.reader import read_document
-from tests.ingest.builders import DocBuilder
+from tests.support.builders import DocBuilder
 
 BALANCE_SHEET_ROWS = [
     ["Property, plant and equipment", "12", "1,200", "1,100"],

@@ -13,7 +13,7 @@ import pytest
 from server.errors import InvalidDocument, UnsupportedDocument
 from server.ingest.document import DocumentKind
 from server.ingest.reader import SUPPORTED_EXTENSIONS, check_upload, read_document
-from tests.ingest.builders import DocBuilder, write_pdf
+from tests.support.builders import DocBuilder, write_pdf
 
 
 def _zip(files: dict[str, bytes]) -> bytes:

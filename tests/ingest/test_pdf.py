@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from server.ingest.document import ColumnRole, StatementKind
 from server.ingest.reader import read_document
-from tests.ingest.builders import document_schema_errors, write_pdf
+from tests.support.builders import document_schema_errors, write_pdf
 
 ROWS = [
     ("Revenue", "5", "5,000", "4,000"),

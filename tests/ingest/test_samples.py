@@ -18,7 +18,7 @@ import yaml
 
 from server.ingest.document import ColumnRole, Document, RowKind, StatementKind, Table
 from server.ingest.reader import read_document
-from tests.ingest.builders import document_schema_errors
+from tests.support.builders import document_schema_errors
 
 SAMPLES = Path(__file__).resolve().parents[2] / "server" / "samples"
 DATA = Path(__file__).resolve().parents[2] / "bench" / "samples" / "data"

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.runtime.harness import LiveServer, ScriptedAgent, make_settings
+from tests.support.harness import LiveServer, ScriptedAgent, make_settings
 
 
 @pytest.fixture

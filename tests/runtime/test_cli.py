@@ -8,12 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.runtime.harness import STATEMENT_MD, api, wait_finished
-from tests.runtime.test_restart import ROOT, _free_port, _wait_healthy
+from tests.support.harness import STATEMENT_MD, api, wait_finished
+from tests.support.paths import ROOT
+from tests.support.processes import free_port, wait_healthy
 
 
 async def test_serve_runs_the_real_agents_and_stops_on_ctrl_c(tmp_path: Path):
-    port, data_dir = _free_port(), tmp_path / "cli-data"
+    port, data_dir = free_port(), tmp_path / "cli-data"
     command = Path(sys.executable).parent / "crosscheck"
     process = subprocess.Popen(
         [
@@ -32,7 +33,7 @@ async def test_serve_runs_the_real_agents_and_stops_on_ctrl_c(tmp_path: Path):
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        await _wait_healthy(base, process)
+        await wait_healthy(base, process)
         async with api(base) as client:
             created = await client.post(
                 "/api/v1/audits", files={"document": ("s.md", STATEMENT_MD)}

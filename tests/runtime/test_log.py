@@ -13,7 +13,7 @@ from server.errors import AgentCrashed
 from server.events import EventBuilder, agent_progress, now_ts, summary
 from server.log import EventLog, FollowerTooSlow, LogClosed, Wire
 from server.storage import AuditDatabase, AuditRecord
-from tests.frames import assert_valid_frame
+from tests.support.frames import assert_valid_frame
 
 
 def _open(tmp_path: Path, queue_size: int = 8) -> tuple[AuditDatabase, EventLog]:

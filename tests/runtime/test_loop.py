@@ -14,7 +14,7 @@ import threading
 import time
 
 from server.transports import codes
-from tests.runtime.harness import (
+from tests.support.harness import (
     ScriptedAgent,
     api,
     create_audit,
@@ -22,7 +22,7 @@ from tests.runtime.harness import (
     receive_frame,
     ws_connect,
 )
-from tests.runtime.results import AGENTS
+from tests.support.results import AGENTS
 
 MAX_STALL_S = 0.020
 

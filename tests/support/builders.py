@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Sequence
-from pathlib import Path
 
 import docx
 from docx.enum.section import WD_SECTION
@@ -16,7 +15,8 @@ from docx.shared import Pt
 from jsonschema import Draft202012Validator
 
 from server.ingest.document import Document
-from tests.frames import _registry
+from tests.support.frames import _registry
+from tests.support.paths import SCHEMA_DIR
 
 
 class DocBuilder:
@@ -150,6 +150,6 @@ def _pdf_escape(text: str) -> str:
 
 def document_schema_errors(doc: Document) -> list[str]:
     """Where `doc.to_json()` breaks schema/v1/document.schema.json (empty when it conforms)."""
-    schema_path = Path(__file__).resolve().parents[2] / "schema" / "v1" / "document.schema.json"
+    schema_path = SCHEMA_DIR / "document.schema.json"
     validator = Draft202012Validator(json.loads(schema_path.read_text()), registry=_registry())
     return [f"{e.json_path}: {e.message}" for e in validator.iter_errors(doc.to_json())]

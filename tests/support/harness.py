@@ -27,8 +27,8 @@ from websockets.exceptions import ConnectionClosed
 from server.agents.base import AuditInputs, Progress
 from server.serve import GracefulServer, build_server
 from server.settings import Settings
-from tests.frames import assert_valid_body, assert_valid_frame
-from tests.runtime.results import AGENTS, result_for
+from tests.support.frames import assert_valid_body, assert_valid_frame
+from tests.support.results import AGENTS, result_for
 
 STATEMENT_MD = (
     b"# Statement of financial position\n\n"
