@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 from collections.abc import Sequence
@@ -153,3 +154,22 @@ def document_schema_errors(doc: Document) -> list[str]:
     schema_path = SCHEMA_DIR / "document.schema.json"
     validator = Draft202012Validator(json.loads(schema_path.read_text()), registry=_registry())
     return [f"{e.json_path}: {e.message}" for e in validator.iter_errors(doc.to_json())]
+
+
+def many_notes_docx(notes: int) -> bytes:
+    """A Word document of `notes` numbered notes, each a title and a 25-row table."""
+    b = DocBuilder()
+    rows = [["In thousands of euros", "Note", "2024", "2023"]] + [
+        [f"Line item {i}", str(i % 30 + 1), f"{i * 1_013:,}", f"({i * 977:,})"]
+        for i in range(1, 25)
+    ]
+    rows.append(["Total", "", "1", "2"])
+    b.para("1. Note number 1", bold=True)
+    b.table(rows)
+    body = b.doc.element.body
+    title, table = body[-3], body[-2]  # python-docx builds tables slowly: copy the XML instead
+    for n in range(2, notes + 1):
+        for element in (title, table):
+            body.insert(len(body) - 1, copy.deepcopy(element))
+        body[-3].xpath(".//w:t")[0].text = f"{n}. Note number {n}"
+    return b.bytes()
