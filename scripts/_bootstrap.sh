@@ -47,3 +47,13 @@ ensure_chromium() {
     apt-get install -y -qq chromium >&2
   fi
 }
+
+ensure_libreoffice() {  # the Word working paper's test converts it to PDF with LibreOffice
+  if ! command -v libreoffice >/dev/null 2>&1 && ! command -v soffice >/dev/null 2>&1; then
+    echo "installing Debian's LibreOffice Writer (headless)..." >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >&2 \
+      || apt-get install -y -qq --no-install-recommends libreoffice-writer >&2
+  fi
+}

@@ -1,17 +1,18 @@
 """create_app(settings, agents): the one place the server's objects are built and wired.
 
 Start-up serves first and warms up after. The lifespan opens the databases, finishes audits a
-previous process left running (recovery) and creates the worker pool, which starts no process
-yet; the server then answers at once. Priming runs in the background (`_prime`): the worker
-processes start (forked from a fork server that imported and warmed the agents once, see
+previous process left running (recovery), creates the worker pool, which starts no process yet,
+and compares finished drafts that have no comparison yet (server/review/drafts.py); the server
+then answers at once. Priming runs in the background (`_prime`): the worker processes start
+(forked from a fork server that imported and warmed the agents once, see
 server/agents/preload.py), the server process loads the agents' reference data, and every agent
 runs once on the first bundled sample, so later audits pay no one-off costs. An audit that
 arrives meanwhile is not refused: its jobs wait for the first worker.
 
 On shutdown the lifespan stops every running audit as `interrupted`, closes the databases and
-ends the worker processes. Streams are closed with 1001 *before* that, by
-`serve.GracefulServer`, because uvicorn closes WebSockets itself (with 1012) before the lifespan
-shutdown runs.
+ends the worker processes. Streams (both the audit and the review streams) are closed with 1001
+*before* that, by `serve.GracefulServer`, because uvicorn closes WebSockets itself (with 1012)
+before the lifespan shutdown runs.
 """
 
 from __future__ import annotations
@@ -29,12 +30,14 @@ from server.agents.registry import default_agents, warm_up
 from server.audits.orchestrator import Orchestrator
 from server.audits.recovery import recover
 from server.ingest.reader import read_document
-from server.log import EventLog
+from server.log import EventLog, ReviewLog
+from server.review.desk import ReviewDesk
+from server.review.drafts import DraftComparer
 from server.runtime import Runtime
 from server.samples import list_samples, sample_path
 from server.settings import Settings
 from server.storage import AuditDatabase, DocumentDatabase
-from server.transports import problems, rest, site, sse, ws
+from server.transports import exports, problems, rest, review, site, sse, ws
 from server.transports.limits import BodyLimit
 from server.workers import current_pool, offload, start_workers, stop_workers
 
@@ -95,8 +98,17 @@ def create_app(settings: Settings, agents: Mapping[str, Agent] | None = None) ->
         progress_per_s=settings.progress_per_s,
         max_running=settings.max_running_audits,
     )
+    review_log = ReviewLog(audits, settings.queue_size)
+    desk = ReviewDesk(log, review_log)
     runtime = Runtime(
-        settings=settings, audits=audits, documents=documents, log=log, orchestrator=orchestrator
+        settings=settings,
+        audits=audits,
+        documents=documents,
+        log=log,
+        orchestrator=orchestrator,
+        review_log=review_log,
+        review=desk,
+        drafts=DraftComparer(desk, audits, documents),
     )
 
     @asynccontextmanager
@@ -107,6 +119,7 @@ def create_app(settings: Settings, agents: Mapping[str, Agent] | None = None) ->
         await asyncio.to_thread(
             start_workers, settings.agent_workers, PRELOAD if agents is None else ()
         )
+        runtime.drafts.resume()
         priming = asyncio.create_task(_prime_quietly(orchestrator.agents, agents is None))
         app.state.priming = priming
         try:
@@ -116,6 +129,7 @@ def create_app(settings: Settings, agents: Mapping[str, Agent] | None = None) ->
             await asyncio.gather(priming, return_exceptions=True)
             await going_away(runtime)
             await orchestrator.shutdown()
+            await runtime.drafts.shutdown()
             audits.close()
             await asyncio.to_thread(stop_workers)
 
@@ -129,6 +143,8 @@ def create_app(settings: Settings, agents: Mapping[str, Agent] | None = None) ->
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     problems.install(app)
     app.include_router(rest.router)
+    app.include_router(review.router)
+    app.include_router(exports.router)
     app.include_router(sse.router)
     app.include_router(ws.router)
     app.include_router(site.router)
@@ -140,3 +156,4 @@ async def going_away(runtime: Runtime) -> None:
     """Tell every stream to end: WebSockets close 1001, SSE responses end; audits keep going."""
     runtime.going_away.set()
     runtime.log.close_followers()
+    runtime.review_log.close_followers()

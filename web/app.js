@@ -13,10 +13,11 @@
 /** @typedef {import("./state.js").ViewState} ViewState */
 /** @typedef {import("./state.js").ConnectionStatus} ConnectionStatus */
 
-import { ApiError, cancelAudit, createAudit, getDocument, listAudits, listSamples } from "./api.js";
+import { AUDIT_ID } from "../generated/codes.js";
+import { API, ApiError, cancelAudit, createAudit, getDocument, listAudits, listSamples } from "./api.js";
 import { renderFindingDetail } from "./detail.js";
 import { byId, h, replace } from "./dom.js";
-import { findingById, findingsOf, findingsToCsv, findingsToJson } from "./findings.js";
+import { findingById } from "./findings.js";
 import { AUDIT_STATE_LABELS } from "./format.js";
 import {
   agentsToShow,
@@ -31,7 +32,17 @@ import {
 import { initialView, applyFrame, isFinished, withConnection } from "./state.js";
 import { AuditStream } from "./stream.js";
 
-const AUDIT_PATH = /^\/audits\/([A-Za-z0-9_-]{6,64})\/?$/;
+const AUDIT_PATH = /^\/audits\/([^/]+)\/?$/;
+
+/**
+ * The audit id of a page path `/audits/{id}`, or null (the id must match the schema's AuditId).
+ * @param {string} pathname
+ * @returns {string | null}
+ */
+function auditIdOf(pathname) {
+  const id = AUDIT_PATH.exec(pathname)?.[1];
+  return id !== undefined && AUDIT_ID.test(id) ? id : null;
+}
 const TICK_MS = 200;
 
 const ui = {
@@ -76,9 +87,9 @@ let openFindingId = null;
 // ---------------------------------------------------------------------------------- routing
 
 function route() {
-  const match = AUDIT_PATH.exec(location.pathname);
-  if (match) {
-    openAudit(match[1]);
+  const auditId = auditIdOf(location.pathname);
+  if (auditId) {
+    openAudit(auditId);
   } else {
     showHome();
   }
@@ -400,28 +411,21 @@ ui.cancel.addEventListener("click", async () => {
 });
 
 /**
- * @param {string} text
- * @param {string} type
- * @param {string} filename
+ * Download the audit's working paper from the server (GET .../export), the same file the CLI
+ * and scripts get; the server names it (Content-Disposition).
+ * @param {"csv" | "json"} format
  */
-function download(text, type, filename) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = h("a", { href: url, download: filename, hidden: true });
+function downloadExport(format) {
+  if (!view) return;
+  const href = `${API}/audits/${encodeURIComponent(view.snapshot.audit_id)}/export?format=${format}`;
+  const link = h("a", { href, download: true, hidden: true });
   document.body.append(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-ui.exportCsv.addEventListener("click", () => {
-  if (!view) return;
-  download(findingsToCsv(findingsOf(view.snapshot)), "text/csv;charset=utf-8", `crosscheck-${view.snapshot.audit_id}-findings.csv`);
-});
-
-ui.exportJson.addEventListener("click", () => {
-  if (!view) return;
-  download(findingsToJson(view.snapshot), "application/json", `crosscheck-${view.snapshot.audit_id}-findings.json`);
-});
+ui.exportCsv.addEventListener("click", () => downloadExport("csv"));
+ui.exportJson.addEventListener("click", () => downloadExport("json"));
 
 // ------------------------------------------------------------------------------ side lists
 
@@ -457,7 +461,7 @@ document.addEventListener("click", (event) => {
   if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
   if (!(link instanceof HTMLAnchorElement) || link.origin !== location.origin || link.hasAttribute("download")) return;
-  if (link.pathname === "/" || AUDIT_PATH.test(link.pathname)) {
+  if (link.pathname === "/" || auditIdOf(link.pathname)) {
     event.preventDefault();
     navigate(link.pathname);
   }

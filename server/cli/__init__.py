@@ -1,6 +1,6 @@
 """`crosscheck` command line: one Typer app, one function per subcommand.
 
-`serve` lives here; other subcommands (`audit`, `watch`) are added beside it with
+`serve` lives here; other subcommands (`audit`, `watch`, `export`) are added beside it with
 `@cli.command()`. Flags map one-to-one onto `Settings` fields.
 """
 
@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from server.cli.audit import audit
+from server.cli.export import export
 from server.cli.watch import watch
 from server.settings import (
     DEFAULT_AGENT_TIMEOUT_S,
@@ -85,6 +86,7 @@ def serve(
 
 cli.command("audit")(audit)
 cli.command("watch")(watch)
+cli.command("export")(export)
 
 
 def main() -> None:

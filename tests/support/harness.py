@@ -224,6 +224,9 @@ BODY_DEFS: list[tuple[str, str, int, str]] = [
     ("GET", "/api/v1/audits/*", 200, "Snapshot"),
     ("GET", "/api/v1/audits/*/document", 200, "ParsedDocument"),
     ("POST", "/api/v1/audits/*/cancel", 202, "CancelReply"),
+    ("GET", "/api/v1/audits/*/review", 200, "ReviewState"),
+    ("POST", "/api/v1/audits/*/decisions", 201, "DecisionRecorded"),
+    ("POST", "/api/v1/audits/*/sign-off", 201, "AuditSignedOff"),
     ("GET", "/api/v1/samples", 200, "SampleList"),
     ("GET", "/api/health", 200, "Health"),
 ]

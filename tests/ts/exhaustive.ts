@@ -1,6 +1,6 @@
 // Compile-time checks on the generated contract: every frame type is handled, and the unions
 // narrow on their discriminators. A type added to the schema without a case here fails tsc.
-import type { AgentResult, Frame, LogEvent } from "../../generated/contract";
+import type { AgentResult, CloseCode, Finding, Frame, LogEvent, ProblemCode, ReviewFrame } from "../../generated/contract";
 
 function assertNever(value: never): never {
   throw new Error(`unhandled: ${JSON.stringify(value)}`);
@@ -44,4 +44,55 @@ export function describeResult(result: AgentResult): string {
 
 export function seqOf(event: LogEvent): number {
   return event.seq;
+}
+
+export function describeFinding(finding: Finding): string {
+  switch (finding.agent) {
+    case "numeric":
+      return `${finding.check}: expected ${finding.expected}, found ${finding.actual}`;
+    case "logic":
+      return `${finding.check}: ${finding.claim}`;
+    case "disclosure":
+      return `${finding.standard}: ${finding.requirement} (${finding.status})`;
+    case "external":
+      return `${finding.source}: ${finding.status}`;
+    default:
+      return assertNever(finding);
+  }
+}
+
+// Every finding a result holds is a Finding.
+export const findingsOf = (result: AgentResult): Finding[] => result.findings;
+
+export function shouldReconnect(code: CloseCode): boolean {
+  switch (code) {
+    case 1000:
+    case 4400:
+    case 4403:
+    case 4404:
+      return false;
+    case 1001:
+    case 1011:
+    case 1013:
+      return true;
+    default:
+      return assertNever(code);
+  }
+}
+
+export const problemCodes: ProblemCode[] = ["unknown_audit", "too_many_audits", "invalid_document"];
+
+export function describeReviewFrame(frame: ReviewFrame): string {
+  switch (frame.type) {
+    case "decision_recorded":
+      return `${frame.finding_id} ${frame.decision}${frame.reason ? ` (${frame.reason})` : ""} by ${frame.reviewer}`;
+    case "audit_signed_off":
+      return `signed off by ${frame.reviewer}: ${frame.counts.decided} of ${frame.counts.total} decided`;
+    case "drafts_compared":
+      return `against ${frame.previous_audit_id}: ${frame.findings.length} compared, ${frame.resolved.length} resolved`;
+    case "heartbeat":
+      return `review heartbeat at seq ${frame.last_seq}`;
+    default:
+      return assertNever(frame);
+  }
 }

@@ -177,7 +177,7 @@ def test_a_finding_shows_its_cell_in_the_parsed_table_and_the_link_replays_the_a
     assert exported["findings"] == [f for a in snapshot["agents"] for f in a["result"]["findings"]]
     with page.expect_download() as download:
         page.get_by_role("button", name="Export CSV").click()
-    lines = download.value.path().read_text().splitlines()
+    lines = download.value.path().read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("agent,id,severity") and len(lines) == len(exported["findings"]) + 1
 
     # The audit's own link: reloading replays it to the same state.
