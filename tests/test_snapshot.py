@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from server.snapshot import apply, apply_review, empty, reduce, with_review
-from tests.frames import assert_valid_body, assert_valid_frame, assert_valid_review_frame
+from tests.support.frames import assert_valid_body, assert_valid_frame, assert_valid_review_frame
 
 SEQUENCES = Path(__file__).parent / "fixtures" / "sequences"
 CASES = sorted(p.name.removesuffix(".events.json") for p in SEQUENCES.glob("*.events.json"))

@@ -76,8 +76,12 @@ def serve(
         allowed_origins=tuple(allowed_origin or ()),
     )
     shown = f"[{host}]" if ":" in host else host
-    typer.echo(f"Crosscheck on http://{shown}:{port}/  (data: {data_dir.resolve()})")
-    build_server(settings).run()
+    url = f"http://{shown}:{port}/"
+
+    def ready() -> None:  # once the server answers its health check, never before
+        typer.echo(f"Crosscheck on {url}  (data: {data_dir.resolve()})")
+
+    build_server(settings, on_ready=ready).run()
 
 
 cli.command("audit")(audit)

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from generated import models
 from server.snapshot import reduce
-from tests.frames import ADDED_FIELD, FRAME_TYPES, errors, with_addition
+from tests.support.frames import ADDED_FIELD, FRAME_TYPES, errors, with_addition
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEQUENCES = sorted(

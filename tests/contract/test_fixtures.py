@@ -15,7 +15,7 @@ import pytest
 from pydantic import Field, TypeAdapter, ValidationError
 
 from generated import models
-from tests.frames import (
+from tests.support.frames import (
     FRAME_TYPES,
     RESULT_TYPES,
     REVIEW_TYPES,

@@ -23,8 +23,8 @@ from openapi_spec_validator import validate as validate_openapi
 
 from generated import models
 from server.transports.openapi import published_schemas
-from tests.frames import errors
-from tests.runtime.harness import (
+from tests.support.frames import errors
+from tests.support.harness import (
     STATEMENT_MD,
     Gate,
     LiveServer,

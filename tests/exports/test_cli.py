@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from server.cli import cli
 from server.cli.view import EXIT_BAD_INPUT, EXIT_INCOMPLETE, EXIT_OK
-from tests.exports.conftest import Audited, Site
+from tests.support.exports import Audited, Site
 
 
 def _run(*args: str) -> tuple[int, str]:

@@ -8,9 +8,9 @@ import json
 
 from server.exports import Original, Paper
 from server.exports.csv import COLUMNS, write_csv
-from tests.exports.conftest import Site, findings_of
-from tests.exports.review_data import with_review
-from tests.frames import assert_valid_body
+from tests.support.exports import Site, findings_of
+from tests.support.frames import assert_valid_body
+from tests.support.review_data import with_review
 
 SNAPSHOT_KEYS = (
     "audit_id",

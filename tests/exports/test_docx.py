@@ -14,9 +14,9 @@ import pytest
 from server.exports import Original, Paper
 from server.exports.docx_comments import write_docx
 from server.samples import sample_path
-from tests.exports.conftest import PLANTED, Site, data_dir_of, findings_of
-from tests.exports.review_data import with_review
-from tests.exports.word import body_text, by_finding, comments
+from tests.support.exports import PLANTED, Site, data_dir_of, findings_of
+from tests.support.review_data import with_review
+from tests.support.word import body_text, by_finding, comments
 
 
 def _flat(text: str) -> str:

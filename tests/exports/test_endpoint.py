@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from tests.exports.conftest import Audited, Site
-from tests.frames import assert_valid_body
+from tests.support.exports import Audited, Site
+from tests.support.frames import assert_valid_body
 
 TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

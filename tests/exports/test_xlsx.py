@@ -13,8 +13,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from server.exports import Original, Paper
 from server.exports.xlsx import write_xlsx
 from server.samples import sample_path
-from tests.exports.conftest import Site, findings_of
-from tests.exports.review_data import with_review
+from tests.support.exports import Site, findings_of
+from tests.support.review_data import with_review
 
 INTERNAL_ID = re.compile(r"\bt\d+\b|\bR\d+C\d+\b|\bp\d+\b|\bs\d+\b")
 

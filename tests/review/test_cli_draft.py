@@ -13,10 +13,9 @@ from typer.testing import CliRunner
 
 from server.cli import cli
 from server.cli.view import EXIT_BAD_INPUT, EXIT_HIGH_FINDINGS, EXIT_INCOMPLETE
-from tests.frames import assert_valid_frame, assert_valid_review_frame
-from tests.review.helpers import SPECS, RoundsAgent, fid, team
-from tests.review.test_drafts import DRAFT_2, NEW
-from tests.runtime.harness import STATEMENT_MD, LiveServer, make_settings
+from tests.support.frames import assert_valid_frame, assert_valid_review_frame
+from tests.support.harness import STATEMENT_MD, LiveServer, make_settings
+from tests.support.review import DRAFT_2, NEW, SPECS, RoundsAgent, fid, team
 
 ASSETS, CASH = fid("assets"), fid("cash")
 

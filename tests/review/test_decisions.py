@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from tests.frames import assert_valid_body, assert_valid_review_frame
-from tests.review.helpers import (
+from tests.support.frames import assert_valid_body, assert_valid_review_frame
+from tests.support.harness import (
+    Gate,
+    ScriptedAgent,
+    api,
+    create_audit,
+    snapshot,
+    wait_finished,
+    wait_for_seq,
+)
+from tests.support.review import (
     SPECS,
     RoundsAgent,
     decide,
@@ -12,15 +21,6 @@ from tests.review.helpers import (
     finished_audit,
     review,
     team,
-)
-from tests.runtime.harness import (
-    Gate,
-    ScriptedAgent,
-    api,
-    create_audit,
-    snapshot,
-    wait_finished,
-    wait_for_seq,
 )
 
 ASSETS, CASH, ROUNDING, EQUITY = (fid(key) for key, _, _ in SPECS)

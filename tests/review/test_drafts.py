@@ -7,18 +7,7 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
-from tests.review.helpers import (
-    SPECS,
-    RoundsAgent,
-    decide,
-    entry,
-    fid,
-    finished_audit,
-    read_review,
-    review,
-    team,
-)
-from tests.runtime.harness import (
+from tests.support.harness import (
     STATEMENT_MD,
     Gate,
     LiveServer,
@@ -30,14 +19,21 @@ from tests.runtime.harness import (
     wait_for_seq,
     ws_connect,
 )
+from tests.support.review import (
+    DRAFT_2,
+    NEW,
+    SPECS,
+    RoundsAgent,
+    decide,
+    entry,
+    fid,
+    finished_audit,
+    read_review,
+    review,
+    team,
+)
 
 ASSETS, CASH, ROUNDING, EQUITY = (fid(key) for key, _, _ in SPECS)
-NEW = fid("receivables")
-# The next draft: total assets was corrected (resolved), a new finding appeared, the rest stayed.
-DRAFT_2 = [
-    ("receivables", "high", "Trade receivables do not agree with note 15 (2024)"),
-    *SPECS[1:],
-]
 
 
 async def _start_draft(client, previous: str) -> str:

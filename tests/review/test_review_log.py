@@ -16,7 +16,7 @@ from server.log import EventLog, FollowerGone, FollowerTooSlow, ReviewLog
 from server.review import frames
 from server.review.comparison import BadMatch, check_pairs, match_drafts
 from server.storage import AuditDatabase, AuditRecord
-from tests.frames import assert_valid_review_frame
+from tests.support.frames import assert_valid_review_frame
 
 
 def _open(tmp_path: Path, queue_size: int = 8) -> tuple[AuditDatabase, ReviewLog]:

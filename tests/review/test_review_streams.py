@@ -7,7 +7,8 @@ import asyncio
 
 from server.snapshot import reduce
 from server.transports import codes
-from tests.review.helpers import (
+from tests.support.harness import api, read_until_closed, sse_stream, ws_connect
+from tests.support.review import (
     SPECS,
     RoundsAgent,
     decide,
@@ -19,7 +20,6 @@ from tests.review.helpers import (
     sse_review,
     team,
 )
-from tests.runtime.harness import api, read_until_closed, sse_stream, ws_connect
 
 ASSETS, CASH, ROUNDING, EQUITY = (fid(key) for key, _, _ in SPECS)
 
@@ -37,7 +37,7 @@ async def test_two_reviewers_see_each_others_decisions(start_server):
                 await decide(second, audit_id, CASH, "dismissed", reason="immaterial", reviewer="B")
             ).json()
             seen_first = await read_review(ws_first, 2)
-            seen_second, ids = await asyncio.wait_for(sse, 20)
+            seen_second, ids = await sse
     assert seen_first.events == [mine, theirs] == seen_second
     assert ids == ["1", "2"]
     assert seen_first.close_code is None, "the review stream ended on its own"
@@ -78,7 +78,7 @@ async def test_the_review_stream_stays_open_with_heartbeats(start_server):
         await decide(client, audit_id, ASSETS, "confirmed")
         async with ws_connect(f"{server.ws_base}/ws/audit/{audit_id}/review") as ws:
             first = await read_review(ws, 1)
-            beats = [review_frame(await asyncio.wait_for(ws.recv(), 10)) for _ in range(3)]
+            beats = [review_frame(await ws.recv()) for _ in range(3)]
             await decide(client, audit_id, CASH, "confirmed")
             later = await read_review(ws, 1)
     assert first.seqs == [1] and later.seqs == [2]

@@ -17,8 +17,9 @@ from playwright.sync_api import Page, WebSocketRoute, expect
 
 from server.ingest.reader import read_document
 from server.samples import sample_path
-from tests.web.agents import AGENT_NAMES, total_cell
-from tests.web.conftest import ARTIFACTS, ROOT, Site, save_screenshot
+from tests.support.browser import ARTIFACTS, Site, save_screenshot
+from tests.support.gated_agents import AGENT_NAMES, total_cell
+from tests.support.paths import ROOT
 
 AUDIT_URL = re.compile(r"/audits/[A-Za-z0-9_-]{6,64}$")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Sequence
 
@@ -13,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from server.ingest.document import Document
-from tests.frames import errors
+from tests.support.frames import errors
 
 
 class DocBuilder:
@@ -148,3 +149,22 @@ def _pdf_escape(text: str) -> str:
 def document_schema_errors(doc: Document) -> list[str]:
     """Where `doc.to_json()` breaks the ParsedDocument of schema/v1 (empty when it conforms)."""
     return errors("ParsedDocument", doc.to_json())
+
+
+def many_notes_docx(notes: int) -> bytes:
+    """A Word document of `notes` numbered notes, each a title and a 25-row table."""
+    b = DocBuilder()
+    rows = [["In thousands of euros", "Note", "2024", "2023"]] + [
+        [f"Line item {i}", str(i % 30 + 1), f"{i * 1_013:,}", f"({i * 977:,})"]
+        for i in range(1, 25)
+    ]
+    rows.append(["Total", "", "1", "2"])
+    b.para("1. Note number 1", bold=True)
+    b.table(rows)
+    body = b.doc.element.body
+    title, table = body[-3], body[-2]  # python-docx builds tables slowly: copy the XML instead
+    for n in range(2, notes + 1):
+        for element in (title, table):
+            body.insert(len(body) - 1, copy.deepcopy(element))
+        body[-3].xpath(".//w:t")[0].text = f"{n}. Note number {n}"
+    return b.bytes()

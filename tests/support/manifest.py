@@ -3,7 +3,7 @@
 
 `schema/manifest.v1.json` is committed; tests/contract/test_compat.py fails when the schema
 drops or renames anything in it. After an ADDITIVE change, refresh it with
-`.venv/bin/python -m tests.contract.manifest` and commit both.
+`.venv/bin/python -m tests.support.manifest` and commit both.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema" / "v1"
+from tests.support.paths import SCHEMA_DIR
+
 MANIFEST = SCHEMA_DIR.parent / "manifest.v1.json"
 
 

@@ -1,4 +1,4 @@
-"""A server process for the crash test: `python -m tests.runtime.crash_server DATA_DIR PORT`.
+"""A server process for the crash test: `python -m tests.support.crash_server DATA_DIR PORT`.
 
 Its agents finish at once, except that on a document whose name contains "hang" every agent
 but `numeric` waits forever; the test then kills the process (SIGKILL) mid-audit.
@@ -13,7 +13,7 @@ from pathlib import Path
 from server.agents.base import AgentResultModel, AuditInputs, Progress
 from server.serve import build_server
 from server.settings import Settings
-from tests.runtime.results import AGENTS, result_for
+from tests.support.results import AGENTS, result_for
 
 
 def _agent(name: str):  # type: ignore[no-untyped-def]

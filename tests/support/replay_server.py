@@ -19,7 +19,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "external"
+from tests.support import paths
+
+FIXTURES = paths.FIXTURES / "external"
 
 
 @dataclass(frozen=True, slots=True)

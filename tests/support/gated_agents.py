@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from generated.models import DisclosureResult, ExternalResult, LogicResult, NumericResult
 from server.agents.base import Agent, AgentResultModel, AuditInputs, Progress
 from server.errors import SourceUnavailable
 from server.ingest.document import ColumnRole, Document, RowKind, Table
-from tests.runtime.harness import Gate
+from tests.support.harness import Gate
+from tests.support.paths import FIXTURES
 
-RESULTS = Path(__file__).resolve().parent.parent / "fixtures" / "results"
+RESULTS = FIXTURES / "results"
 AGENT_NAMES = ("numeric", "logic", "disclosure", "external")
 MODELS: dict[str, type[AgentResultModel]] = {
     "numeric": NumericResult,

@@ -19,13 +19,13 @@ from __future__ import annotations
 import copy
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema" / "v1"
+from tests.support.paths import SCHEMA_DIR
+
 BASE = "https://crosscheck.dev/schema/v1/"
 FRAME_TYPES = {
     "audit_started": "AuditStarted",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.exports.conftest import findings_of
+from tests.support.exports import findings_of
 
 SEVERITIES = ("high", "medium", "low")
 

@@ -6,7 +6,6 @@ the schema (tests/runtime/harness.py `api`), so an invalid frame or body fails t
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,9 +16,9 @@ from websockets.exceptions import ConnectionClosed
 
 from generated.models import Location, NumericFinding, NumericResult, NumericSummary, Severity
 from server.agents.base import AgentResultModel, AuditInputs, Progress, finding_id
-from tests.frames import assert_valid_review_frame
-from tests.runtime.harness import Gate, ScriptedAgent, Stream, create_audit, wait_finished
-from tests.runtime.results import AGENTS
+from tests.support.frames import assert_valid_review_frame
+from tests.support.harness import Gate, ScriptedAgent, Stream, create_audit, wait_finished
+from tests.support.results import AGENTS
 
 Spec = tuple[str, str, str]  # (key, severity, title): the finding id is derived from the key
 
@@ -102,7 +101,7 @@ async def finished_audit(client: httpx.AsyncClient, **form: str) -> str:
 
 
 def _statement() -> bytes:
-    from tests.runtime.harness import STATEMENT_MD
+    from tests.support.harness import STATEMENT_MD
 
     return STATEMENT_MD
 
@@ -138,7 +137,7 @@ async def read_review(
     frames: list[dict[str, Any]] = []
     try:
         while True:
-            frame = review_frame(await asyncio.wait_for(ws.recv(), 20))
+            frame = review_frame(await ws.recv())  # no deadline: pytest's timeout
             frames.append(frame)
             if count is not None and sum(1 for f in frames if "seq" in f) >= count:
                 break
@@ -181,3 +180,11 @@ async def sse_review(
                 key, _, value = line.partition(": ")
                 event[key] = value
     return frames, ids
+
+
+NEW = fid("receivables")
+# The next draft: total assets was corrected (resolved), a new finding appeared, the rest stayed.
+DRAFT_2 = [
+    ("receivables", "high", "Trade receivables do not agree with note 15 (2024)"),
+    *SPECS[1:],
+]
