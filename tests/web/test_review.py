@@ -24,10 +24,10 @@ from playwright.sync_api import (
 )
 
 from server.agents.base import AgentResultModel, AuditInputs, Progress
-from tests.review.helpers import SPECS, Spec, fid, numeric_result
-from tests.runtime.harness import LiveServer, make_settings
-from tests.web.agents import golden
-from tests.web.conftest import ARTIFACTS
+from tests.support.browser import ARTIFACTS
+from tests.support.gated_agents import golden
+from tests.support.harness import LiveServer, make_settings
+from tests.support.review import SPECS, Spec, fid, numeric_result
 
 ASSETS, CASH, ROUNDING, EQUITY = (fid(key) for key, _, _ in SPECS)
 NEW = fid("receivables")
