@@ -15,8 +15,10 @@ from server.ingest.recognise import (
     find_period_end,
     find_scale,
     is_note_header,
-    looks_like_statement_title,
     note_title,
+)
+from server.ingest.statements import (
+    looks_like_statement_title,
     statement_from_rows,
     statement_from_title,
 )
