@@ -48,6 +48,7 @@ from server.ingest.recognise import (
     note_title,
 )
 from server.ingest.statements import (
+    STATEMENT_NAMES,
     analysis_not_statement,
     has_revenue_lines,
     is_contents_entry,
@@ -175,8 +176,8 @@ def _paragraph(doc: Document, ctx: _Context, p: RawParagraph) -> None:
                 id=f"p{n}", index=len(doc.blocks), text=text, section_id=section_id, style=p.style
             )
         )
-        if not p.toc:  # a contents entry is never a caption
-            ctx.recent.append(text)
+        if not p.toc and not is_signature_line(text):
+            ctx.recent.append(text)  # a contents entry or a signature is never a caption
         ctx.blocks_since_table += 1
         return
     while ctx.stack and ctx.stack[-1].level >= heading.level:
@@ -524,10 +525,10 @@ def _statement_title(
     ctx: _Context,
     page: list[str],
     continued: Table | None,
-) -> str | None:
+) -> str:
     """The line that names the statement the table is, so that findings say where they are:
-    a caption, the heading, the page header or the part it continues, before a column
-    header's "Years Ended" or a stray "(Unaudited)"."""
+    a caption, the heading, the page header or the part it continues; else the statement's
+    plain name."""
     if title and _names_statement(title, kind):
         return title
     candidates = list(captions[:3])
@@ -538,7 +539,9 @@ def _statement_title(
             return text
     if continued is not None and continued.title and _names_statement(continued.title, kind):
         return continued.title
-    return title
+    # Nothing near it names it: its own name, rather than a column heading's "Years Ended" or
+    # the title of the statement before it.
+    return STATEMENT_NAMES[kind]
 
 
 def _names_statement(text: str, kind: StatementKind) -> bool:

@@ -78,6 +78,16 @@ _LEAD_WORDS = re.compile(
 _PAGE_NUMBER_AT_END = re.compile(r"(?:\s|\.{2,}|…)\s*(?:[A-Z]-?)?\d{1,3}$")
 
 
+# What a statement is called when no line near its table names it.
+STATEMENT_NAMES = {
+    StatementKind.FINANCIAL_POSITION: "Statement of financial position",
+    StatementKind.PROFIT_OR_LOSS: "Statement of profit or loss",
+    StatementKind.COMPREHENSIVE_INCOME: "Statement of comprehensive income",
+    StatementKind.CHANGES_IN_EQUITY: "Statement of changes in equity",
+    StatementKind.CASH_FLOWS: "Statement of cash flows",
+}
+
+
 def _matches(text: str) -> list[tuple[StatementKind, re.Match[str]]]:
     found = [(kind, m) for kind, pattern in _TITLES for m in pattern.finditer(text)]
     oci = [m for kind, m in found if kind is StatementKind.COMPREHENSIVE_INCOME]
@@ -147,15 +157,25 @@ _SIGNATURE = re.compile(
     r"(?i)(?:^|\s)/s/|\bchief\s+(?:executive|financial|accounting|operating)\s+officer\b"
     r"|\b(?:executive\s+)?vice\s+president\b|\bchair(?:man|woman|person)?\s+of\s+the\s+board\b"
     r"|\b(?:principal|chief)\s+(?:executive|financial|accounting)\b|\bcontroller\b"
-    r"|\bcompany\s+secretary\b|\bsigned\s+(?:on\s+behalf|by)\b|\bdirectors?\s*$"
+    r"|\bcompany\s+secretary\b|\bsigned\s+(?:on\s+behalf|by)\b"
     r"|^(?:date|dated|name|title|by)\s*:"
 )
+
+
+_NOT_A_SIGNATURE = re.compile(
+    r"(?i)['’]s?\s|['’]s$|\b(?:review|report|statement|letter|message|remuneration|responsibilit)"
+)
+# "J. Smith Director", "Non-Executive Director"; never "Report of the Directors".
+_DIRECTOR = re.compile(r"^(?:[A-Z][\w.'’-]*\s+){0,4}[Dd]irectors?$")
 
 
 def is_signature_line(text: str) -> bool:
     """A line of a signature block ("Chief Executive Officer Chief Financial Officer", "/s/ J.
     Smith"): never a heading or a caption."""
-    return bool(_SIGNATURE.search(text or ""))
+    text = (text or "").strip()
+    if _NOT_A_SIGNATURE.search(text):
+        return False  # "Chief Executive Officer's review", "Report of the Directors"
+    return bool(_SIGNATURE.search(text) or _DIRECTOR.match(text))
 
 
 # ---------------------------------------------------------------------------- what it holds
