@@ -227,7 +227,7 @@ def find_period(header: str) -> Period | None:
     restated = bool(re.search(r"(?i)\brestated\b|\bas\s+adjusted\b|\brepresented\b", text))
     date = find_date(text)
     if date:
-        return Period(date[0], date[1], int(date[1][:4]), restated)
+        return Period(_duration(text) + date[0], date[1], int(date[1][:4]), restated)
     fiscal = _FISCAL_YEAR.search(text)
     if fiscal:  # "2023/24" and "2023-2024" name the year that ends in 2024
         first, second = int(fiscal.group(1)), fiscal.group(2)
@@ -239,6 +239,23 @@ def find_period(header: str) -> Period | None:
         year = years.pop()
         return Period(str(year), None, year, restated)
     return None
+
+
+_DURATION = re.compile(
+    r"(?i)\b(three|six|nine|twelve|thirteen|\d{1,2})\s+(months|weeks)\s+ended\b"
+    r"|\b(?:fiscal\s+)?(quarter)\s+ended\b"
+)
+
+
+def _duration(header: str) -> str:
+    """ "Three months ended " when the header states a period shorter than a year: the 3- and
+    9-month columns of an interim statement end on the same day and must not look alike."""
+    m = _DURATION.search(header)
+    if m is None:
+        return ""
+    if m.group(3):
+        return "Quarter ended "
+    return f"{m.group(1).capitalize()} {m.group(2).lower()} ended "
 
 
 def _tidy(text: str) -> str:

@@ -301,6 +301,7 @@ def test_period_headings_over_several_rows_keep_their_years() -> None:
         assert [c.year for c in amounts] == [2024, 2023]
         assert all("Three Months Ended" in c.header for c in amounts)
         assert [c.period_end for c in amounts] == ["2024-09-30", "2023-09-30"]
+        assert amounts[0].period == "Three months ended September 30, 2024"
     assert [t.title for t in doc.tables] == [
         "CONSOLIDATED STATEMENTS OF OPERATIONS",
         "CONSOLIDATED STATEMENTS OF CASH FLOWS",
