@@ -176,7 +176,7 @@ def _paragraph(doc: Document, ctx: _Context, p: RawParagraph) -> None:
                 id=f"p{n}", index=len(doc.blocks), text=text, section_id=section_id, style=p.style
             )
         )
-        if not p.toc and not is_signature_line(text):
+        if not (p.toc or is_signature_line(text) or _contents_entry(text)):
             ctx.recent.append(text)  # a contents entry or a signature is never a caption
         ctx.blocks_since_table += 1
         return

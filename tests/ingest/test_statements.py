@@ -310,3 +310,24 @@ def test_period_headings_over_several_rows_keep_their_years() -> None:
 
 def _first(doc: Document, kind: StatementKind) -> Table:
     return next(t for t in doc.tables if t.statement is kind)
+
+
+def test_a_contents_entry_just_above_a_table_is_not_its_caption() -> None:
+    doc = _md(
+        """\
+# Contents
+
+Statement of Cash Flows 6
+
+Notes to the Financial Statements 7
+
+| | 2024 | 2023 |
+|---|---|---|
+| Employees | 1,200 | 1,100 |
+| Sites | 14 | 12 |
+| Countries | 5 | 4 |
+"""
+    )
+    table = doc.tables[0]
+    assert table.statement is None
+    assert table.title == "Contents"
