@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.ingest.document import ColumnRole, Document, StatementKind, Table
+from server.ingest.document import ColumnRole, Document, StatementKind
 from server.ingest.reader import read_document
 from server.ingest.statements import (
     analysis_not_statement,
@@ -20,6 +20,7 @@ from server.ingest.statements import (
     statement_from_rows,
     statement_from_title,
 )
+from tests.ingest.builders import DocBuilder
 
 
 def _md(text: str) -> Document:
@@ -308,10 +309,6 @@ def test_period_headings_over_several_rows_keep_their_years() -> None:
     ]
 
 
-def _first(doc: Document, kind: StatementKind) -> Table:
-    return next(t for t in doc.tables if t.statement is kind)
-
-
 def test_a_contents_entry_just_above_a_table_is_not_its_caption() -> None:
     doc = _md(
         """\
@@ -331,3 +328,34 @@ Notes to the Financial Statements 7
     table = doc.tables[0]
     assert table.statement is None
     assert table.title == "Contents"
+
+
+def test_another_statements_page_header_is_not_the_caption() -> None:
+    """Word repeats the section's page header on every page: the income statement printed on
+    a page still headed "statement of financial position" is named by its own lines."""
+    b = DocBuilder()
+    b.header("Acme Corporation", "Consolidated statement of financial position")
+    b.table(
+        [
+            ["In thousands of euros", "2024", "2023"],
+            ["Property, plant and equipment", "900", "800"],
+            ["Total assets", "1,200", "1,050"],
+            ["Total equity", "900", "800"],
+            ["Total liabilities", "300", "250"],
+        ]
+    )
+    b.page_break()
+    b.table(
+        [
+            ["In thousands of euros", "2024", "2023"],
+            ["Revenue", "2,000", "1,800"],
+            ["Cost of sales", "(1,200)", "(1,100)"],
+            ["Profit before tax", "200", "150"],
+            ["Income tax expense", "(50)", "(40)"],
+            ["Profit for the year", "150", "110"],
+        ]
+    )
+    doc = read_document(b.bytes(), "acme-2024.docx")
+    assert _kinds(doc) == [StatementKind.FINANCIAL_POSITION, StatementKind.PROFIT_OR_LOSS]
+    assert doc.tables[0].title == "Consolidated statement of financial position"
+    assert doc.tables[1].title == "Statement of profit or loss"
