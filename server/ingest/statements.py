@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 
 from server.ingest.document import StatementKind
+from server.text.dates import MONTH_PATTERN
 
 # ---------------------------------------------------------------------------------- titles
 
@@ -143,6 +144,9 @@ def looks_like_statement_title(text: str) -> bool:
     return all(w[:1].isupper() or w[:1].isdigit() or _LEAD_WORDS.match(w) for w in lead.split())
 
 
+_DATE_BEFORE = re.compile(rf"(?i)\b(?:{MONTH_PATTERN})\.?$")
+
+
 def is_contents_entry(text: str) -> bool:
     """A line of a contents list: a title followed by its page number and no other figure."""
     text = text.strip()
@@ -150,6 +154,8 @@ def is_contents_entry(text: str) -> bool:
     if not m:
         return False
     before = text[: m.start()].strip(" .…")
+    if _DATE_BEFORE.search(before):
+        return False  # "Balance Sheets as of December 31": a day, not a page
     return len(before.split()) >= 2 and not re.search(r"\d", before)
 
 

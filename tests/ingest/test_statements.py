@@ -99,6 +99,7 @@ def test_captions_that_mention_a_statement_are_not_its_title(line: str) -> None:
             StatementKind.PROFIT_OR_LOSS,
         ),
         ("Consolidated Statements of Cash Flows (continued)", StatementKind.CASH_FLOWS),
+        ("Consolidated Balance Sheets as of December 31", StatementKind.FINANCIAL_POSITION),
     ],
 )
 def test_statement_titles_as_filers_print_them(line: str, kind: StatementKind) -> None:
