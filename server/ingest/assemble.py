@@ -278,9 +278,8 @@ def _bracketed(text: str) -> bool:
 
 def _caption_only(text: str) -> bool:
     """A line that states only a scale, a currency or a date: a caption, not a heading."""
-    stripped = re.sub(r"[()\s]", "", text)
-    if not stripped:
-        return True
+    if not re.search(r"\w", text):
+        return True  # "( )", a rule of dashes
     if find_scale(text) and (len(text.split()) <= 8 or _bracketed(text)):
         return True
     period = find_period(text)
@@ -305,7 +304,9 @@ def _table(doc: Document, ctx: _Context, raw: RawTable, default_scale: str | Non
     if note_section and note_section.note_number:
         table.note_number = note_section.note_number.split(".")[0]
 
-    inside = [c for row in header_rows if sum(1 for x in row if x) == 1 for c in row if c]
+    # A header row holding one line at its start is a caption ("(in millions)", the title of a
+    # Word table); one over some columns ("% Change", "Years Ended") heads those columns.
+    inside = [row[0] for row in header_rows if row and row[0] and sum(1 for x in row if x) == 1]
     captions = inside + [t for t in reversed(ctx.recent) if len(t) <= 200]
     table.title = _title(captions, ctx, raw.page_header)
     continued = _continued_from(ctx, table, captions, header_rows)

@@ -360,3 +360,20 @@ def test_another_statements_page_header_is_not_the_caption() -> None:
     assert _kinds(doc) == [StatementKind.FINANCIAL_POSITION, StatementKind.PROFIT_OR_LOSS]
     assert doc.tables[0].title == "Consolidated statement of financial position"
     assert doc.tables[1].title == "Statement of profit or loss"
+
+
+def test_a_heading_over_some_columns_or_a_rule_is_not_a_tables_title() -> None:
+    doc = _md(
+        """\
+## Results of operations
+
+—————
+
+| | | | % Change |
+|---|---|---|---|
+| | 2024 | 2023 | 2024 vs. 2023 |
+| Customer transactions | 1,637 | 1,622 | 0.9 |
+| Average ticket | 90.5 | 90.0 | 0.6 |
+"""
+    )
+    assert doc.tables[0].title == "Results of operations"
