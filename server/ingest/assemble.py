@@ -5,8 +5,10 @@ The same for every format. A paragraph is a heading when the format says so (a H
 equipment", or a Word-numbered heading), or a short bold or capitalised line. A table takes its
 scale and currency from the nearest place that states them: its own header cells, then the lines
 just above it, its headings, its page header, a document-wide "all amounts in thousands"
-sentence, and the table it continues. Its statement comes from its title, or from its own lines
-when the title is missing or belongs to another statement, or from the page header.
+sentence, and the table it continues. Its statement comes from its own lines (`statements`) and
+from a title that agrees with them, then the page header; never from a signature line, a
+contents entry, or, once the notes have begun, a title its lines do not bear out. A statement
+table's title is the line that names its statement, so findings say where they are.
 
 Precision over recall: lines alone never make a statement of a table in the notes, under a
 heading or caption of its own ("Five-year summary", "Reconciliation of liabilities arising from
@@ -42,23 +44,33 @@ from server.ingest.recognise import (
     find_period,
     find_period_end,
     find_scale,
-    has_revenue_lines,
     is_notes_heading,
-    looks_like_statement_title,
     note_title,
+)
+from server.ingest.statements import (
+    STATEMENT_NAMES,
+    analysis_not_statement,
+    has_revenue_lines,
+    is_contents_entry,
+    is_signature_line,
+    looks_like_statement_title,
     statement_from_rows,
     statement_from_title,
 )
 from server.ingest.structure import infer_structure
 from server.ingest.tables import build_table
+from server.text.dates import MONTH_PATTERN
 
 # "(continued)", "(cont'd)", "- continued": never a sentence that merely uses the word.
 _CONTINUED = re.compile(r"(?i)\(\s*cont(?:inued|['’]d|\.)?\s*\)|\bcontinued\s*[:)]?\s*$")
 MAX_HEADING_WORDS = 14
 _CONTENTS = re.compile(r"(?i)^(?:table\s+of\s+)?contents$|^index$")
 _PERIOD_SUBTITLE = re.compile(
-    r"(?i)^\(?(?:for\s+the\s+(?:(?:financial\s+)?year|period|\w+\s+months|\d+\s+weeks)"
-    r"|as\s+(?:at|of)\b|at\s+\d|(?:year|period|\w+\s+months)\s+ended\b)"
+    r"(?i)^\(?(?:for\s+the\s+(?:(?:financial\s+|fiscal\s+)?years?|periods?|\w+\s+months|\d+\s+weeks)"
+    r"|as\s+(?:at|of)\b|at\s+\d"
+    r"|(?:(?:financial|fiscal)\s+)?(?:years?|periods?|quarters?|\w+\s+months|\w+\s+weeks)\s+ended\b)"
+    r"|^\(?unaudited\)?$"
+    rf"|^{MONTH_PATTERN}\s+\d{{1,2}},?$|^\d{{1,2}}\s+{MONTH_PATTERN},?$"  # "September 30,"
 )
 
 
@@ -80,6 +92,10 @@ class _Context:
     blocks_since_table: int = 0
     in_notes: bool = False
     seen_statement: bool = False
+    statement_tables: int = 0
+    # The notes began after statements were read: a statement title from here on names a
+    # table only when its rows agree (a note's "Statements of Income" column caption does not).
+    notes_started: bool = False
     last_table: Table | None = None
     continental: bool = False  # the document prints "1.234,5"
     paragraphs: int = 0  # counted here: Document.paragraphs builds a list on every call
@@ -160,7 +176,8 @@ def _paragraph(doc: Document, ctx: _Context, p: RawParagraph) -> None:
                 id=f"p{n}", index=len(doc.blocks), text=text, section_id=section_id, style=p.style
             )
         )
-        ctx.recent.append(text)
+        if not (p.toc or is_signature_line(text) or _contents_entry(text)):
+            ctx.recent.append(text)  # a contents entry or a signature is never a caption
         ctx.blocks_since_table += 1
         return
     while ctx.stack and ctx.stack[-1].level >= heading.level:
@@ -180,7 +197,8 @@ def _paragraph(doc: Document, ctx: _Context, p: RawParagraph) -> None:
     ctx.blocks_since_table += 1
     if is_notes_heading(text) or (heading.note is not None and ctx.seen_statement):
         ctx.in_notes = True
-    if heading.statement:
+        ctx.notes_started = ctx.notes_started or ctx.statement_tables > 0
+    if heading.statement and not ctx.notes_started:
         ctx.seen_statement = True
         ctx.in_notes = False
 
@@ -196,6 +214,8 @@ def _repeats_current(heading: _Heading, text: str, ctx: _Context) -> bool:
 
 
 def _heading(p: RawParagraph, text: str, ctx: _Context) -> _Heading | None:
+    if is_signature_line(text) or _contents_entry(text):
+        return None  # "Chief Executive Officer", "Statement of Cash Flows 4"
     words = len(text.split())
     short = words <= MAX_HEADING_WORDS and len(text) <= 160
     statement = statement_from_title(text) if looks_like_statement_title(text) else None
@@ -238,6 +258,14 @@ def _note_of(p: RawParagraph, text: str, ctx: _Context, styled: bool) -> NoteTit
     return found
 
 
+def _contents_entry(text: str) -> bool:
+    """A statement's or the notes' title with a page number after it: a contents entry."""
+    if not is_contents_entry(text):
+        return False
+    title = re.sub(r"[\s.…]+(?:[A-Z]-?)?\d{1,3}$", "", text)
+    return statement_from_title(title) is not None or is_notes_heading(title)
+
+
 def _capitals(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     return len(letters) >= 4 and all(ch.isupper() for ch in letters)
@@ -250,9 +278,8 @@ def _bracketed(text: str) -> bool:
 
 def _caption_only(text: str) -> bool:
     """A line that states only a scale, a currency or a date: a caption, not a heading."""
-    stripped = re.sub(r"[()\s]", "", text)
-    if not stripped:
-        return True
+    if not re.search(r"\w", text):
+        return True  # "( )", a rule of dashes
     if find_scale(text) and (len(text.split()) <= 8 or _bracketed(text)):
         return True
     period = find_period(text)
@@ -277,7 +304,9 @@ def _table(doc: Document, ctx: _Context, raw: RawTable, default_scale: str | Non
     if note_section and note_section.note_number:
         table.note_number = note_section.note_number.split(".")[0]
 
-    inside = [c for row in header_rows if sum(1 for x in row if x) == 1 for c in row if c]
+    # A header row holding one line at its start is a caption ("(in millions)", the title of a
+    # Word table); one over some columns ("% Change", "Years Ended") heads those columns.
+    inside = [row[0] for row in header_rows if row and row[0] and sum(1 for x in row if x) == 1]
     captions = inside + [t for t in reversed(ctx.recent) if len(t) <= 200]
     table.title = _title(captions, ctx, raw.page_header)
     continued = _continued_from(ctx, table, captions, header_rows)
@@ -427,11 +456,18 @@ def _first(find: Callable[[str], str | None], texts: list[str]) -> str | None:
 def _statement(
     table: Table, ctx: _Context, captions: list[str], page: list[str], continued: Table | None
 ) -> None:
+    """What the table's own lines say outweighs any caption near it; a caption names a
+    statement only when the lines do not say otherwise."""
     labels = [r.label for r in table.rows]
     headers = [c.header for c in table.columns]
-    by_rows = statement_from_rows(labels, headers)
     if table.note_number is not None:
         return
+    percent_columns = sum(1 for c in table.columns if c.role is ColumnRole.PERCENT)
+    # "Increase/(Decrease)" printed over dated columns is a heading, not a change column.
+    undated = [c.header for c in table.columns if c.period_end is None]
+    if analysis_not_statement(undated, labels, captions[:3], percent_columns):
+        return  # an MD&A analysis or a summary that shares a statement's lines
+    by_rows = statement_from_rows(labels, headers)
     by_title: StatementKind | None = None
     for text in captions[:3]:
         if looks_like_statement_title(text):
@@ -451,6 +487,13 @@ def _statement(
         ctx.heading_since_table and not any(s.statement for s in ctx.stack)
     )
     rows_trusted = not in_notes and (not under_other_heading or by_page is not None)
+    if by_title is StatementKind.PROFIT_OR_LOSS and by_rows is StatementKind.COMPREHENSIVE_INCOME:
+        by_rows = by_title  # a combined statement: profit or loss, then other comprehensive income
+    if ctx.notes_started and continued is None:
+        # Past the statements, a title names a table only when its lines agree: a note's
+        # "Statements of Income" sub-heading over a table of hedge reclassifications does not.
+        by_title = by_title if by_title is by_rows else None
+        by_page = by_page if by_page is by_rows else None
     kind: StatementKind | None
     if continued is not None and continued.statement and by_rows in (None, continued.statement):
         kind = continued.statement
@@ -465,11 +508,51 @@ def _statement(
     if kind is StatementKind.COMPREHENSIVE_INCOME and has_revenue_lines(labels):
         kind = StatementKind.PROFIT_OR_LOSS
     table.statement = kind
+    if kind is None:
+        return
+    ctx.statement_tables += 1
+    table.title = _statement_title(kind, table.title, captions, ctx, page, continued)
     if kind is StatementKind.CHANGES_IN_EQUITY:
         # Its columns are equity components; a year heading over them names a block of rows.
         for column in table.columns:
             column.period = column.period_end = None
             column.year = None
+
+
+def _statement_title(
+    kind: StatementKind,
+    title: str | None,
+    captions: list[str],
+    ctx: _Context,
+    page: list[str],
+    continued: Table | None,
+) -> str:
+    """The line that names the statement the table is, so that findings say where they are:
+    a caption, the heading, the page header or the part it continues; else the statement's
+    plain name."""
+    if title and _names_statement(title, kind):
+        return title
+    candidates = list(captions[:3])
+    candidates += [s.title for s in reversed(ctx.stack) if s.statement]
+    candidates += [line for t in page for line in t.splitlines()]
+    for text in candidates:
+        if _names_statement(text, kind):
+            return text
+    if continued is not None and continued.title and _names_statement(continued.title, kind):
+        return continued.title
+    # Nothing near it names it: its own name, rather than a column heading's "Years Ended" or
+    # the title of the statement before it.
+    return STATEMENT_NAMES[kind]
+
+
+def _names_statement(text: str, kind: StatementKind) -> bool:
+    if not looks_like_statement_title(text):
+        return False
+    named = statement_from_title(text)
+    # A combined "statement of operations and comprehensive loss" names both.
+    return named is kind or (
+        named is StatementKind.PROFIT_OR_LOSS and kind is StatementKind.COMPREHENSIVE_INCOME
+    )
 
 
 def _names_a_table(text: str) -> bool:

@@ -5,9 +5,7 @@ The callers decide where to look (a table's header cells first, then its caption
 the page header, the document), so a scale in "EUR'000" beside the figures wins over a general
 "in thousands" far away.
 
-Combined statements ("statement of profit or loss and other comprehensive income", or a
-"statement of comprehensive income" that starts with revenue) are classed as profit or loss:
-that is where the revenue-to-profit lines are that the other checks look for.
+Which statement a table is lives in `statements`.
 """
 
 from __future__ import annotations
@@ -19,7 +17,7 @@ from functools import lru_cache
 
 import pycountry
 
-from server.ingest.document import StatementKind
+from server.ingest.statements import statement_from_title
 from server.text.dates import MONTH_PATTERN, SPACE, first_date
 
 # ---------------------------------------------------------------------------------- scale
@@ -229,7 +227,7 @@ def find_period(header: str) -> Period | None:
     restated = bool(re.search(r"(?i)\brestated\b|\bas\s+adjusted\b|\brepresented\b", text))
     date = find_date(text)
     if date:
-        return Period(date[0], date[1], int(date[1][:4]), restated)
+        return Period(_duration(text) + date[0], date[1], int(date[1][:4]), restated)
     fiscal = _FISCAL_YEAR.search(text)
     if fiscal:  # "2023/24" and "2023-2024" name the year that ends in 2024
         first, second = int(fiscal.group(1)), fiscal.group(2)
@@ -241,6 +239,23 @@ def find_period(header: str) -> Period | None:
         year = years.pop()
         return Period(str(year), None, year, restated)
     return None
+
+
+_DURATION = re.compile(
+    r"(?i)\b(three|six|nine|twelve|thirteen|\d{1,2})\s+(months|weeks)\s+ended\b"
+    r"|\b(?:fiscal\s+)?(quarter)\s+ended\b"
+)
+
+
+def _duration(header: str) -> str:
+    """ "Three months ended " when the header states a period shorter than a year: the 3- and
+    9-month columns of an interim statement end on the same day and must not look alike."""
+    m = _DURATION.search(header)
+    if m is None:
+        return ""
+    if m.group(3):
+        return "Quarter ended "
+    return f"{m.group(1).capitalize()} {m.group(2).lower()} ended "
 
 
 def _tidy(text: str) -> str:
@@ -268,144 +283,6 @@ def find_period_end(text: str) -> str | None:
         return None
     date = find_date(m.group(1))
     return date[1] if date else None
-
-
-# ----------------------------------------------------------------------------- statements
-
-_PREFIX = r"(?:(?:consolidated|separate|combined|company|group|parent|interim|condensed|unaudited|audited|the)\s+)*"
-_TITLES: list[tuple[StatementKind, re.Pattern[str]]] = [
-    (
-        StatementKind.CHANGES_IN_EQUITY,
-        re.compile(
-            r"(?i)\bstatements?\s+of\s+changes\s+in\s+(?:\w+['’]?\s+)?(?:equity|net\s+assets)"
-            r"|\bstatements?\s+of\s+(?:stockholders|shareholders|members|owners)['’]?\s+equity"
-            r"|\bstatements?\s+of\s+(?:changes\s+in\s+)?(?:stockholders|shareholders)['’]?\s+"
-            r"(?:equity|deficit)|\bchanges\s+in\s+equity\s+statement"
-        ),
-    ),
-    (
-        StatementKind.CASH_FLOWS,
-        re.compile(r"(?i)\bstatements?\s+of\s+cash\s*flows?\b|\bcash\s*flows?\s+statements?\b"),
-    ),
-    (
-        StatementKind.FINANCIAL_POSITION,
-        re.compile(
-            r"(?i)\bstatements?\s+of\s+financial\s+(?:position|condition)\b|\bbalance\s+sheets?\b"
-            r"|\bstatements?\s+of\s+(?:assets\s+and\s+liabilities|net\s+assets)\b"
-        ),
-    ),
-    (
-        StatementKind.PROFIT_OR_LOSS,
-        re.compile(
-            r"(?i)\bstatements?\s+of\s+(?:profit\s+(?:or|and)\s+loss|income|operations|earnings)\b"
-            r"|\bincome\s+statements?\b|\bprofit\s+and\s+loss\s+(?:account|statement)s?\b"
-        ),
-    ),
-    (
-        StatementKind.COMPREHENSIVE_INCOME,
-        re.compile(r"(?i)\bstatements?\s+of\s+(?:other\s+)?comprehensive\s+(?:income|loss)\b"),
-    ),
-]
-_COMBINED = re.compile(r"(?i)\bcomprehensive\s+(?:income|loss)\b")
-
-
-def statement_from_title(text: str) -> StatementKind | None:
-    """The statement a title names; "profit or loss and other comprehensive income" is P&L."""
-    if not text or len(text) > 250:
-        return None
-    for kind, pattern in _TITLES:
-        if pattern.search(text):
-            if kind is StatementKind.PROFIT_OR_LOSS and _COMBINED.search(text):
-                return StatementKind.PROFIT_OR_LOSS
-            return kind
-    return None
-
-
-_LEAD_WORDS = re.compile(
-    r"(?i)^(?:the|of|and|&|consolidated|separate|combined|company|group|parent|interim|condensed"
-    r"|unaudited|audited|\d{4}|[-–—:|,])$"
-)
-
-
-def looks_like_statement_title(text: str) -> bool:
-    """A short line that is a statement's title, not a sentence that mentions one.
-
-    Only an entity name ("Fan Milk PLC", capitalised words) or qualifiers ("Consolidated") may
-    come before the statement's name; "Expenses are presented in the statement of profit or
-    loss" is a sentence.
-    """
-    if not text or len(text) > 160 or text.rstrip().endswith((".", ";", ",", ":")):
-        return False
-    if len(text.split()) > 18 or statement_from_title(text) is None:
-        return False
-    first = min((m.start() for _, pattern in _TITLES if (m := pattern.search(text))), default=0)
-    lead = text[:first].split()
-    return all(w[:1].isupper() or w[:1].isdigit() or _LEAD_WORDS.match(w) for w in lead)
-
-
-def _has(labels: list[str], pattern: str) -> bool:
-    rx = re.compile(pattern, re.I)
-    return any(rx.search(label) for label in labels)
-
-
-def statement_from_rows(labels: list[str], headers: list[str]) -> StatementKind | None:
-    """The statement a table's own lines make it, when the title is elsewhere or missing."""
-    labels = [re.sub(r"\s+", " ", x).strip() for x in labels if x and x.strip()]
-    if len(labels) < 3:
-        return None
-    operating = _has(labels, r"^cash\s+flows?\s+(?:from|used\s+in|\(used\s+in\)/from)\s+operating")
-    if operating or (
-        _has(labels, r"operating\s+activities")
-        and _has(labels, r"investing\s+activities|financing\s+activities")
-    ):
-        return StatementKind.CASH_FLOWS
-    equity_columns = sum(
-        bool(
-            re.search(
-                r"(?i)(?:share|stated|issued|ordinary|paid-in)\s+capital|retained|reserves?\b|premium"
-                r"|treasury|non-?controlling|accumulated|paid-in|total\s+equity|\bequity\b",
-                h,
-            )
-        )
-        for h in headers
-    )
-    if equity_columns >= 2 and _has(
-        labels, r"^balance\s+(?:at|as\s+at|as\s+of)|^at\s+\d|^as\s+at|^balance,"
-    ):
-        return StatementKind.CHANGES_IN_EQUITY
-    assets = _has(labels, r"^total\s+assets$|^assets$")
-    equity_liab = _has(
-        labels,
-        r"^(?:total\s+)?(?:equity\s+and\s+liabilities|liabilities\s+and\s+(?:shareholders['’]?\s+|stockholders['’]?\s+)?equity)$|^total\s+liabilities$|^total\s+equity$",
-    )
-    if assets and equity_liab:
-        return StatementKind.FINANCIAL_POSITION
-    # The UK format: net current assets, net assets, and equity ("shareholders' funds").
-    if _has(labels, r"^net\s+assets$") and _has(
-        labels, r"^total\s+equity$|^(?:total\s+)?(?:shareholders|members)['’]?\s+funds$"
-    ):
-        return StatementKind.FINANCIAL_POSITION
-    revenue = _has(
-        labels,
-        r"^(?:total\s+)?(?:revenue|revenues|sales|net\s+sales|turnover)\b"
-        r"|^(?:net\s+)?interest\s+(?:and\s+similar\s+)?income\b",  # a bank's top line
-    )
-    profit = _has(
-        labels,
-        r"(?:profit|loss|income|earnings)(?:/\(loss\))?\s+(?:for\s+the\s+(?:year|period)|before\s+(?:income\s+)?tax)|^net\s+(?:income|profit|loss|earnings)\b|income\s+tax\s+expense",
-    )
-    oci = _has(labels, r"other\s+comprehensive\s+(?:income|loss)") and _has(
-        labels, r"total\s+comprehensive\s+(?:income|loss)"
-    )
-    if revenue and profit:
-        return StatementKind.PROFIT_OR_LOSS
-    if oci:
-        return StatementKind.COMPREHENSIVE_INCOME
-    return None
-
-
-def has_revenue_lines(labels: list[str]) -> bool:
-    return _has(labels, r"^(?:revenue|revenues|sales|net\s+sales|turnover|cost\s+of\s+sales)\b")
 
 
 # ---------------------------------------------------------------------------------- notes

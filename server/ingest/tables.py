@@ -44,6 +44,7 @@ def build_table(
     rows = [[_tidy(c) for c in r] for r in raw.rows]
     width = max((len(r) for r in rows), default=0)
     rows = [_join_split_marks(r + [""] * (width - len(r))) for r in rows]
+    _drop_stray_number(rows)
     n_header = _header_row_count(rows)
     if raw.marked_header_rows and all(
         all(_headerish(c) for c in row) for row in rows[: raw.marked_header_rows]
@@ -141,6 +142,27 @@ def _headerish(text: str) -> bool:
         return True
     parsed = parse_number(text)
     return parsed is None
+
+
+_PERIOD_WORDS = re.compile(
+    r"(?i)\bended\b|\b(?:fiscal\s+)?(?:years?|quarters?|months|weeks)\b|\bas\s+(?:of|at)\b"
+)
+
+
+def _drop_stray_number(rows: list[list[str]]) -> None:
+    """A page or footnote number left in the corner cell of a period heading ("4" printed in
+    white beside "Fiscal Year Ended January 31,") is not a figure: it would make the heading a
+    body row and lose the years under it."""
+    for row in rows[:2]:
+        rest = [c for c in row[1:] if c]
+        if (
+            len(row) > 2
+            and re.fullmatch(r"\d{1,3}", row[0])
+            and rest
+            and all(parse_number(c) is None for c in rest)
+            and any(_PERIOD_WORDS.search(c) for c in rest)
+        ):
+            row[0] = ""
 
 
 def _header_row_count(rows: list[list[str]]) -> int:

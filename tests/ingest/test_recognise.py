@@ -15,8 +15,10 @@ from server.ingest.recognise import (
     find_period_end,
     find_scale,
     is_note_header,
-    looks_like_statement_title,
     note_title,
+)
+from server.ingest.statements import (
+    looks_like_statement_title,
     statement_from_rows,
     statement_from_title,
 )
@@ -101,6 +103,22 @@ def test_scale_in_a_sentence_only_when_it_states_the_rounding() -> None:
         ("2023/24", "2023/24", None, 2024, False),
         ("FY2024", "2024", None, 2024, False),
         ("Group 2023 Restated", "2023", None, 2023, True),
+        ("Year Ended December 31, 2024", "December 31, 2024", "2024-12-31", 2024, False),
+        (
+            "Three Months Ended September 30, 2024",
+            "Three months ended September 30, 2024",
+            "2024-09-30",
+            2024,
+            False,
+        ),
+        (
+            "Six months ended 30 June 2024",
+            "Six months ended 30 June 2024",
+            "2024-06-30",
+            2024,
+            False,
+        ),
+        ("Quarter Ended March 31, 2024", "Quarter ended March 31, 2024", "2024-03-31", 2024, False),
     ],
 )
 def test_periods_from_column_headers(
