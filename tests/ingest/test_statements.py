@@ -20,7 +20,7 @@ from server.ingest.statements import (
     statement_from_rows,
     statement_from_title,
 )
-from tests.ingest.builders import DocBuilder
+from tests.support.builders import DocBuilder
 
 
 def _md(text: str) -> Document:
