@@ -49,6 +49,7 @@ from server.ingest.recognise import (
     statement_from_rows,
     statement_from_title,
 )
+from server.ingest.scope import read_scope
 from server.ingest.structure import infer_structure
 from server.ingest.tables import build_table
 
@@ -105,6 +106,7 @@ def assemble(raw: RawDocument, name: str, kind: DocumentKind) -> Document:
             _table(doc, ctx, block, default_scale)
     _document_facts(doc, raw)
     _tagged_document_facts(doc, raw)
+    read_scope(doc)
     return doc
 
 
