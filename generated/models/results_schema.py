@@ -11,6 +11,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    RootModel,
     StrictBool,
     StrictInt,
     StrictStr,
@@ -283,6 +284,19 @@ class NumericFinding(BaseModel):
     ] = MISSING
 
 
+class Finding(
+    RootModel[NumericFinding | LogicFinding | DisclosureFinding | ExternalFinding]
+):
+    root: Annotated[
+        NumericFinding | LogicFinding | DisclosureFinding | ExternalFinding,
+        Field(
+            description="One finding of any agent, discriminated by `agent`: what `result.findings` of each agent holds.",
+            discriminator="agent",
+            title="Finding",
+        ),
+    ]
+
+
 class NumericResult(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -314,6 +328,7 @@ class PeriodKind(StrEnum):
 
 class ReportingScope(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         validate_by_name=True,
     )
     framework: Framework
