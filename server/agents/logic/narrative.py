@@ -57,7 +57,7 @@ def _check_sentence(
     candidates = [m for m in ms if m.money_like or m.kind == "percent"]
     if not candidates:
         return
-    found = find_terms(low, terms)
+    found = [t for t in find_terms(low, terms) if not _modifier(low, t[0])]
     phrases = [t[2].phrase for t in found]
     if BREAKDOWN.search(low) or len(phrases) != len(set(phrases)):
         found = []  # figures for parts of a line: counted below, never checked
@@ -99,6 +99,25 @@ def _check_sentence(
         _evaluate(ctx, paragraph, sentence, claim)
 
 
+_OF_SOMETHING_ELSE = re.compile(
+    r"\b([a-z]+) (associated with|related to|attributable to|from|of|on|to|for|with|impacting|"
+    r"affecting|impact|in)\s+((the|our|its|their|this|these|such|company's|group's)\s+)*$"
+)
+_CHANGE_WORDS = {
+    "increase", "decrease", "increases", "decreases", "growth", "rise", "fall", "decline",
+    "change", "changes", "reduction", "movement", "improvement", "deterioration", "drop",
+}  # fmt: skip
+
+
+def _modifier(low: str, start: int) -> bool:
+    """The term only qualifies another subject: "excess tax benefits associated with stock-based
+    compensation totaled $84 million", "undistributed earnings from our equity method
+    investments of $141". The figure is the other subject's; a change of the term itself
+    ("an increase in revenue of 24%") is still its own."""
+    m = _OF_SOMETHING_ELSE.search(low[:start])
+    return m is not None and m.group(1) not in _CHANGE_WORDS
+
+
 def _lines(ctx: LogicContext, term: Term) -> list[tuple[Table, Row]]:
     if term.column:
         table = next(t for t in ctx.document.tables if t.id == term.column[0])
@@ -106,6 +125,12 @@ def _lines(ctx: LogicContext, term: Term) -> list[tuple[Table, Row]]:
     if term.concept:
         return [tr for tr in ctx.facts.concepts.get(term.concept, [])]
     return [(t, r) for t in ctx.document.tables for r in t.rows if label_key(r) == term.label]
+
+
+def _loss_line(row: Row) -> bool:
+    """A line named as a loss ("Loss from operations") printed with losses negative."""
+    key = label_key(row)
+    return key.startswith("loss") and "profit" not in key and "income" not in key
 
 
 def _signed(row: Row, printed: float) -> float:
@@ -272,6 +297,8 @@ def _explains(claim: Claim, table: Table, row: Row, vals: dict[int, float | None
     cur, prior = vals[claim.year] or 0.0, vals[claim.year - 1] or 0.0
     if claim.kind == "change_abs":
         diff = cur - prior
+        if _loss_line(row) and claim.direction:
+            diff = -diff  # "loss from operations increased by" a more negative figure
         if claim.direction and diff * claim.direction < 0:
             return False
         return any(
