@@ -74,7 +74,10 @@ _COVER_INTERIM = re.compile(
 )
 _SELF_10K = re.compile(r"(?i)\b(?:this|our) (?:annual report on )?form 10-k\b")
 _SELF_10Q = re.compile(r"(?i)\b(?:this|our) (?:quarterly report on )?form 10-q\b")
-_SELF_ANNUAL = re.compile(r"(?i)\b(?:this|our) annual report on form (?:10-k|20-f|40-f)\b")
+# For the period only "this": "our Quarterly Report on Form 10-Q for the three months ended ..."
+# in a 10-K (and "our Annual Report on Form 10-K" in a 10-Q) cites another filing.
+_THIS_ANNUAL = re.compile(r"(?i)\bthis (?:annual report on )?form (?:10-k|20-f|40-f)\b")
+_THIS_INTERIM = re.compile(r"(?i)\bthis (?:quarterly report on )?form 10-q\b")
 _FORM_LINE = re.compile(r"(?i)^\s*form\s+(10-k|10-q|20-f|40-f|6-k)\s*$")
 
 _INTERIM_HEADING = re.compile(
@@ -251,18 +254,16 @@ def _period(document: Document, cover: list[str], body: list[str]) -> _Tally:
     if not form:
         said = _ticked(cover, _COVER_ANNUAL)
         if said:
-            tally.add(annual, 3, f"cover page: '{_clip(said)}'")
+            tally.add(annual, 4, f"cover page: '{_clip(said)}'")
         said = _ticked(cover, _COVER_INTERIM)
         if said:
-            tally.add(interim, 3, f"cover page: '{_clip(said)}'")
-        self_annual = _count(body, _SELF_ANNUAL) + _count(body, _SELF_10K)
+            tally.add(interim, 4, f"cover page: '{_clip(said)}'")
+        self_annual = _count(body, _THIS_ANNUAL)
         if self_annual:
-            tally.add(
-                annual, 2, f"calls itself an annual report on Form 10-K/20-F ({self_annual} times)"
-            )
-        self_interim = _count(body, _SELF_10Q)
+            tally.add(annual, 2, f"calls itself this Form 10-K, 20-F or 40-F ({self_annual} times)")
+        self_interim = _count(body, _THIS_INTERIM)
         if self_interim:
-            tally.add(interim, 2, f"calls itself a Form 10-Q ({self_interim} times)")
+            tally.add(interim, 2, f"calls itself this Form 10-Q ({self_interim} times)")
     ias34 = _sentences(body, _IAS_34)
     if ias34:
         tally.add(interim, 3, _quoted("refers to IAS 34 Interim Financial Reporting", ias34))
@@ -273,9 +274,18 @@ def _period(document: Document, cover: list[str], body: list[str]) -> _Tally:
     ]
     interim_said = [t for t in body if _INTERIM_STATEMENTS.search(t)]
     if interim_said:
-        tally.add(interim, 2, f"the text calls them interim: '{_clip(interim_said[0])}'")
+        tally.add(
+            interim,
+            2,
+            f"the text calls them interim: '{_around(interim_said[0], _INTERIM_STATEMENTS)}'",
+        )
     elif annual_said:
-        tally.add(annual, 1, f"the text calls them annual: '{_clip(annual_said[0])}'", False)
+        tally.add(
+            annual,
+            1,
+            f"the text calls them annual: '{_around(annual_said[0], _ANNUAL_STATEMENTS)}'",
+            False,
+        )
     headings = list(_statement_headings(document))
     said_interim = [h for h in headings if _INTERIM_HEADING.search(h)]
     said_annual = [h for h in headings if _ANNUAL_HEADING.search(h)]
@@ -353,6 +363,15 @@ def _ticked(cover: list[str], pattern: re.Pattern[str]) -> str | None:
 def _quoted(what: str, sentences: list[str]) -> str:
     more = f" ({len(sentences)} times)" if len(sentences) > 1 else ""
     return f"{what}{more}: '{_clip(sentences[0])}'"
+
+
+def _around(text: str, pattern: re.Pattern[str]) -> str:
+    """The words around the first match, for quoting from a long paragraph."""
+    m = pattern.search(text)
+    if m is None or len(text) <= _CLIP:
+        return _clip(text)
+    start = max(0, text.rfind(" ", 0, max(0, m.start() - 60)) + 1)
+    return ("…" if start else "") + _clip(text[start:])
 
 
 def _clip(text: str) -> str:
