@@ -277,3 +277,16 @@ def test_ifrs_interim_report_gets_the_ias34_checklist() -> None:
     statuses = _by_id(result)
     assert "ias34-compliance" not in statuses
     assert statuses["ias34-cash-flows"] is DisclosureStatus.missing
+
+
+def test_statements_not_in_the_document_means_no_checklist() -> None:
+    """A 10-K that incorporates its statements by reference lacks none of their notes."""
+    b = DocBuilder().para(
+        "The consolidated financial statements have been prepared in conformity with accounting "
+        "principles generally accepted in the United States of America and for the year ended "
+        "December 31, 2024 are incorporated herein by reference to Exhibit 13."
+    )
+    b.para("ANNUAL REPORT PURSUANT TO SECTION 13 OR 15(d) OF THE SECURITIES EXCHANGE ACT OF 1934")
+    result = disclosure.audit(read_document(b.bytes(), "10k.docx"))
+    assert result.summary.checklist == "none" and result.findings == []
+    assert "no primary financial statement was found" in str(result.summary.checklist_reason)

@@ -231,6 +231,15 @@ def audit(
             scope.period.value if scope.period else None,
         )
         chosen_because = _why(scope, checklist)
+        if checklist is not None and not _has_statements(document):
+            checklist, chosen_because = (
+                None,
+                (
+                    f"none: the document presents {describe(scope)}, but no primary financial "
+                    "statement was found in it (incorporated by reference from another document, or "
+                    "not readable as tables), so what its notes lack cannot be judged"
+                ),
+            )
     else:
         chosen_because = f"{checklist.title}: the checklist asked for"
     if checklist is None:
@@ -321,6 +330,11 @@ def audit(
         ),
         findings=findings,
     )
+
+
+def _has_statements(document: Document) -> bool:
+    """At least one primary statement was recognised (by its table or its heading)."""
+    return any(t.statement for t in document.tables) or any(s.statement for s in document.sections)
 
 
 def _why(scope: Scope, checklist: Checklist | None) -> str:
