@@ -121,3 +121,43 @@ def test_us_gaap_needs_no_going_concern_note_without_substantial_doubt() -> None
     result = _set(pl=pl, sofp=sofp, paragraphs=(stated, AUTHORISED))
     assert result.summary.scope is not None and result.summary.scope.framework.value == "us_gaap"
     assert [f for f in result.findings if f.check is LogicCheck.going_concern] == []
+
+
+def test_one_event_and_parts_of_a_line_are_not_the_line() -> None:
+    texts = (
+        "We recorded a loss of EUR 7 thousand from these conversions in other expense.",
+        "(b) Included in trade payables (EUR 816 thousand) and other liabilities.",
+        "Our domestic revenue was EUR 5.1 million in 2024.",
+    )
+    result = _set(paragraphs=(*texts, GOING_CONCERN, AUTHORISED))
+    assert [f for f in result.findings if f.check is LogicCheck.narrative] == []
+    wrong = "The Group reported a loss of EUR 500 thousand for the year."
+    result = _set(paragraphs=(wrong, GOING_CONCERN, AUTHORISED))
+    assert [f.check for f in result.findings] == [LogicCheck.narrative]  # still the year's result
+
+
+def test_an_agreement_approved_by_the_board_is_not_the_authorisation_date() -> None:
+    text = (
+        "7/15/2011 *10.3 Long-Term Incentive Award Agreement, as approved by the Board of Directors"
+    )
+    assert _dates(text) == []
+    early = "The financial statements were approved by the Board of Directors on 12 March 2024."
+    assert _dates(early)  # before the period end: still reported
+
+
+def test_cash_flow_statement_recognised_as_another_statement_has_movements() -> None:
+    cash_flows = [
+        ["In thousands of euros", "2024", "2023"],
+        ["Profit for the year", "500", "780"],
+        ["Inventories", "(1,121)", "(400)"],
+        ["Net cash provided by operating activities", "(621)", "380"],
+    ]
+    data = (
+        DocBuilder()
+        .heading("Statement of profit or loss for the year ended 31 December 2024")
+        .table([list(HEADER), *[list(r) for r in PL]])
+        .heading("Cash flow statements")
+        .table(cash_flows)
+    )
+    result = logic.audit(read_document(data.bytes(), "set.docx"))
+    assert [f for f in result.findings if f.check is LogicCheck.sign] == []

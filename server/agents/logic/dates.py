@@ -50,6 +50,12 @@ _COVER_PERIOD = re.compile(
     r"|report pursuant to section 13\b.{0,80}?\bfor the (?:fiscal year|quarterly period) ended\b"
 )
 _COVER_LINE = 240
+_CONTRACT = re.compile(
+    r"\b(agreements?|plans?|programs?|programmes?|amendments?|charter|by-?laws|indentures?)\b"
+)
+_STATEMENTS = re.compile(
+    r"\b(financial statements|accounts|annual report|report of the directors)\b"
+)
 _ENDED = re.compile(r"\b(ended|ending)\s*$")
 _COVER_PARAGRAPHS = 40
 _FISCAL_SLACK_DAYS = 7
@@ -222,8 +228,16 @@ def _fiscal_label(rd: date, latest_column: int) -> int:
 
 
 def _cover_disagrees(ctx: LogicContext, rd: date) -> bool:
-    """The cover page names another period end than the reporting date the reader found, so
-    that date is not sure: the date checks are skipped rather than measured against it."""
+    """The cover page names another period end than the reporting date the reader found, or the
+    statements' columns a later year, so that date is not sure: the date checks are skipped
+    rather than measured against it."""
+    latest = [
+        max(ctx.facts.columns[t.id])
+        for t in ctx.document.tables
+        if t.statement is not None and ctx.facts.columns.get(t.id)
+    ]
+    if latest and max(latest) > rd.year:
+        return True  # the statements' own columns are for a later year than the date found
     for p in ctx.document.paragraphs[:_COVER_PARAGRAPHS]:
         m = _COVER_PERIOD.search(p.text)
         if m is None or len(p.text) > _COVER_LINE:
@@ -242,11 +256,18 @@ def _authorisation(ctx: LogicContext, rd: date) -> None:
     """The date the statements were authorised for issue falls after the period end."""
     doc = ctx.document
     in_section = {s.id for s in doc.sections if _AUTHORISATION_TITLE.search(normalise(s.title))}
+    exhibits = in_exhibit_index(doc)
     for p in doc.paragraphs:
+        if p.id in exhibits:
+            continue
         for s in sentences(p.text):
             low = normalise(s.text)
             if not _AUTHORISED.search(low) and p.section_id not in in_section:
                 continue
+            if cites_another_document(s.text) or (
+                _CONTRACT.search(low) and not _STATEMENTS.search(low)
+            ):
+                continue  # "Award Agreement, as approved by the Board of Directors" (an exhibit)
             dates = [
                 d
                 for d in find_dates(s.text)

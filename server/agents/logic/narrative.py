@@ -57,9 +57,11 @@ def _check_sentence(
     candidates = [m for m in ms if m.money_like or m.kind == "percent"]
     if not candidates:
         return
-    found = [t for t in find_terms(low, terms) if not _modifier(low, t[0])]
+    found = [
+        t for t in find_terms(low, terms) if not _modifier(low, t[0]) and not _instance(low, t[0])
+    ]
     phrases = [t[2].phrase for t in found]
-    if BREAKDOWN.search(low) or len(phrases) != len(set(phrases)):
+    if BREAKDOWN.search(low) or _PART_OF.search(low) or len(phrases) != len(set(phrases)):
         found = []  # figures for parts of a line: counted below, never checked
     years = years_for(low, ms, year_marks(low, ms, ctx.facts), ctx.facts.current_year)
     chain: tuple[int, int, Term] | None = None
@@ -103,10 +105,29 @@ _OF_SOMETHING_ELSE = re.compile(
     r"\b([a-z]+) (associated with|related to|attributable to|from|of|on|to|for|with|impacting|"
     r"affecting|impact|in)\s+((the|our|its|their|this|these|such|company's|group's)\s+)*$"
 )
+# "changes in accounts payable ($2.5 billion)" is a cash-flow movement, not the payables line.
 _CHANGE_WORDS = {
     "increase", "decrease", "increases", "decreases", "growth", "rise", "fall", "decline",
-    "change", "changes", "reduction", "movement", "improvement", "deterioration", "drop",
+    "reduction", "improvement", "deterioration", "drop",
 }  # fmt: skip
+# Sentences about a part or a variant of a line: what is "included in" it, a subset of plans,
+# one country's share, a figure "excluding" something, a reclassification, a notional amount.
+_PART_OF = re.compile(
+    r"\b(included in|includ(es|ing)|excluding|exclusive of|u\.s\.|domestic|foreign|non-u\.s\."
+    r"|for (the |all )?plans|reclassified|notional|operationally|program)\b"
+)
+_RESULT_VERB = re.compile(r"\b(reported|made|incurred|posted|achieved|generated)\s+(a|an)\s*$")
+_FOR_THE_YEAR = re.compile(r"^[^.;]{0,80}\bfor the (financial |fiscal )?(year|period)\b")
+_INSTANCE = re.compile(r"(^|[^a-z])(a|an)\s*$")
+
+
+def _instance(low: str, start: int) -> bool:
+    """ "a loss of $7 million from these conversions", "an impairment charge of $760 million":
+    one event, not the statement line of that name."""
+    if _INSTANCE.search(low[:start]) is None:
+        return False
+    # "reported a loss of EUR 500 thousand for the year" is the year's result
+    return not (_RESULT_VERB.search(low[:start]) or _FOR_THE_YEAR.search(low[start:]))
 
 
 def _modifier(low: str, start: int) -> bool:

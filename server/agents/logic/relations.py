@@ -82,6 +82,8 @@ _MOVEMENT_ROWS = re.compile(
     r"|deferred (income )?tax|valuation allowance|impairments?|write-?(downs?|offs?)"
     r"|accumulated (amorti[sz]ation|depreciation)|eliminations?|intersegment|total losses)\b"
 )
+_CASH_FLOW_TITLE = re.compile(r"\bcash flows?\b")
+_NET_CASH = re.compile(r"\bnet cash (provided|used|from|generated|inflow|outflow)")
 _BALANCE = re.compile(r"\bat (the )?(close|end|beginning|start)\b|\bat \d{1,2} [a-z]+ \d{4}$")
 
 
@@ -89,6 +91,12 @@ def _movement_table(table: Table) -> bool:
     """A cash-flow statement, or a note whose rows show it reconciles movements (see above)."""
     if table.statement is StatementKind.CASH_FLOWS:
         return True
+    if table.statement is StatementKind.FINANCIAL_POSITION:
+        return False
+    if _CASH_FLOW_TITLE.search(normalise(table.title or "")) or any(
+        _NET_CASH.search(label_key(r)) for r in table.rows
+    ):
+        return True  # a cash-flow statement, whatever it was recognised as
     if table.statement is not None:
         return False
     return any(_MOVEMENT_ROWS.search(label_key(r)) for r in table.rows)
