@@ -117,13 +117,17 @@ _PART_OF = re.compile(
     r"|for (the |all )?plans|reclassified|notional|operationally|program)\b"
 )
 _RESULT_VERB = re.compile(r"\b(reported|made|incurred|posted|achieved|generated)\s+(a|an)\s*$")
-_FOR_THE_YEAR = re.compile(r"^[^.;]{0,80}\bfor the (financial |fiscal )?(year|period)\b")
+_FOR_THE_YEAR = re.compile(
+    r"^(?:[^.;]|\.(?=\d)){0,80}\bfor the (financial |fiscal )?(year|period)\b"
+)
 _INSTANCE = re.compile(r"(^|[^a-z])(a|an)\s*$")
 
 
 def _instance(low: str, start: int) -> bool:
     """ "a loss of $7 million from these conversions", "an impairment charge of $760 million":
     one event, not the statement line of that name."""
+    if low[max(0, start - 2) : start].endswith(("/(", "/")):
+        return True  # "income/(loss)": half of a combined label, not a line of its own
     if _INSTANCE.search(low[:start]) is None:
         return False
     # "reported a loss of EUR 500 thousand for the year" is the year's result
