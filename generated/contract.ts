@@ -72,6 +72,13 @@ export type Timestamp = string;
  */
 export type Seq = number;
 /**
+ * A finding's id (`<agent>-<12 hex>`), as carried by every finding of a result.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "FindingId".
+ */
+export type FindingId = string;
+/**
  * The validation agents, in display order.
  *
  * This interface was referenced by `Contract`'s JSON-Schema
@@ -222,6 +229,41 @@ export type LogEvent = AuditStarted | AgentStarted | AgentCompleted | AgentFaile
  */
 export type AuditState = "pending" | "running" | "completed" | "completed_with_errors" | "failed" | "cancelled";
 /**
+ * A reviewer's decision on a finding: `confirmed` (a real error the preparer must fix), `dismissed` (with a reason), or back to `open` (undecided).
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "Decision".
+ */
+export type Decision = "open" | "confirmed" | "dismissed";
+/**
+ * Why a finding was dismissed; required with `dismissed`, absent otherwise.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "DismissalReason".
+ */
+export type DismissalReason = "false_alarm" | "immaterial" | "explained_elsewhere";
+/**
+ * A reviewer's note.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "ReviewNote".
+ */
+export type ReviewNote = string;
+/**
+ * Who decided, as they typed it. Free text: there is no login, so it is not verified.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "Reviewer".
+ */
+export type Reviewer = string;
+/**
+ * A draft's finding against the earlier draft: `new`, or `persisting` (the same finding was there).
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "DraftStatus".
+ */
+export type DraftStatus = "new" | "persisting";
+/**
  * Machine-readable reason of a 4xx/5xx reply; branch on it, show `detail`. Like every enum of v1 it may grow: treat an unknown code by its HTTP status.
  *
  * This interface was referenced by `Contract`'s JSON-Schema
@@ -240,7 +282,15 @@ export type ProblemCode =
   | "method_not_allowed"
   | "too_many_audits"
   | "no_page"
-  | "internal";
+  | "internal"
+  | "unknown_finding"
+  | "reason_required"
+  | "audit_not_finished"
+  | "audit_not_completed"
+  | "findings_undecided"
+  | "signed_off"
+  | "unknown_format"
+  | "not_a_word_document";
 /**
  * One finding of any agent, discriminated by `agent`: what `result.findings` of each agent holds.
  *
@@ -248,6 +298,20 @@ export type ProblemCode =
  * via the `definition` "Finding".
  */
 export type Finding = NumericFinding | LogicFinding | DisclosureFinding | ExternalFinding;
+/**
+ * Every frame on the review stream (WebSocket /ws/audit/{id}/review, SSE /api/v1/audits/{id}/review/events), discriminated by `type`.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "ReviewFrame".
+ */
+export type ReviewFrame = DecisionRecorded | AuditSignedOff | DraftsCompared | Heartbeat;
+/**
+ * The events stored in an audit's review log (with `seq`, numbered apart from the audit's event log), replayed to every client.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "ReviewEvent".
+ */
+export type ReviewEvent = DecisionRecorded | AuditSignedOff | DraftsCompared;
 
 /**
  * Crosscheck protocol v1: every frame and body.
@@ -929,6 +993,18 @@ export interface AuditLinks {
   snapshot: string;
   document: string;
   page: string;
+  /**
+   * GET: the ReviewState (decisions, sign-off, drafts).
+   */
+  review?: string;
+  /**
+   * The review stream over a WebSocket.
+   */
+  review_websocket?: string;
+  /**
+   * The review stream as Server-Sent Events.
+   */
+  review_events?: string;
 }
 /**
  * Reply to POST /api/v1/audits (202).
@@ -971,6 +1047,129 @@ export interface Snapshot {
   duration_ms?: number;
   summary?: AuditSummary;
   error?: ErrorInfo;
+  review?: ReviewState;
+}
+/**
+ * The audit's review, present once its review log has an event (a decision, a sign-off, a drafts comparison); GET /api/v1/audits/{id}/review gives the ReviewState of any audit.
+ */
+export interface ReviewState {
+  audit_id: AuditId;
+  last_seq: number;
+  findings: FindingReview[];
+  counts: ReviewCounts;
+  sign_off?: SignOff;
+  drafts?: DraftComparison;
+}
+/**
+ * One finding under review: its current decision (the latest in `history`, `open` when there is none) and every decision in seq order. `agent`, `severity` and `title` come from the finding; `draft` and `previous_finding_id` from the comparison with the earlier draft, if any.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "FindingReview".
+ */
+export interface FindingReview {
+  finding_id: FindingId;
+  agent?: AgentName;
+  severity?: Severity;
+  title?: string;
+  decision: Decision;
+  history: DecisionEntry[];
+  draft?: DraftStatus;
+  previous_finding_id?: FindingId;
+}
+/**
+ * One decision in a finding's history: a `decision_recorded` event of the review log.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "DecisionEntry".
+ */
+export interface DecisionEntry {
+  seq: Seq;
+  ts: Timestamp;
+  decision: Decision;
+  reason?: DismissalReason;
+  note?: ReviewNote;
+  reviewer: Reviewer;
+  carried_from?: CarriedFrom;
+}
+/**
+ * The earlier draft's audit and finding whose latest decision this one carries forward.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "CarriedFrom".
+ */
+export interface CarriedFrom {
+  audit_id: AuditId;
+  finding_id: FindingId;
+}
+/**
+ * "12 of 31 decided": findings with a decision (confirmed or dismissed) of all the audit's findings, overall and by severity.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "ReviewCounts".
+ */
+export interface ReviewCounts {
+  decided: number;
+  total: number;
+  confirmed: number;
+  dismissed: number;
+  by_severity: DecidedBySeverity;
+}
+/**
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "DecidedBySeverity".
+ */
+export interface DecidedBySeverity {
+  high: DecidedCount;
+  medium: DecidedCount;
+  low: DecidedCount;
+}
+/**
+ * How many findings of one severity have a decision (confirmed or dismissed), of how many.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "DecidedCount".
+ */
+export interface DecidedCount {
+  decided: number;
+  total: number;
+}
+/**
+ * Who signed the audit off, when, and the decided counts at that moment (the `audit_signed_off` event).
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "SignOff".
+ */
+export interface SignOff {
+  seq: Seq;
+  ts: Timestamp;
+  reviewer: Reviewer;
+  note?: ReviewNote;
+  counts: ReviewCounts;
+}
+/**
+ * This audit against the earlier draft it was started from (the `drafts_compared` event): the earlier audit, the agents compared, and the earlier findings now `resolved`. Each current finding's `new`/`persisting` is on its FindingReview.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "DraftComparison".
+ */
+export interface DraftComparison {
+  seq: Seq;
+  ts: Timestamp;
+  previous_audit_id: AuditId;
+  agents: AgentName[];
+  resolved: ResolvedFinding[];
+}
+/**
+ * A finding of the earlier draft that no longer occurs in this one.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "ResolvedFinding".
+ */
+export interface ResolvedFinding {
+  finding_id: FindingId;
+  agent: AgentName;
+  severity: Severity;
+  title: string;
 }
 /**
  * One audit in the recent-audits list.
@@ -1049,4 +1248,104 @@ export interface Problem {
 export interface CancelReply {
   audit_id: AuditId;
   state: AuditState;
+}
+/**
+ * Body of POST /api/v1/audits/{id}/decisions: a decision on one finding of the audit. `reason` is required with `dismissed` and refused otherwise.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "DecisionRequest".
+ */
+export interface DecisionRequest {
+  finding_id: FindingId;
+  decision: Decision;
+  reason?: DismissalReason;
+  note?: ReviewNote;
+  reviewer: Reviewer;
+}
+/**
+ * Body of POST /api/v1/audits/{id}/sign-off.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "SignOffRequest".
+ */
+export interface SignOffRequest {
+  reviewer: Reviewer;
+  note?: ReviewNote;
+}
+/**
+ * The audit's review reduced from its review log and its findings (GET /api/v1/audits/{id}/review, and `review` in the Snapshot): every finding with its decision and history, the decided counts, the sign-off and the drafts comparison if any. `last_seq` is the review log's newest seq, the cursor for the review stream.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "ReviewState".
+ */
+export interface ReviewState1 {
+  audit_id: AuditId;
+  last_seq: number;
+  findings: FindingReview[];
+  counts: ReviewCounts;
+  sign_off?: SignOff;
+  drafts?: DraftComparison;
+}
+/**
+ * A decision on one finding. Never overwritten: a later decision on the same finding is a new event, and the finding's history is every one of them in seq order.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "DecisionRecorded".
+ */
+export interface DecisionRecorded {
+  v: ProtocolVersion;
+  type: "decision_recorded";
+  audit_id: AuditId;
+  ts: Timestamp;
+  seq: Seq;
+  finding_id: FindingId;
+  decision: Decision;
+  reason?: DismissalReason;
+  note?: ReviewNote;
+  reviewer: Reviewer;
+  carried_from?: CarriedFrom;
+}
+/**
+ * A reviewer signed the audit off: every high and medium finding had a decision. At most one per audit; decisions are closed after it.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "AuditSignedOff".
+ */
+export interface AuditSignedOff {
+  v: ProtocolVersion;
+  type: "audit_signed_off";
+  audit_id: AuditId;
+  ts: Timestamp;
+  seq: Seq;
+  reviewer: Reviewer;
+  note?: ReviewNote;
+  counts: ReviewCounts;
+}
+/**
+ * This audit is the next draft of `previous_audit_id`; appended once, after its agents finished. Only findings of `agents` (the agents that completed in both audits) are compared: each current finding is `new` or `persisting`, and the earlier findings that no longer occur are `resolved`. Decisions carried forward follow as `decision_recorded` with `carried_from`.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "DraftsCompared".
+ */
+export interface DraftsCompared {
+  v: ProtocolVersion;
+  type: "drafts_compared";
+  audit_id: AuditId;
+  ts: Timestamp;
+  seq: Seq;
+  previous_audit_id: AuditId;
+  agents: AgentName[];
+  findings: DraftFinding[];
+  resolved: ResolvedFinding[];
+}
+/**
+ * One of this draft's findings, classed; `previous_finding_id` names the earlier draft's finding it persists from.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "DraftFinding".
+ */
+export interface DraftFinding {
+  finding_id: FindingId;
+  status: DraftStatus;
+  previous_finding_id?: FindingId;
 }

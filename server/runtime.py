@@ -14,7 +14,9 @@ from fastapi import Depends
 from starlette.requests import HTTPConnection
 
 from server.audits.orchestrator import Orchestrator
-from server.log import EventLog
+from server.log import EventLog, ReviewLog
+from server.review.desk import ReviewDesk
+from server.review.drafts import DraftComparer
 from server.settings import Settings
 from server.storage import AuditDatabase, DocumentDatabase
 
@@ -26,6 +28,9 @@ class Runtime:
     documents: DocumentDatabase
     log: EventLog
     orchestrator: Orchestrator
+    review_log: ReviewLog
+    review: ReviewDesk
+    drafts: DraftComparer
     # Set when the server begins to shut down: streams close (WebSocket 1001) before audits stop.
     going_away: asyncio.Event = field(default_factory=asyncio.Event)
     connections: int = 0

@@ -22,9 +22,12 @@ DEFAULT_PROGRESS_PER_S = 4.0
 DEFAULT_SSE_RETRY_MS = 2000
 DEFAULT_RETRY_AFTER_S = 5
 DEFAULT_MAX_MEMOS = 10
-# One core stays with the event loop: with every core computing, the loop waited for a CPU and
-# stalled (bench/streaming/overhead.py: worst 69 ms with 2 workers on 2 cores, 28 ms with 1).
-DEFAULT_AGENT_WORKERS = max(1, (os.cpu_count() or 2) - 1)
+# At least one worker per agent, so the four agents of an audit compute at once instead of
+# queueing (with one worker on a 2-core machine they ran one after another); on bigger machines
+# one per core but one, keeping a core for the event loop. Workers are forks of one warm
+# process (server/workers.py) and share most of its memory: about 40 MB each (PSS) on top.
+AGENTS_PER_AUDIT = 4
+DEFAULT_AGENT_WORKERS = max(AGENTS_PER_AUDIT, (os.cpu_count() or 2) - 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +42,9 @@ class Settings:
     max_running_audits: int = DEFAULT_MAX_RUNNING_AUDITS
     retry_after_s: int = DEFAULT_RETRY_AFTER_S
     agent_timeout_s: float = DEFAULT_AGENT_TIMEOUT_S
-    # Worker processes for the default agents' CPU work (0: threads of the server process,
-    # which share the GIL with the event loop and stall it; see server/workers.py).
+    # Worker processes for the default agents' CPU work and for reading uploads (0: threads of
+    # the server process, which share the GIL with the event loop and stall it; see
+    # server/workers.py).
     agent_workers: int = DEFAULT_AGENT_WORKERS
     # WebSocket heartbeat frames and SSE keep-alive comments on idle connections.
     heartbeat_s: float = DEFAULT_HEARTBEAT_S

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generated.models import ErrorCode
 from server.errors import ERROR_CLASSES, AgentTimeout, CrosscheckError, InvalidDocument
-from tests.frames import assert_valid
+from tests.support.frames import assert_valid
 
 
 def test_every_error_code_has_a_class() -> None:

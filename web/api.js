@@ -12,6 +12,11 @@
 /** @typedef {import("../generated/contract").ParsedDocument} ParsedDocument */
 /** @typedef {import("../generated/contract").CancelReply} CancelReply */
 /** @typedef {import("../generated/contract").Problem} Problem */
+/** @typedef {import("../generated/contract").ReviewState} ReviewState */
+/** @typedef {import("../generated/contract").DecisionRequest} DecisionRequest */
+/** @typedef {import("../generated/contract").DecisionRecorded} DecisionRecorded */
+/** @typedef {import("../generated/contract").SignOffRequest} SignOffRequest */
+/** @typedef {import("../generated/contract").AuditSignedOff} AuditSignedOff */
 /** @typedef {import("../generated/contract").ProblemCode} ProblemCode */
 
 export const API = "/api/v1";
@@ -63,11 +68,13 @@ async function call(path, init) {
 }
 
 /**
- * @param {{ document?: File, priorYear?: File | null, memos?: readonly File[], sample?: string }} input
+ * `previous` starts the audit as the next draft of that earlier audit.
+ * @param {{ document?: File, priorYear?: File | null, memos?: readonly File[], sample?: string, previous?: string }} input
  * @returns {Promise<AuditCreated>}
  */
 export function createAudit(input) {
   const form = new FormData();
+  if (input.previous) form.append("previous", input.previous);
   if (input.sample) form.append("sample", input.sample);
   if (input.document) form.append("document", input.document);
   if (input.priorYear) form.append("prior_year", input.priorYear);
@@ -107,4 +114,54 @@ export function getDocument(auditId) {
  */
 export function cancelAudit(auditId) {
   return call(`/audits/${encodeURIComponent(auditId)}/cancel`, { method: "POST" });
+}
+
+/**
+ * @param {string} auditId
+ * @returns {Promise<ReviewState>}
+ */
+export function getReview(auditId) {
+  return call(`/audits/${encodeURIComponent(auditId)}/review`);
+}
+
+/**
+ * Records a decision; the reply is the `decision_recorded` event as the review stream carries it.
+ * @param {string} auditId
+ * @param {DecisionRequest} request
+ * @returns {Promise<DecisionRecorded>}
+ */
+export function recordDecision(auditId, request) {
+  return postJson(`/audits/${encodeURIComponent(auditId)}/decisions`, request);
+}
+
+/**
+ * @param {string} auditId
+ * @param {SignOffRequest} request
+ * @returns {Promise<AuditSignedOff>}
+ */
+export function signOff(auditId, request) {
+  return postJson(`/audits/${encodeURIComponent(auditId)}/sign-off`, request);
+}
+
+/**
+ * @template T
+ * @param {string} path
+ * @param {object} body
+ * @returns {Promise<T>}
+ */
+function postJson(path, body) {
+  return call(path, {
+    method: "POST",
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+/**
+ * @param {string} auditId
+ * @param {"xlsx" | "docx" | "csv" | "json"} format
+ * @returns {string}
+ */
+export function exportUrl(auditId, format) {
+  return `${API}/audits/${encodeURIComponent(auditId)}/export?format=${format}`;
 }

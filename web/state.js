@@ -12,6 +12,13 @@
  * Rules (as on the server): an event whose `seq` is not above `last_seq` is ignored, so a
  * replay after a reconnect may repeat events harmlessly; unknown frame types and unknown fields
  * are ignored; nothing is mutated in place, every apply returns new objects.
+ *
+ * The review (`snapshot.review`, a ReviewState) comes from the audit's second log, the review
+ * stream, numbered on its own: `applyReviewEvent` follows the same rules against
+ * `review.last_seq`. After an event of either log the finding list is rebuilt from the audit's
+ * findings (`arrange`), keeping decisions; a decision on a finding this page has not received yet
+ * waits at the end of the list, so the two streams may interleave in any order. `review` is
+ * present once a review event was applied.
  */
 
 /** @typedef {import("../generated/contract").Frame} Frame */
@@ -20,6 +27,12 @@
 /** @typedef {import("../generated/contract").AgentSnapshot} AgentSnapshot */
 /** @typedef {import("../generated/contract").AgentName} AgentName */
 /** @typedef {import("../generated/contract").AgentProgress} AgentProgress */
+/** @typedef {import("../generated/contract").ReviewState} ReviewState */
+/** @typedef {import("../generated/contract").ReviewEvent} ReviewEvent */
+/** @typedef {import("../generated/contract").FindingReview} FindingReview */
+/** @typedef {import("../generated/contract").DecisionEntry} DecisionEntry */
+/** @typedef {import("../generated/contract").ReviewCounts} ReviewCounts */
+/** @typedef {import("../generated/contract").SignOff} SignOff */
 
 /**
  * "connecting": first connection attempt; "live": socket open; "reconnecting": dropped before
@@ -40,6 +53,7 @@
  * @property {ConnectionStatus} connection
  * @property {Partial<Record<string, ProgressInfo>>} progress  advisory progress by agent name
  * @property {number} serverLastSeq  newest seq the server reported in a heartbeat
+ * @property {number} [reviewServerLastSeq]  newest review seq a review-stream heartbeat reported
  * @property {number} reconnects  how many times the stream was re-opened
  * @property {Partial<Record<string, string>>} startedAt  `ts` of each agent's agent_started, for
  *   the elapsed time of a running agent (the snapshot keeps only durations of finished ones)
@@ -149,18 +163,179 @@ export function applyEvent(snapshot, frame) {
     HANDLERS[/** @type {LogEvent["type"]} */ (type)]
   );
   handler(next, /** @type {LogEvent} */ (frame));
+  if (next.review) next.review = arrange(next.review, next);
   return next;
 }
 
 /**
  * Reduce a list of events (any order, duplicates allowed) to a snapshot, as the server does.
+ * With `reviewEvents` the snapshot carries `review` once one of them applies.
  * @param {string} auditId
  * @param {Iterable<unknown>} events
+ * @param {Iterable<unknown>} [reviewEvents]
  * @returns {Snapshot}
  */
-export function reduce(auditId, events) {
+export function reduce(auditId, events, reviewEvents) {
   const ordered = [...events].sort((a, b) => seqOf(a) - seqOf(b));
-  return ordered.reduce(applyEvent, emptySnapshot(auditId));
+  const snapshot = ordered.reduce(applyEvent, emptySnapshot(auditId));
+  if (reviewEvents === undefined) return snapshot;
+  const review = [...reviewEvents].sort((a, b) => seqOf(a) - seqOf(b));
+  return review.reduce(applyReviewEvent, snapshot);
+}
+
+// -- the review ---------------------------------------------------------------------------
+
+const SEVERITIES = /** @type {const} */ (["high", "medium", "low"]);
+
+/**
+ * @param {string} auditId
+ * @returns {ReviewState}
+ */
+export function emptyReview(auditId) {
+  return { audit_id: auditId, last_seq: 0, findings: [], counts: countDecided([]) };
+}
+
+/**
+ * The snapshot with a `review` (an empty one if it had none).
+ * @param {Snapshot} snapshot
+ * @returns {Snapshot}
+ */
+export function withReview(snapshot) {
+  if (snapshot.review) return snapshot;
+  return { ...snapshot, review: arrange(emptyReview(snapshot.audit_id), snapshot) };
+}
+
+/**
+ * The entry of one finding, created open when first named (mutates `review.findings`, which
+ * `applyReviewEvent` has already copied).
+ * @param {ReviewState} review
+ * @param {string} findingId
+ * @returns {FindingReview}
+ */
+function reviewEntry(review, findingId) {
+  const found = review.findings.find((entry) => entry.finding_id === findingId);
+  if (found) return found;
+  /** @type {FindingReview} */
+  const entry = { finding_id: findingId, decision: "open", history: [] };
+  review.findings.push(entry);
+  return entry;
+}
+
+/**
+ * One handler per review-event type; each edits the fresh copy `applyReviewEvent` made.
+ * @type {{ [K in ReviewEvent["type"]]: (r: ReviewState, e: Extract<ReviewEvent, { type: K }>) => void }}
+ */
+const REVIEW_HANDLERS = {
+  decision_recorded(r, e) {
+    const entry = reviewEntry(r, e.finding_id);
+    /** @type {DecisionEntry} */
+    const item = { seq: e.seq, ts: e.ts, decision: e.decision, reviewer: e.reviewer };
+    if (e.reason !== undefined) item.reason = e.reason;
+    if (e.note !== undefined) item.note = e.note;
+    if (e.carried_from !== undefined) item.carried_from = clone(e.carried_from);
+    entry.history = [...entry.history, item];
+    entry.decision = e.decision;
+  },
+  audit_signed_off(r, e) {
+    /** @type {SignOff} */
+    const signOff = { seq: e.seq, ts: e.ts, reviewer: e.reviewer, counts: clone(e.counts) };
+    if (e.note !== undefined) signOff.note = e.note;
+    r.sign_off = signOff;
+  },
+  drafts_compared(r, e) {
+    r.drafts = {
+      seq: e.seq,
+      ts: e.ts,
+      previous_audit_id: e.previous_audit_id,
+      agents: [...e.agents],
+      resolved: clone(e.resolved),
+    };
+    for (const item of e.findings) {
+      const entry = reviewEntry(r, item.finding_id);
+      entry.draft = item.status;
+      if (item.previous_finding_id !== undefined) entry.previous_finding_id = item.previous_finding_id;
+    }
+  },
+};
+
+/**
+ * The snapshot after one event of the review log; the input is not modified. Frames without a
+ * seq above `review.last_seq`, heartbeats and unknown types return the same snapshot object.
+ * `review` appears with the first review event applied, as on the server.
+ * @param {Snapshot} snapshot
+ * @param {unknown} frame  anything parsed from the review stream
+ * @returns {Snapshot}
+ */
+export function applyReviewEvent(snapshot, frame) {
+  const review = snapshot.review ?? emptyReview(snapshot.audit_id);
+  if (typeof frame !== "object" || frame === null) return snapshot;
+  const { seq, type } = /** @type {{ seq?: unknown, type?: unknown }} */ (frame);
+  if (typeof seq !== "number" || !Number.isInteger(seq) || seq <= review.last_seq) return snapshot;
+  if (typeof type !== "string" || !Object.hasOwn(REVIEW_HANDLERS, type)) return snapshot;
+  /** @type {ReviewState} */
+  const next = { ...review, findings: review.findings.map((f) => ({ ...f })), last_seq: seq };
+  const handler = /** @type {(r: ReviewState, e: ReviewEvent) => void} */ (
+    REVIEW_HANDLERS[/** @type {ReviewEvent["type"]} */ (type)]
+  );
+  handler(next, /** @type {ReviewEvent} */ (frame));
+  return { ...snapshot, review: arrange(next, snapshot) };
+}
+
+/**
+ * Every finding of the audit in result order (then any not known yet), and the counts.
+ * @param {ReviewState} review
+ * @param {Snapshot} snapshot
+ * @returns {ReviewState}
+ */
+function arrange(review, snapshot) {
+  const byId = new Map(review.findings.map((entry) => [entry.finding_id, entry]));
+  /** @type {FindingReview[]} */
+  const arranged = [];
+  for (const agent of snapshot.agents) {
+    for (const finding of agent.result?.findings ?? []) {
+      const known = byId.get(finding.id);
+      byId.delete(finding.id);
+      /** @type {FindingReview} */
+      const entry = known ? { ...known } : { finding_id: finding.id, decision: "open", history: [] };
+      entry.agent = finding.agent;
+      entry.severity = finding.severity;
+      entry.title = finding.title;
+      arranged.push(entry);
+    }
+  }
+  arranged.push(...byId.values());
+  return { ...review, findings: arranged, counts: countDecided(arranged) };
+}
+
+/**
+ * "12 of 31 decided": confirmed or dismissed, of the findings whose severity is known.
+ * @param {FindingReview[]} findings
+ * @returns {ReviewCounts}
+ */
+export function countDecided(findings) {
+  const counts = {
+    decided: 0,
+    total: 0,
+    confirmed: 0,
+    dismissed: 0,
+    by_severity: {
+      high: { decided: 0, total: 0 },
+      medium: { decided: 0, total: 0 },
+      low: { decided: 0, total: 0 },
+    },
+  };
+  for (const entry of findings) {
+    const severity = entry.severity;
+    if (severity === undefined || !SEVERITIES.includes(severity)) continue;
+    counts.by_severity[severity].total += 1;
+    counts.total += 1;
+    if (entry.decision === "confirmed" || entry.decision === "dismissed") {
+      counts.by_severity[severity].decided += 1;
+      counts.decided += 1;
+      counts[entry.decision] += 1;
+    }
+  }
+  return counts;
 }
 
 /**
@@ -211,6 +386,25 @@ export function applyFrame(view, frame) {
       if (typeof lastSeq === "number" && lastSeq > live.serverLastSeq) {
         live = { ...live, serverLastSeq: lastSeq };
       }
+    }
+  }
+  return snapshot === view.snapshot && live === view.live ? view : { snapshot, live };
+}
+
+/**
+ * The view after one frame from the review stream: review events go to `snapshot.review`, its
+ * heartbeats to `live.reviewServerLastSeq` (a different log, so never `serverLastSeq`).
+ * @param {ViewState} view
+ * @param {unknown} frame
+ * @returns {ViewState}
+ */
+export function applyReviewFrame(view, frame) {
+  const snapshot = applyReviewEvent(view.snapshot, frame);
+  let live = view.live;
+  if (typeof frame === "object" && frame !== null) {
+    const f = /** @type {{ type?: unknown, last_seq?: unknown }} */ (frame);
+    if (f.type === "heartbeat" && typeof f.last_seq === "number" && f.last_seq > (live.reviewServerLastSeq ?? 0)) {
+      live = { ...live, reviewServerLastSeq: f.last_seq };
     }
   }
   return snapshot === view.snapshot && live === view.live ? view : { snapshot, live };

@@ -1,6 +1,8 @@
 // @ts-check
 /**
- * Follows one audit over the WebSocket, resuming from the last seq it has seen.
+ * Follows one of an audit's two logs over the WebSocket, resuming from the last seq it has seen:
+ * the audit's events (`channel: "audit"`, the default: `/ws/audit/{id}`) or its review
+ * (`channel: "review"`: `/ws/audit/{id}/review`, decisions, sign-off, the drafts comparison).
  *
  * The cursor is owned by the caller (`lastSeq()`, normally the reducer's `snapshot.last_seq`),
  * so a reconnect asks for `?after=<last seq>` and the reducer drops anything repeated: nothing is
@@ -8,7 +10,9 @@
  * interruption, never the end: the stream reconnects with backoff (and at once when the browser
  * comes back online). It stops only after `audit_finished`, on a refused request (the close
  * codes 4400-4499: unknown audit, bad cursor, Origin not allowed), or when `stop()` is called.
- * The close codes come from the schema, through generated/codes.js.
+ * The close codes come from the schema, through generated/codes.js. The review log has no
+ * terminal event: its stream runs until the page leaves the audit, so every decision reaches
+ * every open page.
  *
  * A watchdog closes a socket that has been silent for much longer than the server's heartbeat
  * interval, since a dead proxy path can keep a socket "open" without delivering anything. A
@@ -25,9 +29,12 @@ export const DEFAULT_BACKOFF_MS = Object.freeze({ first: 250, max: 10_000 });
 /** Several heartbeat periods (15 s on the server) without any frame. */
 export const DEFAULT_SILENCE_MS = 45_000;
 
+/** @typedef {"audit" | "review"} StreamChannel */
+
 /**
  * @typedef {object} StreamOptions
  * @property {string} auditId
+ * @property {StreamChannel} [channel]  which log to follow; "audit" unless given
  * @property {() => number} lastSeq  the newest seq already applied
  * @property {(frame: unknown) => void} onFrame  every parsed frame, in arrival order
  * @property {(status: ConnectionStatus, detail?: string) => void} onStatus
@@ -40,11 +47,13 @@ export const DEFAULT_SILENCE_MS = 45_000;
  * @param {string} auditId
  * @param {number} after
  * @param {string} [baseUrl]
+ * @param {StreamChannel} [channel]
  * @returns {string}
  */
-export function streamUrl(auditId, after, baseUrl) {
+export function streamUrl(auditId, after, baseUrl, channel = "audit") {
   const base = baseUrl ?? `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}`;
-  return `${base}/ws/audit/${encodeURIComponent(auditId)}?after=${after}`;
+  const path = channel === "review" ? "/review" : "";
+  return `${base}/ws/audit/${encodeURIComponent(auditId)}${path}?after=${after}`;
 }
 
 /**
@@ -98,8 +107,8 @@ export class AuditStream {
   }
 
   connect() {
-    const { auditId, lastSeq, baseUrl } = this.options;
-    const socket = new WebSocket(streamUrl(auditId, lastSeq(), baseUrl));
+    const { auditId, lastSeq, baseUrl, channel } = this.options;
+    const socket = new WebSocket(streamUrl(auditId, lastSeq(), baseUrl, channel));
     this.socket = socket;
     socket.addEventListener("open", () => {
       if (this.socket !== socket) return;
@@ -118,7 +127,7 @@ export class AuditStream {
       }
       this.options.onFrame(frame);
       if (!frame || typeof frame !== "object") return;
-      if (frame.type === "audit_finished") {
+      if (frame.type === "audit_finished" && (this.options.channel ?? "audit") === "audit") {
         this.finished = true;
       } else if (frame.type === "heartbeat" && typeof frame.last_seq === "number" && frame.last_seq > this.options.lastSeq()) {
         this.abandon(socket);

@@ -1,9 +1,11 @@
-"""What every streaming benchmark shares: the real server in a thread, gates, paced agents,
-the hand-to-sink stamp, the machine description and the report (a table, then one JSON line).
+"""What every streaming benchmark shares: paced agents, the hand-to-sink stamp, the machine
+description and the report (a table, then one JSON line).
 
-The server runs exactly as `crosscheck serve` runs it (`serve.build_server`: uvicorn, the app
-from `create_app`, websockets-sansio) on 127.0.0.1, in a thread of the benchmark process with its
-own event loop; the clients always run in another process (bench/streaming/clients.py).
+The server is the tests' `LiveServer` (tests/support/harness.py): it runs exactly as
+`crosscheck serve` runs it (`serve.build_server`: uvicorn, the app from `create_app`,
+websockets-sansio) on 127.0.0.1, in a thread of the benchmark process with its own event loop;
+gates are the tests' `Gate`. The clients always run in another process
+(bench/streaming/clients.py).
 
 Latency is measured from the moment the orchestrator hands an event to its sink
 (`EventLog.emit`) to the moment a client has parsed the frame. `Stamper` wraps the log's `emit`
@@ -23,7 +25,6 @@ import os
 import platform
 import random
 import resource
-import socket
 import sys
 import threading
 import time
@@ -35,35 +36,19 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.streaming.clients import Key, frame_key
-from generated.models import (
-    DisclosureResult,
-    DisclosureSummary,
-    ExternalResult,
-    ExternalSummary,
-    Location,
-    LogicResult,
-    LogicSummary,
-    NumericFinding,
-    NumericResult,
-    NumericSummary,
-    Severity,
-)
-from server.agents.base import AgentResultModel, AuditInputs, Progress, finding_id
+from server.agents.base import AuditInputs, Progress
 from server.audits.intake import Upload, loader, sample_uploads
 from server.audits.orchestrator import LoadInputs
 from server.runtime import Runtime
 from server.samples import list_samples, sample_path
-from server.serve import GracefulServer, build_server
 from server.settings import Settings
 from server.storage import AuditRecord, StoredFile, new_audit_id
+from tests.support.harness import STATEMENT_MD, Gate, LiveServer
+from tests.support.results import AGENTS as AGENT_NAMES
+from tests.support.results import result_for
 
-AGENT_NAMES = ("numeric", "logic", "disclosure", "external")
-
-STATEMENT_MD = (
-    b"# Statement of financial position\n\n"
-    b"| Item | 2024 | 2023 |\n|---|---|---|\n"
-    b"| Cash | 10 | 8 |\n| Receivables | 5 | 4 |\n| Total assets | 15 | 12 |\n"
-)
+# bench_result's description length before results came from tests/support: frame sizes stay.
+FINDING_TEXT_CHARS = 57
 
 
 # -- process and machine -------------------------------------------------------------------
@@ -158,84 +143,6 @@ def _cell(value: Any) -> str:
 # -- gates and agents ------------------------------------------------------------------------
 
 
-class Gate:
-    """Opened from any thread; awaited inside the server's loop."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.opened_ns: int | None = None
-        self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
-
-    def open(self) -> int:
-        with self._lock:
-            self.opened_ns = time.perf_counter_ns()
-            waiters, self._waiters = self._waiters, []
-        for loop, event in waiters:
-            loop.call_soon_threadsafe(event.set)
-        return self.opened_ns
-
-    async def wait(self) -> None:
-        with self._lock:
-            if self.opened_ns is not None:
-                return
-            event = asyncio.Event()
-            self._waiters.append((asyncio.get_running_loop(), event))
-        await event.wait()
-
-
-def bench_result(agent: str, findings: int = 0) -> AgentResultModel:
-    """A valid, deterministic result; the numeric one carries `findings` findings."""
-    if agent == "numeric":
-        items = [
-            NumericFinding(
-                id=finding_id("numeric", "bench", i),
-                agent="numeric",
-                severity=Severity.medium,
-                title=f"Total of table t{i} does not add up",
-                description="The printed total differs from the sum of its components.",
-                reference="IAS 1.54",
-                locations=[Location(table=f"t{i}")],
-                check="footing",
-                expected=1500.0 + i,
-                actual=1510.0 + i,
-                difference=10.0,
-                period="2024",
-                scale="thousands",
-            )
-            for i in range(findings)
-        ]
-        summary = NumericSummary(checks_run=max(1, findings), checks_failed=findings, by_check=[])
-        return NumericResult(agent="numeric", summary=summary, findings=items)
-    if agent == "logic":
-        return LogicResult(
-            agent="logic",
-            summary=LogicSummary(
-                claims_found=0, claims_checked=0, checks_run=0, checks_failed=0, by_check=[]
-            ),
-            findings=[],
-        )
-    if agent == "disclosure":
-        return DisclosureResult(
-            agent="disclosure",
-            summary=DisclosureSummary(
-                standards=[], requirements_checked=0, present=0, missing=0, incomplete=0
-            ),
-            findings=[],
-        )
-    return ExternalResult(
-        agent="external",
-        summary=ExternalSummary(
-            claims_found=0,
-            verified=0,
-            contradicted=0,
-            unverifiable=0,
-            sources=[],
-            verified_facts=[],
-        ),
-        findings=[],
-    )
-
-
 class PacedAgent:
     """A benchmark agent: waits for the gate, then reports `steps` progress frames every
     `interval_s` (after a random phase, so audits do not tick in lockstep) and completes.
@@ -250,7 +157,7 @@ class PacedAgent:
         self.gate = gate
         self.steps = steps
         self.interval_s = interval_s
-        self.result = bench_result(name, findings)
+        self.result = result_for(name, findings, padding=FINDING_TEXT_CHARS)
         self._random = random.Random(f"{seed}-{name}")
 
     async def __call__(self, inputs: AuditInputs, progress: Progress | None = None) -> Any:
@@ -306,71 +213,15 @@ def largest_sample() -> tuple[str, list[Upload]]:
 # -- the server ------------------------------------------------------------------------------
 
 
-class ServerThread:
-    """The real app under uvicorn on 127.0.0.1:<free port>, in a thread with its own loop."""
-
-    def __init__(self, settings: Settings, agents: dict[str, Any]) -> None:
-        self.server: GracefulServer = build_server(settings, agents, log_level="warning")
-        self.loop = asyncio.new_event_loop()
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.bind(("127.0.0.1", 0))
-        self.port = self._sock.getsockname()[1]
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.ws_base = f"ws://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._run, name="bench-server", daemon=True)
-
-    @property
-    def runtime(self) -> Runtime:
-        found: Runtime = self.server.crosscheck_app.state.runtime
-        return found
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        try:
-            self.loop.run_until_complete(self.server.serve(sockets=[self._sock]))
-        finally:
-            close_loop(self.loop)
-
-    def __enter__(self) -> ServerThread:
-        self._thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the benchmark server did not start")
-            time.sleep(0.005)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._thread.is_alive():
-            self.server.should_exit = True
-            self._thread.join(30)
-
-    def call(self, coro: Coroutine[Any, Any, Any], timeout: float = 300) -> Any:
-        """Run a coroutine in the server's loop and wait for its result."""
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
-
-    def subscribers(self, audit_ids: Sequence[str]) -> int:
-        log = self.runtime.log
-        return sum(log.subscriber_count(a) for a in set(audit_ids))
-
-    def wait_subscribers(self, audit_ids: Sequence[str], count: int, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while self.subscribers(audit_ids) < count:
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"only {self.subscribers(audit_ids)} of {count} subscribers arrived"
-                )
-            time.sleep(0.01)
+def subscribers(server: LiveServer, audit_ids: Sequence[str]) -> int:
+    log = server.runtime.log
+    return sum(log.subscriber_count(a) for a in set(audit_ids))
 
 
-def close_loop(loop: asyncio.AbstractEventLoop) -> None:
-    """Cancel what is left (sse-starlette's shutdown watcher) and close, as asyncio.run does."""
-    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
-    for task in pending:
-        task.cancel()
-    if pending:
-        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-    loop.close()
+def wait_subscribers(server: LiveServer, audit_ids: Sequence[str], count: int) -> None:
+    """Until `count` clients follow these audits (no deadline: the clients have their own)."""
+    while subscribers(server, audit_ids) < count:
+        time.sleep(0.01)
 
 
 def bench_settings(data_dir: Path, **overrides: Any) -> Settings:
@@ -453,12 +304,12 @@ class LagProbe:
             await asyncio.sleep(self.interval_s)
             self.lags_ms.append((time.perf_counter() - before - self.interval_s) * 1000)
 
-    def start(self, server: ServerThread) -> None:
+    def start(self, server: LiveServer) -> None:
         started = threading.Event()
         self._future = asyncio.run_coroutine_threadsafe(self.run(started), server.loop)
         started.wait(10)
 
-    def stop(self, server: ServerThread) -> list[float]:
+    def stop(self, server: LiveServer) -> list[float]:
         if self._stop is not None:
             server.loop.call_soon_threadsafe(self._stop.set)
         self._future.result(10)

@@ -36,7 +36,7 @@ from bench.streaming.clients import ClientProcess, Key
 from bench.streaming.harness import (
     Gate,
     GcPauses,
-    ServerThread,
+    LiveServer,
     Stamper,
     bench_settings,
     machine,
@@ -46,6 +46,7 @@ from bench.streaming.harness import (
     report,
     start_audits,
     statement_upload,
+    wait_subscribers,
 )
 from server.runtime import Runtime
 
@@ -219,11 +220,11 @@ def run_crosscheck(
     team = paced_team(gate, work.steps, work.interval_s, work.findings)
     audits = size if shape == "own" else 1
     settings = bench_settings(data_dir, max_running_audits=audits + 8)
-    with ServerThread(settings, team) as server:
+    with LiveServer(settings, team) as server:
         rt = server.runtime
         stamper = Stamper(rt)
-        audit_ids: list[str] = server.call(start_audits(rt, audits, statement_upload()))
-        server.call(_wait_loaded(rt, audit_ids, 1 + work.agents, 120))
+        audit_ids: list[str] = server.call(start_audits(rt, audits, statement_upload())).result()
+        server.call(_wait_loaded(rt, audit_ids, 1 + work.agents, 120)).result()
         connection_audits = audit_ids if shape == "own" else audit_ids * size
         if transport == "ws":
             urls = [f"{server.ws_base}/ws/audit/{a}" for a in connection_audits]
@@ -231,7 +232,7 @@ def run_crosscheck(
             urls = [f"{server.base}/api/v1/audits/{a}/events" for a in connection_audits]
 
         def open_gate(_: dict[str, Any]) -> None:
-            server.wait_subscribers(audit_ids, size)
+            wait_subscribers(server, audit_ids, size)
             time.sleep(clients.settle_s)
             gate.open()
 

@@ -31,7 +31,7 @@ from typing import Any
 from bench.streaming.clients import ClientProcess
 from bench.streaming.harness import (
     Gate,
-    ServerThread,
+    LiveServer,
     Stamper,
     bench_settings,
     largest_sample,
@@ -44,6 +44,8 @@ from bench.streaming.harness import (
     settle_memory,
     start_audit,
     statement_upload,
+    subscribers,
+    wait_subscribers,
 )
 from server.audits.intake import Upload
 
@@ -78,9 +80,9 @@ def _idle_in_process(conn: Connection, count: int, compression: bool, settle_s: 
     with (
         tempfile.TemporaryDirectory(prefix="bench-idle-") as tmp,
         ClientProcess() as clients,
-        ServerThread(bench_settings(Path(tmp)), paced_team(gate, 1, 0.01)) as server,
+        LiveServer(bench_settings(Path(tmp)), paced_team(gate, 1, 0.01)) as server,
     ):
-        audit_id: str = server.call(start_audit(server.runtime, statement_upload()))
+        audit_id: str = server.call(start_audit(server.runtime, statement_upload())).result()
         url = f"{server.ws_base}/ws/audit/{audit_id}"
         hold(clients, server, audit_id, url, min(count, 20), compression, settle_s)  # warm-up
         held = hold(clients, server, audit_id, url, count, compression, settle_s)
@@ -109,7 +111,7 @@ class Held:
 
 def hold(
     clients: ClientProcess,
-    server: ServerThread,
+    server: LiveServer,
     audit_id: str,
     url: str,
     count: int,
@@ -123,7 +125,7 @@ def hold(
     readings: list[Held] = []
 
     def measure(_: dict[str, Any]) -> None:
-        server.wait_subscribers([audit_id], count)
+        wait_subscribers(server, [audit_id], count)
         time.sleep(settle_s)
         settle_memory()
         started = time.perf_counter()
@@ -139,7 +141,7 @@ def hold(
         on_ready=measure,
     )
     deadline = time.monotonic() + 30
-    while server.subscribers([audit_id]) and time.monotonic() < deadline:
+    while subscribers(server, [audit_id]) and time.monotonic() < deadline:
         time.sleep(0.05)
     return readings[0]
 
@@ -154,7 +156,7 @@ def finished_audits(tmp: Path, count: int, tiny: bool) -> dict[str, Any]:
     else:
         agents, missing = real_agents()
         sample, uploads = largest_sample()
-    with ServerThread(bench_settings(tmp / "audits"), agents) as server:
+    with LiveServer(bench_settings(tmp / "audits"), agents) as server:
         stamper = Stamper(server.runtime, record=False)
         for _ in range(1 if tiny else 2):  # warm-up: imports, caches, SQLite pages
             run_audit(server, stamper, uploads)
@@ -194,8 +196,8 @@ def finished_audits(tmp: Path, count: int, tiny: bool) -> dict[str, Any]:
     }
 
 
-def run_audit(server: ServerThread, stamper: Stamper, uploads: list[Upload]) -> None:
-    audit_id: str = server.call(start_audit(server.runtime, uploads))
+def run_audit(server: LiveServer, stamper: Stamper, uploads: list[Upload]) -> None:
+    audit_id: str = server.call(start_audit(server.runtime, uploads)).result()
     deadline = time.monotonic() + 300
     while audit_id not in stamper.finished:
         if time.monotonic() > deadline:

@@ -27,7 +27,7 @@ from bench.streaming.clients import ClientProcess
 from bench.streaming.harness import (
     Gate,
     LagProbe,
-    ServerThread,
+    LiveServer,
     Stamper,
     bench_settings,
     largest_sample,
@@ -40,6 +40,7 @@ from bench.streaming.harness import (
     report,
     start_audit,
     statement_upload,
+    wait_subscribers,
 )
 from server.audits.intake import Upload
 
@@ -56,7 +57,7 @@ class Measured:
 
 
 def one_audit(
-    server: ServerThread,
+    server: LiveServer,
     stamper: Stamper,
     clients: ClientProcess,
     uploads: list[Upload],
@@ -65,13 +66,13 @@ def one_audit(
     """Wall time, CPU time and loop lags of one audit watched by `subscribers` clients."""
     rt = server.runtime
     gate = Gate()
-    audit_id: str = server.call(start_audit(rt, uploads, gate))
+    audit_id: str = server.call(start_audit(rt, uploads, gate)).result()
     probe = LagProbe()
     cpu: list[float] = []
 
     def go(_: dict[str, Any] | None = None) -> None:
         if subscribers:
-            server.wait_subscribers([audit_id], subscribers)
+            wait_subscribers(server, [audit_id], subscribers)
         time.sleep(SETTLE_S)
         probe.start(server)
         cpu.append(time.process_time())
@@ -125,7 +126,7 @@ def attribute_lag(
         # The streaming part audits a tiny statement: parsing the sample is an agent-side cost.
         files = statement_upload() if part.startswith("streaming") else uploads
         settings = bench_settings(tmp / part.replace(" ", "-").replace(",", ""))
-        with ServerThread(settings, team) as server:
+        with LiveServer(settings, team) as server:
             stamper = Stamper(server.runtime)
             one_audit(server, stamper, clients, files, count)  # warm-up
             walls, lags = [], []
@@ -165,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-overhead-") as tmp, ClientProcess() as clients:
         settings = bench_settings(Path(tmp) / "data")
-        with ServerThread(settings, agents) as server:
+        with LiveServer(settings, agents) as server:
             stamper = Stamper(server.runtime)
             one_audit(server, stamper, clients, uploads, counts[-1])  # warm-up, not counted
             for _ in range(rounds):

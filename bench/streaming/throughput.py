@@ -21,7 +21,7 @@ from typing import Any
 from bench.streaming.clients import ClientProcess
 from bench.streaming.harness import (
     Gate,
-    ServerThread,
+    LiveServer,
     bench_settings,
     machine,
     median,
@@ -37,7 +37,7 @@ from server.samples import list_samples
 
 def run(
     clients: ClientProcess,
-    server: ServerThread,
+    server: LiveServer,
     files: list[list[tuple[str, str, bytes]]],
     uploaders: int,
     duration_s: float,
@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     with (
         tempfile.TemporaryDirectory(prefix="bench-throughput-") as tmp,
         ClientProcess() as clients,
-        ServerThread(bench_settings(Path(tmp) / "data"), agents) as server,
+        LiveServer(bench_settings(Path(tmp) / "data"), agents) as server,
     ):
         if not args.tiny:
             run(clients, server, files, 1, 0.0, 1)  # warm-up: imports, caches

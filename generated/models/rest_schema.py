@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import MISSING, BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
-from . import common_schema, results_schema
+from . import common_schema, results_schema, review_schema
 
 
 class AgentSnapshot(BaseModel):
@@ -60,6 +60,21 @@ class AuditLinks(BaseModel):
     snapshot: Annotated[StrictStr, Field(min_length=1)]
     document: Annotated[StrictStr, Field(min_length=1)]
     page: Annotated[StrictStr, Field(min_length=1)]
+    review: Annotated[
+        StrictStr | MISSING,
+        Field(
+            description="GET: the ReviewState (decisions, sign-off, drafts).",
+            min_length=1,
+        ),
+    ] = MISSING
+    review_websocket: Annotated[
+        StrictStr | MISSING,
+        Field(description="The review stream over a WebSocket.", min_length=1),
+    ] = MISSING
+    review_events: Annotated[
+        StrictStr | MISSING,
+        Field(description="The review stream as Server-Sent Events.", min_length=1),
+    ] = MISSING
 
 
 class AuditList(BaseModel):
@@ -129,6 +144,137 @@ class CancelReply(BaseModel):
     state: AuditState
 
 
+class DecisionEntry(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    seq: Annotated[
+        StrictInt,
+        Field(
+            description="Position of a log event in its audit's log: starts at 1, contiguous, never reused.",
+            ge=1,
+            title="Seq",
+        ),
+    ]
+    ts: Annotated[
+        StrictStr,
+        Field(
+            description="RFC 3339 UTC time with milliseconds, e.g. 2026-11-27T09:30:00.123Z.",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$",
+            title="Timestamp",
+        ),
+    ]
+    decision: review_schema.Decision
+    reason: review_schema.DismissalReason | MISSING = MISSING
+    note: Annotated[
+        StrictStr | MISSING,
+        Field(description="A reviewer's note.", max_length=2000, title="ReviewNote"),
+    ] = MISSING
+    reviewer: Annotated[
+        StrictStr,
+        Field(
+            description="Who decided, as they typed it. Free text: there is no login, so it is not verified.",
+            max_length=100,
+            min_length=1,
+            title="Reviewer",
+        ),
+    ]
+    carried_from: review_schema.CarriedFrom | MISSING = MISSING
+
+
+class DecisionRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    finding_id: Annotated[
+        StrictStr,
+        Field(
+            description="A finding's id (`<agent>-<12 hex>`), as carried by every finding of a result.",
+            pattern="^[a-z]+-[0-9a-f]{12}$",
+            title="FindingId",
+        ),
+    ]
+    decision: review_schema.Decision
+    reason: review_schema.DismissalReason | MISSING = MISSING
+    note: Annotated[
+        StrictStr | MISSING,
+        Field(description="A reviewer's note.", max_length=2000, title="ReviewNote"),
+    ] = MISSING
+    reviewer: Annotated[
+        StrictStr,
+        Field(
+            description="Who decided, as they typed it. Free text: there is no login, so it is not verified.",
+            max_length=100,
+            min_length=1,
+            title="Reviewer",
+        ),
+    ]
+
+
+class DraftComparison(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    seq: Annotated[
+        StrictInt,
+        Field(
+            description="Position of a log event in its audit's log: starts at 1, contiguous, never reused.",
+            ge=1,
+            title="Seq",
+        ),
+    ]
+    ts: Annotated[
+        StrictStr,
+        Field(
+            description="RFC 3339 UTC time with milliseconds, e.g. 2026-11-27T09:30:00.123Z.",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$",
+            title="Timestamp",
+        ),
+    ]
+    previous_audit_id: Annotated[
+        StrictStr,
+        Field(
+            description="Opaque audit identifier (URL-safe).",
+            pattern="^[A-Za-z0-9_-]{6,64}$",
+            title="AuditId",
+        ),
+    ]
+    agents: list[common_schema.AgentName]
+    resolved: list[review_schema.ResolvedFinding]
+
+
+class FindingReview(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    finding_id: Annotated[
+        StrictStr,
+        Field(
+            description="A finding's id (`<agent>-<12 hex>`), as carried by every finding of a result.",
+            pattern="^[a-z]+-[0-9a-f]{12}$",
+            title="FindingId",
+        ),
+    ]
+    agent: common_schema.AgentName | MISSING = MISSING
+    severity: common_schema.Severity | MISSING = MISSING
+    title: StrictStr | MISSING = MISSING
+    decision: review_schema.Decision
+    history: list[DecisionEntry]
+    draft: review_schema.DraftStatus | MISSING = MISSING
+    previous_finding_id: Annotated[
+        StrictStr | MISSING,
+        Field(
+            description="A finding's id (`<agent>-<12 hex>`), as carried by every finding of a result.",
+            pattern="^[a-z]+-[0-9a-f]{12}$",
+            title="FindingId",
+        ),
+    ] = MISSING
+
+
 class Health(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -169,6 +315,34 @@ class ProblemCode(StrEnum):
     too_many_audits = "too_many_audits"
     no_page = "no_page"
     internal = "internal"
+    unknown_finding = "unknown_finding"
+    reason_required = "reason_required"
+    audit_not_finished = "audit_not_finished"
+    audit_not_completed = "audit_not_completed"
+    findings_undecided = "findings_undecided"
+    signed_off = "signed_off"
+    unknown_format = "unknown_format"
+    not_a_word_document = "not_a_word_document"
+
+
+class ReviewState(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    audit_id: Annotated[
+        StrictStr,
+        Field(
+            description="Opaque audit identifier (URL-safe).",
+            pattern="^[A-Za-z0-9_-]{6,64}$",
+            title="AuditId",
+        ),
+    ]
+    last_seq: Annotated[StrictInt, Field(ge=0)]
+    findings: list[FindingReview]
+    counts: review_schema.ReviewCounts
+    sign_off: SignOff | MISSING = MISSING
+    drafts: DraftComparison | MISSING = MISSING
 
 
 class Sample(BaseModel):
@@ -190,6 +364,63 @@ class SampleList(BaseModel):
         validate_by_name=True,
     )
     samples: list[Sample]
+
+
+class SignOff(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    seq: Annotated[
+        StrictInt,
+        Field(
+            description="Position of a log event in its audit's log: starts at 1, contiguous, never reused.",
+            ge=1,
+            title="Seq",
+        ),
+    ]
+    ts: Annotated[
+        StrictStr,
+        Field(
+            description="RFC 3339 UTC time with milliseconds, e.g. 2026-11-27T09:30:00.123Z.",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z$",
+            title="Timestamp",
+        ),
+    ]
+    reviewer: Annotated[
+        StrictStr,
+        Field(
+            description="Who decided, as they typed it. Free text: there is no login, so it is not verified.",
+            max_length=100,
+            min_length=1,
+            title="Reviewer",
+        ),
+    ]
+    note: Annotated[
+        StrictStr | MISSING,
+        Field(description="A reviewer's note.", max_length=2000, title="ReviewNote"),
+    ] = MISSING
+    counts: review_schema.ReviewCounts
+
+
+class SignOffRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    reviewer: Annotated[
+        StrictStr,
+        Field(
+            description="Who decided, as they typed it. Free text: there is no login, so it is not verified.",
+            max_length=100,
+            min_length=1,
+            title="Reviewer",
+        ),
+    ]
+    note: Annotated[
+        StrictStr | MISSING,
+        Field(description="A reviewer's note.", max_length=2000, title="ReviewNote"),
+    ] = MISSING
 
 
 class Snapshot(BaseModel):
@@ -229,3 +460,9 @@ class Snapshot(BaseModel):
     duration_ms: Annotated[StrictInt | MISSING, Field(ge=0)] = MISSING
     summary: common_schema.AuditSummary | MISSING = MISSING
     error: common_schema.ErrorInfo | MISSING = MISSING
+    review: Annotated[
+        ReviewState | MISSING,
+        Field(
+            description="The audit's review, present once its review log has an event (a decision, a sign-off, a drafts comparison); GET /api/v1/audits/{id}/review gives the ReviewState of any audit."
+        ),
+    ] = MISSING

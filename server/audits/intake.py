@@ -4,6 +4,9 @@ Nothing is half-made: a place among the running audits is reserved first (429 ot
 bytes are stored next, the audit record last; any failure on the way removes what was written.
 Documents are parsed inside the orchestrated run (`loader`), so a file that passes the cheap
 upload check but cannot be read ends its audit with `audit_finished` failed/invalid_document.
+
+A next draft names its earlier audit (`previous`): it must exist and have finished (its findings
+are final), checked by `check_previous` before anything is stored, and it is kept in the record.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from server.storage import (
     StoredFile,
     new_audit_id,
 )
+from server.storage.audits import UNFINISHED_STATES
 from server.workers import offload
 
 DOCUMENT, PRIOR_YEAR, MEMO = "document", "prior_year", "memo"
@@ -32,6 +36,26 @@ DOCUMENT, PRIOR_YEAR, MEMO = "document", "prior_year", "memo"
 
 class UnknownSample(KeyError):
     """No bundled sample has this name."""
+
+
+class UnknownPrevious(LookupError):
+    """The earlier draft named by `previous` does not exist."""
+
+
+class PreviousUnfinished(Exception):
+    """The earlier draft is still running: its findings are not final yet."""
+
+
+def check_previous(audits: AuditDatabase, previous: str) -> None:
+    """Raise UnknownPrevious or PreviousUnfinished unless `previous` can be a next draft's base."""
+    record = audits.get_audit(previous)
+    if record is None:
+        raise UnknownPrevious(f"No earlier audit {previous!r} (previous).")
+    if record.state in UNFINISHED_STATES:
+        raise PreviousUnfinished(
+            f"The earlier audit {previous!r} is still {record.state}; start the next draft "
+            "once it has finished."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +90,12 @@ async def start_audit(
     orchestrator: Orchestrator,
     uploads: list[Upload],
     sample: str | None = None,
+    previous: str | None = None,
 ) -> str:
-    """Store the uploads, create the audit record and start it; returns the audit id."""
+    """Store the uploads, create the audit record and start it; returns the audit id.
+
+    `previous` (already checked with `check_previous`) is recorded as the earlier draft.
+    """
     reservation = orchestrator.reserve()
     audit_id = new_audit_id()
     stored = _stored_files(uploads)
@@ -82,6 +110,7 @@ async def start_audit(
                     document_name=document.filename,
                     state="pending",
                     sample=sample,
+                    previous=previous,
                 )
             )
         except BaseException:

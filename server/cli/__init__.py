@@ -1,6 +1,6 @@
 """`crosscheck` command line: one Typer app, one function per subcommand.
 
-`serve` lives here; other subcommands (`audit`, `watch`) are added beside it with
+`serve` lives here; other subcommands (`audit`, `watch`, `export`) are added beside it with
 `@cli.command()`. Flags map one-to-one onto `Settings` fields.
 """
 
@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from server.cli.audit import audit
+from server.cli.export import export
 from server.cli.watch import watch
 from server.settings import (
     DEFAULT_AGENT_TIMEOUT_S,
@@ -75,12 +76,17 @@ def serve(
         allowed_origins=tuple(allowed_origin or ()),
     )
     shown = f"[{host}]" if ":" in host else host
-    typer.echo(f"Crosscheck on http://{shown}:{port}/  (data: {data_dir.resolve()})")
-    build_server(settings).run()
+    url = f"http://{shown}:{port}/"
+
+    def ready() -> None:  # once the server answers its health check, never before
+        typer.echo(f"Crosscheck on {url}  (data: {data_dir.resolve()})")
+
+    build_server(settings, on_ready=ready).run()
 
 
 cli.command("audit")(audit)
 cli.command("watch")(watch)
+cli.command("export")(export)
 
 
 def main() -> None:

@@ -1,6 +1,8 @@
 """`crosscheck audit FILE`: run an audit in this process and show it live in the terminal.
 
-No server and no database: the orchestrator reports to the terminal view (or, with `--json`, to
+With `--url` the audit runs on that server instead (server/cli/remote.py), and `--previous
+AUDIT_ID` starts it as the next draft of an earlier audit there. Without `--url`: no server and
+no database: the orchestrator reports to the terminal view (or, with `--json`, to
 stdout as one frame per line, exactly as the WebSocket would send them). The exit code gates a
 pipeline: 0 no high-severity finding, 1 a high-severity finding, 2 the input cannot be read,
 3 an agent or the audit did not finish (the document was not fully checked).
@@ -20,7 +22,9 @@ from rich.live import Live
 
 from server.agents.base import Agent, AuditInputs
 from server.audits.orchestrator import Orchestrator
+from server.cli.remote import run_remote
 from server.cli.view import EXIT_BAD_INPUT, AuditView, exit_code
+from server.cli.watch import WatchFailed
 from server.errors import DocumentError
 from server.events import FrameModel
 from server.ingest.reader import check_upload, read_document
@@ -124,20 +128,51 @@ def audit(
         bool, typer.Option("--json", help="Print the frames as JSON lines instead.")
     ] = False,
     agent_timeout: Annotated[
-        float, typer.Option(help="Seconds each agent may run.")
+        float, typer.Option(help="Seconds each agent may run (in this process).")
     ] = DEFAULT_AGENT_TIMEOUT_S,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="Run the audit on this Crosscheck server and follow it."),
+    ] = None,
+    previous: Annotated[
+        str | None,
+        typer.Option(
+            "--previous", help="With --url: the earlier audit this document is the next draft of."
+        ),
+    ] = None,
 ) -> None:
     """Audit a document now; exit 0 clean, 1 high finding, 2 bad input, 3 not fully checked."""
     from server.agents.registry import default_agents
 
     errors = Console(stderr=True)
     memos = list(memo or [])
+    if previous and not url:
+        errors.print(
+            "[bold red]crosscheck audit:[/] --previous needs --url: the earlier audit lives on "
+            "a server.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
     try:
         check_inputs([file, *([prior_year] if prior_year else []), *memos])
     except (InputProblem, DocumentError) as exc:
         errors.print(f"[bold red]crosscheck audit:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_BAD_INPUT) from exc
     console = Console(quiet=json_lines)
+    if url:
+        try:
+            snapshot = asyncio.run(
+                run_remote(
+                    url, file, prior_year, memos, previous, console=console, json_lines=json_lines
+                )
+            )
+        except WatchFailed as exc:
+            errors.print(f"[bold red]crosscheck audit:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from exc
+        except KeyboardInterrupt:
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        raise typer.Exit(exit_code(snapshot))
     try:
         snapshot = asyncio.run(
             run_audit(

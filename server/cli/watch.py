@@ -3,19 +3,29 @@
 The cursor is the view's `last_seq` (the reduction drops anything at or below it), so every
 reconnect asks for `?after=<last seq>` and nothing is shown twice or missed. A close before
 `audit_finished` (server restart 1001, slow client 1013, a dropped network) is an interruption:
-reconnect with capped, jittered backoff. A heartbeat naming a newer seq than the view holds
-means events went missing: reconnect from the cursor rather than leave a silent gap. It stops for good only on `audit_finished`, on an
-unknown audit (4404) or a refused request (4400/4403), or when no connection could be made for
-`--give-up-after` seconds. Exit codes are those of `crosscheck audit`.
+reconnect with capped, jittered backoff (0.25 s doubling to 10 s, each wait a random half to
+all of it). The backoff starts again only once a frame arrives, so a server that accepts and
+closes at once is retried ever more slowly, not several times a second. A heartbeat naming a
+newer seq than the view holds means events went missing: reconnect from the cursor rather than
+leave a silent gap.
+
+It stops for good only on `audit_finished`, on an unknown audit (4404) or a refused request
+(4400/4403), or when nothing arrived from the server for `--give-up-after` seconds (exit 3).
+When the server cannot be reached it says so at once, on stderr, then keeps trying. When
+whoever reads its output goes away (`crosscheck watch ID --json | head -n 1`), it stops quietly
+with status 141, as a program ended by SIGPIPE does. Other exit codes are those of
+`crosscheck audit`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -34,6 +44,11 @@ BACKOFF_FIRST_S = 0.25
 BACKOFF_MAX_S = 10.0
 MAX_FRAME_BYTES = 64 * 1024 * 1024
 BEHIND = "behind"
+EXIT_OUTPUT_CLOSED = 141  # 128 + SIGPIPE
+
+
+class OutputClosed(Exception):
+    """Whoever read our standard output has gone (a closed pipe): nothing left to do."""
 
 
 class WatchFailed(Exception):
@@ -64,20 +79,27 @@ async def follow(
     *,
     json_lines: bool = False,
     give_up_after_s: float = DEFAULT_GIVE_UP_S,
+    notify: Callable[[str], None] | None = None,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> None:
-    """Feed the audit's frames into `view` until `audit_finished`; raises WatchFailed."""
+    """Feed the audit's frames into `view` until `audit_finished`.
+
+    Raises WatchFailed, or OutputClosed when printing JSON lines to a closed pipe. `notify`
+    hears, once per outage, that the server cannot be reached.
+    """
     attempt = 0
     last_contact = time.monotonic()
+    told = False
     while not view.finished:
         code: int | None = None
         reason = ""
         url = stream_url(base_url, audit_id, view.snapshot["last_seq"])
         try:
             async with connect(url, max_size=MAX_FRAME_BYTES, open_timeout=10) as socket:
-                attempt = 0
                 view.connection = "live"
                 async for message in socket:
                     last_contact = time.monotonic()
+                    attempt, told = 0, False
                     if _take(view, message, json_lines) == BEHIND:
                         reason = "a heartbeat showed events this client has not received"
                         break
@@ -87,6 +109,12 @@ async def follow(
             reason = exc.rcvd.reason if exc.rcvd else ""
         except (OSError, InvalidHandshake, TimeoutError) as exc:
             reason = str(exc) or type(exc).__name__
+            if notify is not None and not told:
+                notify(
+                    f"Cannot reach {base_url} ({reason}); trying again for up to "
+                    f"{give_up_after_s:g} s."
+                )
+                told = True
         except InvalidURI as exc:
             raise WatchFailed(f"{base_url!r} is not a server URL.", EXIT_BAD_INPUT) from exc
         if view.finished:
@@ -101,7 +129,7 @@ async def follow(
         attempt += 1
         delay = backoff_s(attempt)
         view.connection = f"reconnecting in {delay:.1f} s (attempt {attempt})"
-        await asyncio.sleep(delay)
+        await sleep(delay)
     view.connection = None
 
 
@@ -121,8 +149,11 @@ def _take(view: AuditView, message: str | bytes, json_lines: bool) -> str | None
     seq = frame.get("seq")
     repeated = isinstance(seq, int) and seq <= view.snapshot["last_seq"]
     if json_lines and not repeated:
-        sys.stdout.write(text.rstrip("\n") + "\n")
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text.rstrip("\n") + "\n")
+            sys.stdout.flush()
+        except BrokenPipeError as exc:  # an OSError: never mistake it for a lost connection
+            raise OutputClosed from exc
     view.feed(frame)
     return None
 
@@ -139,22 +170,37 @@ def watch(
 ) -> None:
     """Follow an audit on a server until it finishes; exit codes as for `audit`."""
     console = Console(quiet=json_lines)
+    errors = Console(stderr=True)
     view = AuditView(console, audit_id)
+
+    def notify(message: str) -> None:
+        errors.print(f"[bold yellow]crosscheck watch:[/] {message}", highlight=False)
 
     async def run() -> None:
         if json_lines:
-            await follow(audit_id, url, view, json_lines=True, give_up_after_s=give_up_after)
+            await follow(
+                audit_id, url, view, json_lines=True, give_up_after_s=give_up_after, notify=notify
+            )
             return
         with Live(view, console=console, refresh_per_second=8, transient=True):
-            await follow(audit_id, url, view, give_up_after_s=give_up_after)
+            await follow(audit_id, url, view, give_up_after_s=give_up_after, notify=notify)
 
     try:
         asyncio.run(run())
     except WatchFailed as exc:
-        Console(stderr=True).print(
-            f"[bold red]crosscheck watch:[/] {exc}", highlight=False, soft_wrap=True
-        )
+        errors.print(f"[bold red]crosscheck watch:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from exc
+    except (OutputClosed, BrokenPipeError):
+        _discard_stdout()
+        raise typer.Exit(EXIT_OUTPUT_CLOSED) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
     raise typer.Exit(exit_code(view.snapshot))
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush at exit does not fail on the
+    closed pipe and print "Exception ignored ... BrokenPipeError"."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

@@ -26,6 +26,7 @@ from lxml import etree
 
 from server.ingest.numbers import parse_number
 from server.ingest.raw import RawBlock, RawDocument, RawParagraph, RawTable
+from server.ingest.wordml import body_children, children, int_val
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -203,7 +204,7 @@ class _BodyWalker:
 
     def walk(self, body: Any) -> list[RawBlock]:
         blocks: list[RawBlock] = []
-        for el in _body_children(body):
+        for el in body_children(body):
             header = self._headers[self._section] if self._section < len(self._headers) else None
             if el.tag == _P:
                 para = self._paragraph(el)
@@ -303,7 +304,7 @@ class _BodyWalker:
         bold_rows: list[bool] = []
         ruled_rows: list[bool] = []  # a border drawn above the row (a total's rule)
         ruled_below = False  # the previous row's cells draw a bottom border
-        for tr in _children(tbl, _TR):
+        for tr in children(tbl, _TR):
             row: list[str] = []
             row_starts: dict[int, int] = {}
             stacked: list[list[str]] = []  # each cell's paragraphs, in cell order
@@ -313,10 +314,10 @@ class _BodyWalker:
             trpr = tr.find(_TRPR)
             if len(grid) == marked and trpr is not None and _on(trpr.find(_TBL_HEADER)):
                 marked += 1
-            before = _int_val(trpr.find(f"{_W}gridBefore")) if trpr is not None else 0
+            before = int_val(trpr.find(f"{_W}gridBefore")) if trpr is not None else 0
             before = min(max(before, 0), MAX_GRID_SPAN)
             row.extend([""] * before)
-            for tc in _children(tr, _TC):
+            for tc in children(tr, _TC):
                 tcpr = tc.find(_TCPR)
                 span = 1
                 continued = False
@@ -325,7 +326,7 @@ class _BodyWalker:
                     if borders is not None:
                         ruled_above = ruled_above or _drawn(borders.find(_TOP))
                         ruled_below = ruled_below or _drawn(borders.find(_BOTTOM))
-                    span = min(max(1, _int_val(tcpr.find(_GRID_SPAN)) or 1), MAX_GRID_SPAN)
+                    span = min(max(1, int_val(tcpr.find(_GRID_SPAN)) or 1), MAX_GRID_SPAN)
                     vm = tcpr.find(_VMERGE)
                     continued = vm is not None and vm.get(_VAL) in (None, "continue")
                     hm = tcpr.find(_HMERGE)
@@ -355,7 +356,7 @@ class _BodyWalker:
         `_last_cell_bold` says whether every one with text was bold."""
         lines = []
         self._last_cell_bold = True
-        for el in _body_children(tc):
+        for el in body_children(tc):
             if el.tag == _P:
                 text, bold = self._text(el, self._styles.bold(_style_id(el)))
                 if text and not bold:
@@ -424,29 +425,6 @@ def _plain_body(data: bytes, document: Any) -> Any:
     return body
 
 
-def _body_children(parent: Any) -> Iterator[Any]:
-    """Paragraphs and tables in order, looking through content controls and custom XML."""
-    for el in parent:
-        if el.tag in (_P, _TBL):
-            yield el
-        elif el.tag == _SDT:
-            content = el.find(_SDT_CONTENT)
-            if content is not None:
-                yield from _body_children(content)
-        elif el.tag == _CUSTOM_XML:
-            yield from _body_children(el)
-
-
-def _children(parent: Any, tag: str) -> Iterator[Any]:
-    for el in parent:
-        if el.tag == tag:
-            yield el
-        elif el.tag in (_SDT, _CUSTOM_XML):
-            inner = el.find(_SDT_CONTENT) if el.tag == _SDT else el
-            if inner is not None:
-                yield from _children(inner, tag)
-
-
 def _runs(el: Any) -> Iterator[Any]:
     """Runs of a paragraph in order, including hyperlinks and insertions, skipping fallbacks."""
     for child in el:
@@ -481,7 +459,7 @@ def _num_pr(ppr: Any) -> tuple[str, int] | None:
     ilvl = num_pr.find(f"{_W}ilvl")
     if num_id is None:
         return None
-    return (num_id.get(_VAL) or "0", _int_val(ilvl))
+    return (num_id.get(_VAL) or "0", int_val(ilvl))
 
 
 def _on(el: Any) -> bool:
@@ -489,15 +467,6 @@ def _on(el: Any) -> bool:
     if el is None:
         return False
     return (el.get(_VAL) or "true").lower() not in ("0", "false", "off", "none")
-
-
-def _int_val(el: Any) -> int:
-    if el is None:
-        return 0
-    try:
-        return int(el.get(_VAL) or 0)
-    except ValueError:
-        return 0
 
 
 _UNCLEAN = re.compile(r"[\u00ad\u200b\t\u00a0\u2009\u202f]|  | \n|^\s|\s$")

@@ -57,6 +57,15 @@ EXAMPLE_DETAIL: dict[ProblemCode, str] = {
     ProblemCode.too_many_audits: "4 audits are already running; try again shortly.",
     ProblemCode.no_page: "The page is not built: web/index.html is missing.",
     ProblemCode.internal: "Something went wrong inside Crosscheck.",
+    ProblemCode.unknown_finding: "No finding 'numeric-3f9a1c' in audit 'aud_7Hq2LmX9'.",
+    ProblemCode.reason_required: "A dismissal needs a reason: false_alarm, immaterial or ...",
+    ProblemCode.audit_not_finished: "Audit 'aud_7Hq2LmX9' is still running.",
+    ProblemCode.audit_not_completed: "Audit 'aud_7Hq2LmX9' failed; only a completed audit ...",
+    ProblemCode.findings_undecided: "2 high and 1 medium findings have no decision yet.",
+    ProblemCode.signed_off: "Audit 'aud_7Hq2LmX9' was signed off by J. Mensah; it is closed.",
+    ProblemCode.unknown_format: "Unknown format 'pdf'; supported: xlsx, docx, csv, json.",
+    ProblemCode.not_a_word_document: "'report.pdf' is not a Word .docx file: the commented copy "
+    "is made from the original .docx. Export xlsx, csv or json instead.",
 }
 
 

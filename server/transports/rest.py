@@ -9,7 +9,6 @@ sample, 429 too many audits running (with Retry-After).
 from __future__ import annotations
 
 import asyncio
-import json
 from importlib import metadata
 from typing import Annotated, Any
 
@@ -31,13 +30,15 @@ from generated.models import (
     SampleList,
     Snapshot,
 )
-from server import snapshot
 from server.audits.intake import (
     DOCUMENT,
     MEMO,
     PRIOR_YEAR,
+    PreviousUnfinished,
+    UnknownPrevious,
     UnknownSample,
     Upload,
+    check_previous,
     check_uploads,
     parsed_document,
     sample_uploads,
@@ -63,6 +64,10 @@ UPLOAD_FORM = {
                         "prior_year": {"type": "string", "format": "binary"},
                         "memos": {"type": "array", "items": {"type": "string", "format": "binary"}},
                         "sample": {"type": "string", "description": "Audit a bundled sample."},
+                        "previous": {
+                            "type": "string",
+                            "description": "Start a next draft of this earlier audit.",
+                        },
                     },
                 }
             }
@@ -92,16 +97,22 @@ UNKNOWN_AUDIT = {404: [ProblemCode.unknown_audit]}
     responses=responses(
         {
             400: [ProblemCode.bad_request],
-            404: [ProblemCode.unknown_sample],
+            404: [ProblemCode.unknown_sample, ProblemCode.unknown_audit],
+            409: [ProblemCode.audit_not_finished],
             413: [ProblemCode.too_large],
             415: [ProblemCode.unsupported_document],
-            422: [ProblemCode.bad_request, ProblemCode.invalid_document],
+            422: [
+                ProblemCode.bad_request,
+                ProblemCode.invalid_document,
+                ProblemCode.invalid_request,
+            ],
             429: [ProblemCode.too_many_audits],
         }
     ),
 )
 async def create_audit(request: Request, rt: RuntimeDep) -> JSONResponse:
-    """Upload `document` (+ optional `prior_year`, `memos`) or send `sample=NAME`."""
+    """Upload `document` (+ optional `prior_year`, `memos`) or send `sample=NAME`; `previous`
+    makes it the next draft of an earlier audit."""
     settings = rt.settings
     rt.orchestrator.reserve().release()  # fail fast with 429 before reading a large body
     declared = request.headers.get("content-length")
@@ -115,6 +126,7 @@ async def create_audit(request: Request, rt: RuntimeDep) -> JSONResponse:
         max_files=2 + settings.max_memos, max_fields=8, max_part_size=MAX_FORM_FIELD_BYTES
     )
     try:
+        previous = _previous(rt, form.get("previous"))
         sample = form.get("sample")
         files = {
             DOCUMENT: form.getlist("document"),
@@ -139,9 +151,30 @@ async def create_audit(request: Request, rt: RuntimeDep) -> JSONResponse:
             await asyncio.to_thread(check_uploads, uploads)
     finally:
         await form.close()
-    audit_id = await start_audit(rt.audits, rt.documents, rt.orchestrator, uploads, sample)
+    audit_id = await start_audit(
+        rt.audits, rt.documents, rt.orchestrator, uploads, sample, previous
+    )
+    if previous is not None:
+        rt.drafts.watch(audit_id, previous)
     created = AuditCreated(audit_id=audit_id, links=_links(request, audit_id))
     return _body(created, 202, {"Location": f"/api/v1/audits/{audit_id}"})
+
+
+def _previous(rt: Runtime, value: Any) -> str | None:
+    """The `previous` form field, checked: 404 unknown, 409 still running, 422 not an id."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not is_audit_id(value):
+        raise ProblemError(
+            422, "previous must be the id of an earlier audit.", ProblemCode.invalid_request
+        )
+    try:
+        check_previous(rt.audits, value)
+    except UnknownPrevious as exc:
+        raise ProblemError(404, str(exc.args[0]), ProblemCode.unknown_audit) from exc
+    except PreviousUnfinished as exc:
+        raise ProblemError(409, str(exc), ProblemCode.audit_not_finished) from exc
+    return value
 
 
 async def _read_uploads(files: dict[str, list[Any]], limit: int, max_memos: int) -> list[Upload]:
@@ -179,6 +212,9 @@ def _links(request: Request, audit_id: str) -> AuditLinks:
         snapshot=f"{base}/api/v1/audits/{audit_id}",
         document=f"{base}/api/v1/audits/{audit_id}/document",
         page=f"{base}/audits/{audit_id}",
+        review=f"{base}/api/v1/audits/{audit_id}/review",
+        review_websocket=f"{ws_base}/ws/audit/{audit_id}/review",
+        review_events=f"{base}/api/v1/audits/{audit_id}/review/events",
     )
 
 
@@ -211,10 +247,9 @@ async def list_audits(
     "/api/v1/audits/{audit_id}", response_model=Snapshot, responses=responses(UNKNOWN_AUDIT)
 )
 async def get_snapshot(audit_id: str, rt: RuntimeDep) -> JSONResponse:
-    """The audit reduced from its events (the same reduction the page runs)."""
+    """The audit reduced from its events and its review (the same reduction the page runs)."""
     _known(rt, audit_id)
-    events = [json.loads(wire.text) for wire in rt.log.read(audit_id)]
-    return JSONResponse(snapshot.reduce(audit_id, events))
+    return JSONResponse(rt.review.snapshot(audit_id))
 
 
 @router.get(
@@ -261,6 +296,8 @@ async def delete_audit(audit_id: str, rt: RuntimeDep) -> Response:
     await rt.orchestrator.cancel(audit_id)
     rt.audits.delete_audit(audit_id)
     rt.log.forget(audit_id)
+    rt.review_log.forget(audit_id)
+    rt.review.forget(audit_id)
     await asyncio.to_thread(rt.documents.delete, audit_id)
     return Response(status_code=204)
 

@@ -1,10 +1,12 @@
-"""`GET /api/v1/audits/{id}/events`: the same frames as the WebSocket, as Server-Sent Events.
+"""`GET /api/v1/audits/{id}/events` and `GET /api/v1/audits/{id}/review/events`: the same frames
+as the two WebSocket streams (the audit's event log, its review log), as Server-Sent Events.
 
 `id:` is the seq (progress frames carry none, so the browser's last-event-id never moves back),
 `event:` the frame type, `data:` the frame exactly as stored. The cursor is `Last-Event-ID`
 (what EventSource sends when it reconnects) or else `?after=N` (EventSource cannot set headers
 on its first request). sse-starlette sends the `: keep-alive` comments and enforces a send
-timeout; the stream ends after `audit_finished`.
+timeout; the audit stream ends after `audit_finished`; the review stream does not end on its own
+(it ends on shutdown, on overflow or when the audit is deleted, and EventSource resumes).
 
 Deliberate divergence: a client that resumes at or after the terminal event gets
 204 No Content instead of an empty stream; per the SSE spec this tells EventSource to stop
@@ -14,13 +16,14 @@ reconnecting, where an empty 200 would make it reconnect every `retry` ms foreve
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from generated.models import ProblemCode
-from server.log import EventLog, FollowerClosed, FollowerTooSlow
-from server.runtime import RuntimeDep
+from server.log import FollowerClosed, FollowerGone, FollowerTooSlow, Log
+from server.runtime import Runtime, RuntimeDep
 from server.transports.codes import is_audit_id
 from server.transports.problems import ProblemError, responses
 from server.transports.ws import parse_cursor
@@ -28,6 +31,13 @@ from server.transports.ws import parse_cursor
 router = APIRouter(tags=["stream"])
 
 SEND_TIMEOUT_S = 30.0
+STREAM_PROBLEMS = responses({400: [ProblemCode.bad_parameter], 404: [ProblemCode.unknown_audit]})
+STREAM: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}}
+}
+FINISHED: dict[int | str, dict[str, Any]] = {
+    204: {"description": "Already finished: nothing after the cursor, and nothing will come."}
+}
 
 
 @router.get(
@@ -37,34 +47,53 @@ SEND_TIMEOUT_S = 30.0
         "Server-Sent Events: `id:` the seq, `event:` the frame type, `data:` a Frame "
         "(frames.schema.json); see /schema/v1/asyncapi.yaml."
     ),
-    responses={
-        200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}},
-        204: {"description": "Already finished: nothing after the cursor, and nothing will come."},
-        **responses({400: [ProblemCode.bad_parameter], 404: [ProblemCode.unknown_audit]}),
-    },
+    responses={**STREAM, **FINISHED, **STREAM_PROBLEMS},
 )
 async def audit_events(
     audit_id: str, request: Request, rt: RuntimeDep, after: str | None = None
 ) -> Response:
     """Stream the audit's frames; resume with Last-Event-ID or ?after=N."""
+    return event_stream(audit_id, request, rt, rt.log, after)
+
+
+@router.get(
+    "/api/v1/audits/{audit_id}/review/events",
+    response_class=EventSourceResponse,
+    response_description=(
+        "Server-Sent Events: `id:` the review seq, `event:` the frame type, `data:` a "
+        "ReviewFrame (review.schema.json); see /schema/v1/asyncapi.yaml."
+    ),
+    responses={**STREAM, **STREAM_PROBLEMS},  # the review log never finishes: no 204
+)
+async def review_events(
+    audit_id: str, request: Request, rt: RuntimeDep, after: str | None = None
+) -> Response:
+    """Stream the audit's review log (decisions, sign-off, drafts); resume by cursor."""
+    return event_stream(audit_id, request, rt, rt.review_log, after)
+
+
+def event_stream(
+    audit_id: str, request: Request, rt: Runtime, log: Log, after: str | None
+) -> Response:
+    """Check the cursor, then stream `log` from it (204 when a finished log has nothing more)."""
     raw = request.headers.get("last-event-id")
     source = "Last-Event-ID" if raw is not None else "after"
     cursor = parse_cursor(raw if raw is not None else after)
     if cursor is None:
         raise ProblemError(400, f"{source} must be a whole number >= 0.", ProblemCode.bad_parameter)
-    if not is_audit_id(audit_id) or not rt.log.exists(audit_id):
+    if not is_audit_id(audit_id) or not log.exists(audit_id):
         raise ProblemError(404, f"No audit {audit_id!r}.", ProblemCode.unknown_audit)
-    last = rt.log.last_seq(audit_id)
+    last = log.last_seq(audit_id)
     if cursor > last:
         raise ProblemError(
             400,
             f"{source}={cursor} is beyond the newest event ({last}).",
             ProblemCode.bad_parameter,
         )
-    if cursor == last and rt.log.is_finished(audit_id):
+    if cursor == last and log.is_finished(audit_id):
         return Response(status_code=204)
     return EventSourceResponse(
-        _events(rt.log, audit_id, cursor, rt.settings.sse_retry_ms),
+        _events(log, audit_id, cursor, rt.settings.sse_retry_ms),
         ping=rt.settings.heartbeat_s,
         ping_message_factory=_keep_alive,
         send_timeout=SEND_TIMEOUT_S,
@@ -77,7 +106,7 @@ def _keep_alive() -> ServerSentEvent:
 
 
 async def _events(
-    log: EventLog, audit_id: str, cursor: int, retry_ms: int
+    log: Log, audit_id: str, cursor: int, retry_ms: int
 ) -> AsyncIterator[ServerSentEvent]:
     # Subscribe only once the response streams, so an abandoned response leaves no subscriber.
     with log.follow(audit_id, cursor) as follower:
@@ -89,6 +118,6 @@ async def _events(
                     event=wire.type,
                     id=str(wire.seq) if wire.seq is not None else None,
                 )
-        except (FollowerTooSlow, FollowerClosed):
+        except (FollowerTooSlow, FollowerClosed, FollowerGone):
             # End the response; EventSource reconnects with Last-Event-ID and resumes.
             return

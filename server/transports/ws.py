@@ -1,9 +1,12 @@
-"""`WS /ws/audit/{audit_id}[?after=N]`: a cursor over an audit's event log.
+"""`WS /ws/audit/{audit_id}[?after=N]` and `WS /ws/audit/{audit_id}/review[?after=N]`: cursors
+over an audit's event log and over its review log, served by the same code (`serve_log`).
 
 Accept first, then refuse with a close code (closing before accept shows the browser only
 1006). A served connection races four tasks in one task group; the first to finish decides the
 close code and cancels the rest:
-- sender: replay after the cursor, then live frames; after `audit_finished` -> 1000;
+- sender: replay after the cursor, then live frames; after `audit_finished` -> 1000 (the review
+  log has no terminal event: its stream ends only for the reasons below); the audit deleted
+  while connected -> 4404;
 - heartbeat: a heartbeat frame when nothing was sent for `heartbeat_s`;
 - receiver: text from the client is ignored; a disconnect ends the connection (never the audit);
 - watchers: the buffer overflowed (slow client) -> 1013, or the server is going away -> 1001.
@@ -22,7 +25,7 @@ from fastapi import APIRouter, WebSocket
 from starlette.websockets import WebSocketDisconnect
 
 from server.events import heartbeat
-from server.log import Follower, FollowerClosed, FollowerTooSlow, Wire
+from server.log import Follower, FollowerClosed, FollowerGone, FollowerTooSlow, Log, Wire
 from server.runtime import Runtime, RuntimeDep
 from server.settings import Settings
 from server.transports import codes
@@ -37,6 +40,16 @@ GONE = None  # the client disconnected: nothing to close
 
 @router.websocket("/ws/audit/{audit_id}")
 async def audit_stream(websocket: WebSocket, audit_id: str, rt: RuntimeDep) -> None:
+    await serve_log(websocket, audit_id, rt, rt.log)
+
+
+@router.websocket("/ws/audit/{audit_id}/review")
+async def review_stream(websocket: WebSocket, audit_id: str, rt: RuntimeDep) -> None:
+    await serve_log(websocket, audit_id, rt, rt.review_log)
+
+
+async def serve_log(websocket: WebSocket, audit_id: str, rt: Runtime, log: Log) -> None:
+    """Accept, check the request, then stream `log` from the cursor until a close code."""
     await websocket.accept()
     origin = websocket.headers.get("origin")
     if not origin_allowed(origin, websocket.headers.get("host"), rt.settings):
@@ -48,10 +61,10 @@ async def audit_stream(websocket: WebSocket, audit_id: str, rt: RuntimeDep) -> N
     if after is None:
         await _close(websocket, codes.WS_4400_BAD_PARAMETER, "after must be a whole number >= 0.")
         return
-    if not codes.is_audit_id(audit_id) or not rt.log.exists(audit_id):
+    if not codes.is_audit_id(audit_id) or not log.exists(audit_id):
         await _close(websocket, codes.WS_4404_UNKNOWN_AUDIT, f"No audit {audit_id!r}.")
         return
-    last = rt.log.last_seq(audit_id)
+    last = log.last_seq(audit_id)
     if after > last:
         await _close(
             websocket,
@@ -61,8 +74,8 @@ async def audit_stream(websocket: WebSocket, audit_id: str, rt: RuntimeDep) -> N
         return
     rt.connection_opened()
     try:
-        with rt.log.follow(audit_id, after) as follower:
-            code = await _serve(websocket, follower, rt)
+        with log.follow(audit_id, after) as follower:
+            code = await _serve(websocket, follower, rt, log)
     except Exception:
         logger.exception("WebSocket stream of audit %s failed", audit_id)
         code = codes.WS_1011_INTERNAL_ERROR
@@ -77,10 +90,11 @@ _REASONS = {
     codes.WS_1001_GOING_AWAY: "Server shutting down; reconnect with ?after=<last seq>.",
     codes.WS_1013_TRY_AGAIN_LATER: "Client too slow; reconnect with ?after=<last seq>.",
     codes.WS_1011_INTERNAL_ERROR: "Internal error; reconnect with ?after=<last seq>.",
+    codes.WS_4404_UNKNOWN_AUDIT: "The audit was deleted.",
 }
 
 
-async def _serve(websocket: WebSocket, follower: Follower, rt: Runtime) -> int | None:
+async def _serve(websocket: WebSocket, follower: Follower, rt: Runtime, log: Log) -> int | None:
     last_send = time.monotonic()
 
     async def send() -> int | None:
@@ -91,6 +105,8 @@ async def _serve(websocket: WebSocket, follower: Follower, rt: Runtime) -> int |
                 last_send = time.monotonic()
         except FollowerTooSlow:
             return codes.WS_1013_TRY_AGAIN_LATER
+        except FollowerGone:
+            return codes.WS_4404_UNKNOWN_AUDIT
         except FollowerClosed:
             return codes.WS_1001_GOING_AWAY
         except (WebSocketDisconnect, OSError):
@@ -105,7 +121,7 @@ async def _serve(websocket: WebSocket, follower: Follower, rt: Runtime) -> int |
         while True:
             await anyio.sleep(max(0.0, last_send + interval - time.monotonic()))
             if time.monotonic() - last_send >= interval:
-                frame = heartbeat(follower.audit_id, rt.log.last_seq(follower.audit_id))
+                frame = heartbeat(follower.audit_id, log.last_seq(follower.audit_id))
                 follower.offer(Wire(type=frame.type, text=frame.model_dump_json()))
                 last_send = time.monotonic()
 

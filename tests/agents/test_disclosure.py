@@ -20,8 +20,8 @@ from server.agents.disclosure.checklist import (
     parse,
 )
 from server.ingest.reader import read_document
-from tests.frames import assert_valid
-from tests.ingest.builders import DocBuilder
+from tests.support.builders import DocBuilder
+from tests.support.frames import assert_valid
 
 REQUIRED_STANDARDS = {
     "IAS 1", "IAS 7", "IAS 8", "IAS 10", "IAS 12", "IAS 16", "IAS 19", "IAS 24", "IAS 33",

@@ -9,7 +9,7 @@ import pytest
 
 from generated.models import DisclosureResult
 from server.agents.disclosure import agent as disclosure
-from tests.agents.test_logic_samples import _drop_note, _planted
+from tests.support.planted import NO_EDIT, drop_note, planted
 
 DISCLOSURE_CASES: list[tuple[str, str, str]] = [
     ("fanmilk-2024", "Related party disclosures", "IAS 24"),
@@ -31,13 +31,13 @@ DISCLOSURE_CASES: list[tuple[str, str, str]] = [
 
 @cache
 def _clean_disclosure(name: str) -> frozenset[str]:
-    return frozenset(f.id for f in disclosure.audit(_planted(name, lambda d: None)).findings)
+    return frozenset(f.id for f in disclosure.audit(planted(name, NO_EDIT)).findings)
 
 
 @pytest.mark.parametrize(
     ("name", "title", "standard"), DISCLOSURE_CASES, ids=[c[1] for c in DISCLOSURE_CASES]
 )
 def test_removed_note_is_reported_missing(name: str, title: str, standard: str) -> None:
-    result: DisclosureResult = disclosure.audit(_planted(name, _drop_note(title)))
+    result: DisclosureResult = disclosure.audit(planted(name, drop_note(title)))
     new = [f for f in result.findings if f.id not in _clean_disclosure(name)]
     assert any(f.standard == standard for f in new), [f.title for f in new]

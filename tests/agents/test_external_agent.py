@@ -14,7 +14,7 @@ from server.agents.base import AuditInputs
 from server.agents.external.agent import run
 from server.agents.external.sources.settings import OFFLINE
 from server.ingest.reader import read_document
-from tests.frames import assert_valid
+from tests.support.frames import assert_valid
 
 EXTERNAL_KINDS = tuple(k for k, agent in KINDS.items() if agent == "external")
 SAMPLES = Path(__file__).resolve().parents[2] / "server" / "samples"

@@ -8,9 +8,9 @@ from server.agents.base import AuditInputs
 from server.agents.external.agent import run
 from server.agents.external.sources.settings import SourceSettings
 from server.ingest.document import StatementKind
-from tests.agents.external.build import document, paragraph, table
-from tests.agents.external.replay_server import FIXTURES, Override, ReplayServer
-from tests.frames import assert_valid
+from tests.support.frames import assert_valid
+from tests.support.parsed_documents import document, paragraph, table
+from tests.support.replay_server import FIXTURES, Override, ReplayServer
 
 LEI = "HWUPKR0MPOU8FGXBT394"
 ENDS = {"2024": "2024-09-28", "2023": "2023-09-30"}

@@ -14,8 +14,8 @@ from generated.models import LogicCheck, LogicResult, Severity
 from server.agents.base import AuditInputs
 from server.agents.logic import agent as logic
 from server.ingest.reader import read_document
-from tests.frames import assert_valid
-from tests.ingest.builders import DocBuilder
+from tests.support.builders import DocBuilder
+from tests.support.frames import assert_valid
 
 HEADER = ["In thousands of euros", "Note", "2024", "2023"]
 SOFP = [

@@ -12,7 +12,7 @@ from server.agents.numeric.agent import audit, run
 from server.ingest.document import Document, DocumentKind, StatementKind, Table
 from server.ingest.numbers import parse_number
 from server.ingest.structure import infer_structure
-from tests.frames import assert_valid_body
+from tests.support.frames import assert_valid_body
 
 
 def _table(doc: Document, title: str) -> Table:

@@ -16,7 +16,7 @@ from bench.samples.build import build_docx, load_set
 from generated.models import NumericCheck, NumericResult
 from server.agents.numeric.agent import audit
 from server.ingest.reader import read_document
-from tests.ingest.builders import DocBuilder
+from tests.support.builders import DocBuilder
 
 SAMPLES = Path(__file__).resolve().parents[2] / "server" / "samples"
 

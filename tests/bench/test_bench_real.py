@@ -13,7 +13,7 @@ import pytest
 
 from bench.real import run, show, verified
 from bench.real.corpus import find_reports
-from tests.ingest.builders import write_pdf
+from tests.support.builders import write_pdf
 
 CORPUS = Path(__file__).with_name("real_corpus")
 

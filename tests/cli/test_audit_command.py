@@ -15,9 +15,9 @@ from server.cli import cli
 from server.cli.audit import run_audit
 from server.cli.view import EXIT_BAD_INPUT, EXIT_HIGH_FINDINGS, EXIT_INCOMPLETE, EXIT_OK
 from server.samples import sample_path
-from tests.frames import assert_valid_frame
-from tests.runtime.harness import ScriptedAgent
-from tests.web.agents import AGENT_NAMES, GatedAgent, gated_team
+from tests.support.frames import assert_valid_frame
+from tests.support.gated_agents import AGENT_NAMES, GatedAgent, gated_team
+from tests.support.harness import ScriptedAgent
 
 REPORT = sample_path("fanmilk-2024.docx")
 PRIOR = sample_path("fanmilk-2023.docx")

@@ -1,5 +1,7 @@
 """`crosscheck watch`: follows an audit on a real server through a connection that is cut
-mid-audit, resumes with ?after=<last seq>, and ends with exactly the server's snapshot."""
+mid-audit, resumes with ?after=<last seq>, and ends with exactly the server's snapshot; backs off
+and gives up as documented, says at once when it cannot reach the server, and stops quietly
+when its output is closed."""
 
 from __future__ import annotations
 
@@ -7,18 +9,37 @@ import asyncio
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 from websockets.asyncio.server import ServerConnection, serve
 
-from server.cli.view import EXIT_BAD_INPUT, EXIT_HIGH_FINDINGS, AuditView, exit_code
-from server.cli.watch import WatchFailed, follow, stream_url
-from tests.cli.proxy import CuttableProxy
-from tests.frames import assert_valid_frame
-from tests.runtime.harness import LiveServer, api, make_settings, snapshot, wait_finished, wait_for
-from tests.web.agents import AGENT_NAMES, gated_team
+from server.cli.view import (
+    EXIT_BAD_INPUT,
+    EXIT_HIGH_FINDINGS,
+    EXIT_INCOMPLETE,
+    AuditView,
+    exit_code,
+)
+from server.cli.watch import (
+    BACKOFF_FIRST_S,
+    BACKOFF_MAX_S,
+    EXIT_OUTPUT_CLOSED,
+    WatchFailed,
+    follow,
+    stream_url,
+)
+from tests.support.frames import assert_valid_frame
+from tests.support.gated_agents import AGENT_NAMES, gated_team
+from tests.support.harness import LiveServer, api, make_settings, snapshot, wait_finished, wait_for
+from tests.support.paths import ROOT
+from tests.support.processes import free_port
+from tests.support.proxy import CuttableProxy
+
+CROSSCHECK = Path(sys.executable).parent / "crosscheck"
 
 
 def _view(audit_id: str) -> tuple[AuditView, io.StringIO]:
@@ -54,7 +75,7 @@ async def test_watch_resumes_after_a_cut_and_ends_with_the_server_snapshot(tmp_p
             assert _state(view, "logic") == "running", "frames arrived through a cut connection"
 
             proxy.refusing = False
-            await asyncio.wait_for(watching, 20)
+            await watching  # no deadline: pytest's timeout reports a hang
             assert view.snapshot == await snapshot(client, audit_id) == finished
     finally:
         await proxy.close()
@@ -85,7 +106,7 @@ async def test_json_lines_print_each_log_event_once_across_reconnects(
             proxy.drop()  # an immediate reconnect: the replay must not print anything twice
             for agent in team.values():
                 agent.complete()
-            await asyncio.wait_for(watching, 20)
+            await watching  # no deadline: pytest's timeout reports a hang
     finally:
         await proxy.close()
         server.stop()
@@ -101,7 +122,7 @@ async def test_an_unknown_audit_is_bad_input(tmp_path: Path) -> None:
     try:
         view, _ = _view("no-such-audit")
         with pytest.raises(WatchFailed) as failure:
-            await asyncio.wait_for(follow("no-such-audit", server.base, view), 10)
+            await follow("no-such-audit", server.base, view)
     finally:
         server.stop()
     assert failure.value.exit_code == EXIT_BAD_INPUT
@@ -146,6 +167,109 @@ async def test_a_heartbeat_ahead_of_the_view_makes_watch_resume_from_its_cursor(
     async with serve(handler, "127.0.0.1", 0) as server:
         port = server.sockets[0].getsockname()[1]
         view, _ = _view(expected["audit_id"])
-        await asyncio.wait_for(follow(expected["audit_id"], f"http://127.0.0.1:{port}", view), 10)
+        await follow(expected["audit_id"], f"http://127.0.0.1:{port}", view)
     assert [p.rsplit("after=", 1)[1] for p in paths] == ["0", "1"]
     assert view.snapshot == expected
+
+
+async def test_json_output_to_a_closed_pipe_ends_watch_quietly(tmp_path: Path) -> None:
+    """`crosscheck watch ID --json | head -n 1`: the audit never finishes (its agents wait),
+    heartbeats keep coming, and the reader goes away after one line. Watch must stop at its
+    next write, without a traceback; before, it took the broken pipe for a lost connection and
+    reconnected for ever."""
+    server = LiveServer(make_settings(tmp_path / "data"), gated_team()).start()  # type: ignore[arg-type]
+    try:
+        async with api(server) as client:
+            created = await client.post("/api/v1/audits", data={"sample": "fanmilk-2024"})
+            audit_id = created.json()["audit_id"]
+        watcher = subprocess.Popen(
+            [str(CROSSCHECK), "watch", audit_id, "--url", server.base, "--json"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert watcher.stdout is not None and watcher.stderr is not None
+        first = json.loads(await asyncio.to_thread(watcher.stdout.readline))
+        watcher.stdout.close()  # as `head -n 1` does once it has its line
+        code = await asyncio.to_thread(watcher.wait)
+        errors = watcher.stderr.read().decode()
+    finally:
+        server.stop()
+    assert first["type"] == "audit_started"
+    assert code == EXIT_OUTPUT_CLOSED
+    assert errors == ""
+
+
+async def test_an_unreachable_server_is_reported_at_once_then_given_up() -> None:
+    """Nothing listens on the port: the first failed attempt is reported before any wait, the
+    waits grow as documented, and watch gives up once the time allowed has passed."""
+    events: list[tuple[str, float]] = []
+
+    async def sleep(seconds: float) -> None:
+        events.append(("wait", seconds))
+
+    base = f"http://127.0.0.1:{free_port()}"
+    view, _ = _view("aud_unreachable")
+    with pytest.raises(WatchFailed) as failure:
+        await follow(
+            "aud_unreachable",
+            base,
+            view,
+            give_up_after_s=0.3,
+            notify=lambda message: events.append((message, 0.0)),
+            sleep=sleep,
+        )
+    assert failure.value.exit_code == EXIT_INCOMPLETE
+    assert f"No contact with {base} for 0.3 s" in str(failure.value)
+    notices = [text for text, _ in events if text != "wait"]
+    assert events[0][0] == notices[0] and len(notices) == 1  # once, before the first wait
+    assert notices[0].startswith(f"Cannot reach {base} (")
+    _assert_backoff([seconds for text, seconds in events if text == "wait"])
+
+
+def _assert_backoff(waits: list[float]) -> None:
+    """Each wait is a random half to all of a ceiling that doubles up to BACKOFF_MAX_S."""
+    assert len(waits) >= 2
+    for attempt, seconds in enumerate(waits, start=1):
+        ceiling = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2 ** (attempt - 1))
+        assert ceiling / 2 <= seconds <= ceiling, (attempt, seconds)
+
+
+async def test_a_server_that_closes_at_once_is_retried_with_growing_waits() -> None:
+    """Each connection opens and closes before any frame: that is no contact, so the backoff
+    keeps growing (it used to start again at every successful connect) and watch gives up."""
+    opened: list[str] = []
+    waits: list[float] = []
+
+    async def handler(socket: ServerConnection) -> None:
+        opened.append(socket.request.path if socket.request else "")
+        await socket.close(1011)
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        await asyncio.sleep(0)
+
+    async with serve(handler, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        view, _ = _view("aud_closing")
+        with pytest.raises(WatchFailed) as failure:
+            await follow(
+                "aud_closing", f"http://127.0.0.1:{port}", view, give_up_after_s=0.3, sleep=sleep
+            )
+    assert failure.value.exit_code == EXIT_INCOMPLETE
+    assert len(opened) == len(waits) + 1
+    _assert_backoff(waits)
+
+
+def test_watch_says_it_cannot_reach_the_server_and_gives_up() -> None:
+    base = f"http://127.0.0.1:{free_port()}"
+    done = subprocess.run(
+        [str(CROSSCHECK), "watch", "aud_x", "--url", base, "--give-up-after", "0.5"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == EXIT_INCOMPLETE
+    errors = " ".join(done.stderr.split())
+    assert f"Cannot reach {base}" in errors and "No contact with" in errors
+    assert "Traceback" not in done.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.contract.manifest import MANIFEST, build
+from tests.support.manifest import MANIFEST, build
 
 
 def breaking_changes(old: dict, new: dict) -> list[str]:
@@ -43,7 +43,7 @@ def test_schema_keeps_everything_in_the_committed_manifest() -> None:
 def test_manifest_is_current_with_additions() -> None:
     """An addition must be recorded too, so the next change is checked against it."""
     assert json.loads(MANIFEST.read_text()) == build(), (
-        "schema/v1 has additions the manifest lacks: run `.venv/bin/python -m tests.contract.manifest`"
+        "schema/v1 has additions the manifest lacks: run `.venv/bin/python -m tests.support.manifest`"
     )
 
 

@@ -23,9 +23,10 @@ from openapi_spec_validator import validate as validate_openapi
 
 from generated import models
 from server.transports.openapi import published_schemas
-from tests.frames import errors
-from tests.runtime.harness import (
+from tests.support.frames import errors
+from tests.support.harness import (
     STATEMENT_MD,
+    Gate,
     LiveServer,
     ScriptedAgent,
     agents,
@@ -34,15 +35,20 @@ from tests.runtime.harness import (
 )
 
 PROBLEM = "#/components/schemas/Problem"
+GATE = Gate()  # holds every audit's external agent until the test opens it
 Seen = set[tuple[str, str, str, str | None]]  # (method, route, status, problem code)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     settings = make_settings(
-        tmp_path_factory.mktemp("openapi") / "data", max_upload_bytes=4096, max_running_audits=1
+        tmp_path_factory.mktemp("openapi") / "data", max_upload_bytes=4096, max_running_audits=2
     )
-    live = LiveServer(settings, agents(external=ScriptedAgent("external", behaviour="hang")))
+    team = agents(
+        numeric=ScriptedAgent("numeric", findings=2),
+        external=ScriptedAgent("external", gate=GATE),
+    )
+    live = LiveServer(settings, team)
     yield live.start()
     live.stop()
 
@@ -85,7 +91,9 @@ def test_every_route_declares_its_model_and_its_problems(document: dict[str, Any
         for status, reply in replies.items():
             content = reply.get("content", {})
             if status.startswith("2"):
-                if "text/event-stream" in content:
+                if route.endswith("/export"):  # a file to save, in the format asked for
+                    assert "application/json" in content and len(content) > 1, where
+                elif "text/event-stream" in content:
                     assert route.endswith("/events") and "Frame" in reply["description"]
                 elif content:
                     name = _schema_name(reply)
@@ -187,14 +195,55 @@ async def test_the_server_replies_exactly_what_the_document_declares(
         assert (await wait_finished(client, blank["audit_id"]))["state"] == "failed"
         await call("GET", f"/api/v1/audits/{blank['audit_id']}/document")
 
-        # One audit running (its external agent hangs) is the limit: the next one is refused.
+        # Two audits running (held at the gate) are the limit: the next one is refused.
         running = (await call("POST", "/api/v1/audits", **upload("a.md", STATEMENT_MD))).json()
         audit = running["audit_id"]
-        await call("POST", "/api/v1/audits", **upload("b.md", STATEMENT_MD))
+        sign = {"reviewer": "J. Mensah"}
+        await call("POST", f"/api/v1/audits/{audit}/sign-off", json=sign)
+        for previous in (audit, "aud_unknown1", "not an id"):
+            await call(
+                "POST",
+                "/api/v1/audits",
+                data={"previous": previous},
+                **upload("a.md", STATEMENT_MD),
+            )
+        second = (await call("POST", "/api/v1/audits", **upload("b.md", STATEMENT_MD))).json()
+        await call("POST", "/api/v1/audits", **upload("c.md", STATEMENT_MD))
         await call("GET", f"/api/v1/audits/{audit}")
         await call("GET", f"/api/v1/audits/{audit}/document")
         await call("POST", f"/api/v1/audits/{audit}/cancel")
         last_seq = (await wait_finished(client, audit))["last_seq"]
+        await call("POST", f"/api/v1/audits/{audit}/sign-off", json=sign)
+
+        # A completed audit with two high findings: decisions, then sign-off.
+        GATE.open()
+        done = second["audit_id"]
+        await wait_finished(client, done)
+        review = (await call("GET", f"/api/v1/audits/{done}/review")).json()
+        first, other = (item["finding_id"] for item in review["findings"])
+        decisions = f"/api/v1/audits/{done}/decisions"
+        await call("POST", decisions, json={"finding_id": "numeric-000000000000", **_confirm(sign)})
+        await call("POST", decisions, json={"finding_id": first, "decision": "dismissed", **sign})
+        await call("POST", decisions, json={"finding_id": first})
+        await call("POST", decisions, content=b"x" * 70_000)
+        await call("POST", decisions, json={"finding_id": first, **_confirm(sign)})
+        await call("POST", f"/api/v1/audits/{done}/sign-off", json=sign)
+        await call("POST", f"/api/v1/audits/{done}/sign-off", json={"note": "no reviewer"})
+        await call("POST", f"/api/v1/audits/{done}/sign-off", content=b"x" * 70_000)
+        await call("POST", decisions, json={"finding_id": other, **_confirm(sign)})
+        signed = await call("POST", f"/api/v1/audits/{done}/sign-off", json=sign)
+        await call("POST", f"/api/v1/audits/{done}/sign-off", json=sign)
+        await call("POST", decisions, json={"finding_id": other, **_confirm(sign)})
+        review_events = f"/api/v1/audits/{done}/review/events"
+        async with client.stream("GET", review_events) as stream:
+            _check(document, seen, stream)
+            async for line in stream.aiter_lines():  # the review stream stays open: read to it
+                if line == "event: audit_signed_off":
+                    break
+        await call("GET", review_events, params={"after": signed.json()["seq"] + 1})
+        await call("GET", review_events, params={"after": "x"})
+        for fmt in ("xlsx", "docx", "pdf"):  # a workbook; no Word copy of a .md; no such format
+            await call("GET", f"/api/v1/audits/{audit}/export", params={"format": fmt})
 
         async with client.stream("GET", f"/api/v1/audits/{audit}/events") as stream:
             assert "event: audit_finished" in (await stream.aread()).decode()
@@ -207,6 +256,11 @@ async def test_the_server_replies_exactly_what_the_document_declares(
             ("GET", f"/api/v1/audits/{unknown}"),
             ("GET", f"/api/v1/audits/{unknown}/document"),
             ("GET", f"/api/v1/audits/{unknown}/events"),
+            ("GET", f"/api/v1/audits/{unknown}/review"),
+            ("GET", f"/api/v1/audits/{unknown}/review/events"),
+            ("POST", f"/api/v1/audits/{unknown}/decisions"),
+            ("POST", f"/api/v1/audits/{unknown}/sign-off"),
+            ("GET", f"/api/v1/audits/{unknown}/export"),
             ("POST", f"/api/v1/audits/{unknown}/cancel"),
             ("DELETE", f"/api/v1/audits/{unknown}"),
         ]:
@@ -215,3 +269,7 @@ async def test_the_server_replies_exactly_what_the_document_declares(
 
     never_seen = {entry for entry in _declared(document) - seen if entry[2] != "500"}
     assert never_seen == set(), "declared replies no request produced (drop or provoke them)"
+
+
+def _confirm(reviewer: dict[str, str]) -> dict[str, str]:
+    return {"decision": "confirmed", "note": "Agreed to the ledger.", **reviewer}

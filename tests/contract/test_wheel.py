@@ -26,11 +26,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.frames import assert_valid_body, assert_valid_frame
+from tests.support.frames import assert_valid_body, assert_valid_frame
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ["pyproject.toml", "setup.py", "server", "generated", "web", "schema"]
-START_DEADLINE_S = 60.0  # a bound on waiting, not a measured figure
 
 
 def _build_wheel(workdir: Path) -> Path:
@@ -101,8 +100,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + START_DEADLINE_S
-        while True:
+        while True:  # no deadline of our own: pytest's timeout reports a server that hangs
             if server.poll() is not None:
                 assert server.stderr is not None
                 pytest.fail(f"crosscheck serve exited: {server.stderr.read().decode()[-2000:]}")
@@ -111,8 +109,6 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
                     break
             except httpx.TransportError:
                 pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"crosscheck serve did not answer within {START_DEADLINE_S:g} s")
             time.sleep(0.1)
         yield target, base
     finally:

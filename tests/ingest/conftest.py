@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ingest.builders import DocBuilder
+from tests.support.builders import DocBuilder
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from server.ingest.document import ColumnRole, Document, Paragraph, RowKind, StatementKind, Table
 from server.ingest.reader import read_document
-from tests.ingest.builders import DocBuilder, document_schema_errors
+from tests.support.builders import DocBuilder, document_schema_errors
 
 ENTITY = "Steppe Grain JSC"
 SCALE = "In thousands of Kazakhstani tenge"

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import copy
-import time
-
 from docx.oxml import OxmlElement
 
 from server.ingest.document import ColumnRole, RowKind, StatementKind
 from server.ingest.reader import read_document
-from tests.ingest.builders import DocBuilder
+from tests.support.builders import DocBuilder, many_notes_docx
 
 BALANCE_SHEET_ROWS = [
     ["Property, plant and equipment", "12", "1,200", "1,100"],
@@ -218,30 +215,12 @@ def test_contents_list_entries_are_not_headings() -> None:
     assert doc.sections[0].statement is StatementKind.FINANCIAL_POSITION
 
 
-def test_a_hundred_table_document_reads_well_under_a_second() -> None:
-    b = DocBuilder()
-    rows = [["In thousands of euros", "Note", "2024", "2023"]] + [
-        [f"Line item {i}", str(i % 30 + 1), f"{i * 1_013:,}", f"({i * 977:,})"]
-        for i in range(1, 25)
-    ]
-    rows.append(["Total", "", "1", "2"])
-    b.para("1. Note number 1", bold=True)
-    b.table(rows)
-    body = b.doc.element.body
-    title, table = body[-3], body[-2]  # python-docx builds tables slowly: copy the XML instead
-    for n in range(2, 101):
-        for element in (title, table):
-            clone = copy.deepcopy(element)
-            body.insert(len(body) - 1, clone)
-        body[-3].xpath(".//w:t")[0].text = f"{n}. Note number {n}"
-    data = b.bytes()
-    start = time.process_time()  # CPU time: other processes on a shared machine do not count
-    doc = read_document(data, "big.docx")
-    elapsed = time.process_time() - start
+def test_a_hundred_table_document_reads_every_note_table() -> None:
+    """Its reading speed is a figure of bench/reading, not a limit here."""
+    doc = read_document(many_notes_docx(100), "big.docx")
     assert len(doc.tables) == 100
     assert [t.note_number for t in doc.tables] == [str(n) for n in range(1, 101)]
     assert all(t.rows[0].kind is RowKind.ITEM for t in doc.tables)
-    assert elapsed < 1.0, elapsed
 
 
 INCOME_ROWS = [

@@ -10,7 +10,7 @@ import pytest
 
 from server.ingest.document import ColumnRole, Document, StatementKind
 from server.ingest.reader import read_document
-from tests.ingest.builders import DocBuilder
+from tests.support.builders import DocBuilder
 
 POSITION = [
     [

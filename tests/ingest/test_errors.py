@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import io
-import random
-import time
 import zipfile
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from server.errors import InvalidDocument, UnsupportedDocument
-from server.ingest.document import DocumentKind
+from server.ingest.document import Document, DocumentKind
 from server.ingest.reader import SUPPORTED_EXTENSIONS, check_upload, read_document
-from tests.ingest.builders import DocBuilder, write_pdf
+from tests.support.builders import DocBuilder, write_pdf
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
@@ -104,57 +104,94 @@ def test_windows_1252_text_is_read() -> None:
     assert doc.paragraphs[0].text == "Revenue rose to \u20ac12.4 million"
 
 
-def test_check_upload_is_fast_on_a_large_file() -> None:
+def test_check_upload_accepts_large_files_of_each_kind() -> None:
+    """Checking reads only what it must; how long that takes is a figure of bench/reading."""
     big_docx = _zip({"word/document.xml": b"<x/>", "word/media/image1.png": b"\x89PNG" * 6_000_000})
     big_text = b"Revenue 1,234 1,100\n" * 1_250_000  # 25 MB
-    for data, name in (
-        (big_docx, "big.docx"),
-        (big_text, "big.txt"),
-        (b"%PDF-1.7\n" + big_text, "big.pdf"),
-    ):
-        start = time.process_time()
-        check_upload(data, name)
-        assert time.process_time() - start < 0.05, name
+    assert check_upload(big_docx, "big.docx") is DocumentKind.DOCX
+    assert check_upload(big_text, "big.txt") is DocumentKind.TEXT
+    assert check_upload(b"%PDF-1.7\n" + big_text, "big.pdf") is DocumentKind.PDF
 
 
-def _mutations(good: bytes, seed: int, count: int) -> list[bytes]:
-    rng = random.Random(seed)
-    out = []
-    for _ in range(count):
+def _read_or_invalid(data: bytes, name: str) -> Document | InvalidDocument:
+    """The document, or the InvalidDocument it raised; any other exception fails the test."""
+    try:
+        return read_document(data, name)
+    except InvalidDocument as exc:
+        return exc
+
+
+def _damaged(good: bytes) -> st.SearchStrategy[bytes]:
+    """`good` with 1-12 bytes overwritten, or cut short."""
+
+    def overwrite(changes: list[tuple[int, int]]) -> bytes:
         data = bytearray(good)
-        for _ in range(rng.randint(1, 12)):
-            data[rng.randrange(len(data))] = rng.randrange(256)
-        out.append(bytes(data))
-        out.append(good[: rng.randrange(1, len(good))])
-    return out
+        for position, byte in changes:
+            data[position] = byte
+        return bytes(data)
+
+    position = st.integers(0, len(good) - 1)
+    changed = st.lists(st.tuples(position, st.integers(0, 255)), min_size=1, max_size=12)
+    return st.one_of(changed.map(overwrite), st.integers(1, len(good) - 1).map(lambda n: good[:n]))
 
 
-def test_damaged_docx_files_never_leak_a_library_error() -> None:
+@functools.cache
+def _good_docx() -> bytes:
     b = DocBuilder().header("ACME plc")
     b.heading("Statement of financial position", 1)
     b.table([["EUR'000", "2024", "2023"], ["Cash", "1", "2"], ["Total assets", "1", "2"]])
-    good = b.bytes()
-    with zipfile.ZipFile(io.BytesIO(good)) as zf:
+    return b.bytes()
+
+
+@functools.cache
+def _good_pdf() -> bytes:
+    return write_pdf([[(50, 800, "ACME plc", 10), (50, 700, "Revenue   1,000   900", 10)]])
+
+
+def test_the_undamaged_files_are_read() -> None:
+    docx = _read_or_invalid(_good_docx(), "report.docx")
+    assert isinstance(docx, Document) and len(docx.tables) == 1
+    pdf = _read_or_invalid(_good_pdf(), "report.pdf")
+    assert isinstance(pdf, Document) and "ACME plc" in pdf.text()
+
+
+@settings(max_examples=60)
+@given(data=st.data())
+def test_damaged_docx_files_are_read_or_invalid_never_a_library_error(data: st.DataObject) -> None:
+    outcome = _read_or_invalid(data.draw(_damaged(_good_docx())), "report.docx")
+    if isinstance(outcome, InvalidDocument):
+        assert outcome.message
+    else:
+        assert outcome.kind is DocumentKind.DOCX and outcome.name == "report.docx"
+
+
+@pytest.mark.parametrize(
+    "replacement", [None, b"", b"<garbage"], ids=["missing", "empty", "garbage"]
+)
+def test_a_docx_with_a_missing_or_broken_part_is_read_or_invalid(replacement: bytes | None) -> None:
+    with zipfile.ZipFile(io.BytesIO(_good_docx())) as zf:
         files = {n: zf.read(n) for n in zf.namelist()}
-    cases = _mutations(good, seed=1, count=20)
+    outcomes = {}
     for name in files:
-        for replacement in (None, b"", b"<garbage"):
-            changed = dict(files)
-            if replacement is None:
-                del changed[name]
-            else:
-                changed[name] = replacement
-            cases.append(_zip(changed))
-    for data in cases:
-        with contextlib.suppress(InvalidDocument):
-            read_document(data, "report.docx")
+        changed = dict(files)
+        if replacement is None:
+            del changed[name]
+        else:
+            changed[name] = replacement
+        outcomes[name] = _read_or_invalid(_zip(changed), "report.docx")
+    # Without its main part there is nothing to read: that one at least must be refused.
+    assert isinstance(outcomes["word/document.xml"], InvalidDocument)
+    assert all(isinstance(o, Document | InvalidDocument) for o in outcomes.values())
 
 
-def test_damaged_pdf_files_never_leak_a_library_error() -> None:
-    good = write_pdf([[(50, 800, "ACME plc", 10), (50, 700, "Revenue   1,000   900", 10)]])
-    for data in _mutations(good, seed=2, count=40):
-        with contextlib.suppress(InvalidDocument):
-            read_document(data, "report.pdf")
+@settings(max_examples=60)
+@given(data=st.data())
+def test_damaged_pdf_files_are_read_or_invalid_never_a_library_error(data: st.DataObject) -> None:
+    outcome = _read_or_invalid(data.draw(_damaged(_good_pdf())), "report.pdf")
+    if isinstance(outcome, InvalidDocument):
+        assert outcome.message
+    else:
+        assert outcome.kind is DocumentKind.PDF and outcome.name == "report.pdf"
 
 
 def test_a_macro_enabled_file_renamed_to_docx_says_so() -> None:
@@ -168,15 +205,13 @@ def test_a_macro_enabled_file_renamed_to_docx_says_so() -> None:
         read_document(_zip(files), "renamed.docx")
 
 
-def test_a_zip_bomb_posing_as_docx_is_refused_cheaply() -> None:
+def test_a_zip_bomb_posing_as_docx_is_refused_from_its_directory() -> None:
     data = bytearray(_zip({"word/document.xml": b"<x/>", "word/media/huge.bin": b"\x00" * 64}))
     # Claim 4 GB unpacked in the central directory, as a bomb does, without building one.
     entry = data.rfind(b"PK\x01\x02")
     data[entry + 24 : entry + 28] = (0xFFFFFFF0).to_bytes(4, "little")
-    start = time.process_time()
     with pytest.raises(InvalidDocument, match="1 GB"):
         check_upload(bytes(data), "bomb.docx")
-    assert time.process_time() - start < 0.05
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])

@@ -11,7 +11,7 @@ from server.errors import InvalidDocument
 from server.ingest.html.calculations import concept_of, read_calculations
 from server.ingest.reader import check_upload, read_document
 from server.xbrl_check import check_calculations, structure_agreement
-from tests.ingest.test_html import balance_sheet, filing
+from tests.support.html_filings import balance_sheet, filing
 
 ROLE = "http://example.com/role/BalanceSheet"
 

@@ -12,8 +12,8 @@ import pytest
 from server.errors import InvalidDocument
 from server.ingest.document import ColumnRole, Document, StatementKind, Table
 from server.ingest.reader import read_document
-from tests.ingest.builders import document_schema_errors, write_pdf
-from tests.ingest.pdf_builder import PdfPage, build_pdf
+from tests.support.builders import document_schema_errors, write_pdf
+from tests.support.pdf_builder import PdfPage, build_pdf
 
 ROWS = [
     ("Revenue", "5", "5,000", "4,000"),

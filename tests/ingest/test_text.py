@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from server.ingest.document import ColumnRole, RowKind, StatementKind, Table
 from server.ingest.reader import read_document
-from tests.ingest.builders import document_schema_errors
+from tests.support.builders import document_schema_errors
 
 MARKDOWN = """# Northwind Foods plc
 

@@ -27,3 +27,23 @@ test("asyncapi document parses without errors and covers every frame type", asyn
   const payload = document.components().messages().get("agentCompleted")?.payload();
   assert.ok(payload?.required()?.includes("seq"), "schema $ref was not resolved");
 });
+
+test("asyncapi document names every review frame type on the review channels", async () => {
+  const review = JSON.parse(
+    readFileSync(new URL("../../schema/v1/review.schema.json", import.meta.url), "utf8"),
+  );
+  const { document } = await fromFile(new Parser(), docPath).parse();
+  assert.ok(document, "parser returned no document");
+  const ws = document.channels().get("reviewWebSocket");
+  assert.equal(ws?.address(), "/ws/audit/{audit_id}/review");
+  assert.equal(document.channels().get("reviewEvents")?.address(), "/api/v1/audits/{audit_id}/review/events");
+  const names = new Set(ws?.messages().all().map((m) => m.name()));
+  const types = review.$defs.ReviewFrame.oneOf.map((/** @type {{$ref: string}} */ r) => {
+    const [file, pointer] = r.$ref.split("#");
+    const defs = file ? frames.$defs : review.$defs;
+    return defs[pointer.split("/").pop()].properties.type.const;
+  });
+  for (const type of types) assert.ok(names.has(type), `reviewWebSocket lacks ${type}`);
+  const payload = document.components().messages().get("decisionRecorded")?.payload();
+  assert.ok(payload?.required()?.includes("finding_id"), "schema $ref was not resolved");
+});

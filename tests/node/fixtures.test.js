@@ -1,7 +1,8 @@
 // Every golden fixture checked by a second, independent validator (ajv, JSON Schema 2020-12):
 // files named valid-*.json must validate and invalid-*.json must be rejected. The folder names
 // the definition: frames/<type>/ (checked against the Frame union AND that type's branch),
-// results/<agent>/ (AgentResult and the agent's result), bodies/<$defs name>/.
+// results/<agent>/ (AgentResult and the agent's result), review/<type>/ (the ReviewFrame union
+// and that type's branch), bodies/<$defs name>/.
 //
 // Two flavours (tests/node/schemas.js): the strict copy the server is held to rejects every
 // invalid fixture; the published schema, open to additions, rejects them too except those in
@@ -10,7 +11,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { FRAME_TYPES, RESULT_TYPES, published, strict, withAddition } from "./schemas.js";
+import { FRAME_TYPES, RESULT_TYPES, REVIEW_TYPES, published, strict, withAddition } from "./schemas.js";
 
 const FIXTURES = new URL("../fixtures/", import.meta.url);
 const ADDITIONS = new Set(JSON.parse(readFileSync(new URL("additions.json", FIXTURES), "utf8")).fixtures);
@@ -18,7 +19,7 @@ const ADDITIONS = new Set(JSON.parse(readFileSync(new URL("additions.json", FIXT
 /** @returns {{ kind: string, folder: string, name: string, definitions: string[] }[]} */
 function cases() {
   const found = [];
-  for (const kind of ["frames", "results", "bodies"]) {
+  for (const kind of ["frames", "results", "review", "bodies"]) {
     const dir = new URL(`${kind}/`, FIXTURES);
     for (const folder of readdirSync(dir).sort()) {
       /** @type {string[]} */
@@ -27,6 +28,10 @@ function cases() {
         const branch = FRAME_TYPES[/** @type {keyof FRAME_TYPES} */ (folder)];
         assert.ok(branch, `tests/fixtures/frames/${folder}/ is not a frame type`);
         definitions = ["Frame", branch];
+      } else if (kind === "review") {
+        const branch = REVIEW_TYPES[/** @type {keyof REVIEW_TYPES} */ (folder)];
+        assert.ok(branch, `tests/fixtures/review/${folder}/ is not a review frame type`);
+        definitions = ["ReviewFrame", branch];
       } else if (kind === "results") {
         const branch = RESULT_TYPES[/** @type {keyof RESULT_TYPES} */ (folder)];
         assert.ok(branch, `tests/fixtures/results/${folder}/ is not an agent`);
@@ -47,6 +52,8 @@ const ALL = cases();
 test("every frame type and agent has valid and invalid fixtures", () => {
   const valid = new Set(ALL.filter((c) => c.name.startsWith("valid-")).map((c) => c.folder));
   for (const type of [...Object.keys(FRAME_TYPES), ...Object.keys(RESULT_TYPES)]) assert.ok(valid.has(type), type);
+  const review = new Set(ALL.filter((c) => c.kind === "review" && c.name.startsWith("valid-")).map((c) => c.folder));
+  for (const type of Object.keys(REVIEW_TYPES)) assert.ok(review.has(type), `review/${type}`);
   assert.ok(ALL.every((c) => /^(valid|invalid)-/.test(c.name)), "a fixture name says neither valid- nor invalid-");
   assert.ok(ALL.filter((c) => c.name.startsWith("invalid-")).length >= 10);
   const invalid = new Set(ALL.filter((c) => c.name.startsWith("invalid-")).map((c) => `${c.kind}/${c.folder}/${c.name}`));
@@ -86,6 +93,11 @@ test("the golden sequences are made of valid frames", () => {
   for (const name of readdirSync(dir).filter((f) => f.endsWith(".events.json"))) {
     for (const frame of JSON.parse(readFileSync(new URL(name, dir), "utf8"))) {
       assert.deepStrictEqual(strict("Frame", frame), [], `${name} seq ${frame.seq}`);
+    }
+  }
+  for (const name of readdirSync(dir).filter((f) => f.endsWith(".review.json"))) {
+    for (const frame of JSON.parse(readFileSync(new URL(name, dir), "utf8"))) {
+      assert.deepStrictEqual(strict("ReviewFrame", frame), [], `${name} seq ${frame.seq}`);
     }
   }
   for (const name of readdirSync(dir).filter((f) => f.endsWith(".snapshot.json"))) {

@@ -22,6 +22,12 @@ export const FRAME_TYPES = Object.freeze({
   agent_progress: "AgentProgress",
   heartbeat: "Heartbeat",
 });
+export const REVIEW_TYPES = Object.freeze({
+  decision_recorded: "DecisionRecorded",
+  audit_signed_off: "AuditSignedOff",
+  drafts_compared: "DraftsCompared",
+  heartbeat: "Heartbeat",
+});
 export const RESULT_TYPES = Object.freeze({
   numeric: "NumericResult",
   logic: "LogicResult",
@@ -32,6 +38,7 @@ export const RESULT_TYPES = Object.freeze({
 const MAPS = ["$defs", "properties", "patternProperties", "dependentSchemas"];
 const LISTS = ["oneOf", "anyOf", "allOf", "prefixItems"];
 const ONE = ["items", "contains", "not", "if", "then", "else", "additionalProperties"];
+const CONDITIONAL = ["if", "then", "else"];
 const COMPOSED = ["allOf", "anyOf", "oneOf", "if", "$ref", "dependentSchemas"];
 
 /**
@@ -49,9 +56,17 @@ export function closed(schema) {
     }
   }
   for (const key of LISTS) if (Array.isArray(out[key])) out[key] = out[key].map(closed);
-  for (const key of ONE) if (out[key] && typeof out[key] === "object") out[key] = closed(out[key]);
+  for (const key of ONE) {
+    if (out[key] && typeof out[key] === "object" && !CONDITIONAL.includes(key)) out[key] = closed(out[key]);
+  }
   if ("properties" in out && !("additionalProperties" in out)) {
-    const composed = COMPOSED.filter((key) => key in out);
+    // A conditional that only constrains the object's own properties (a reason exactly when
+    // dismissed) leaves the object closable as it is; its subschemas stay as written.
+    for (const key of CONDITIONAL) {
+      const extra = Object.keys(out[key]?.properties ?? {}).filter((name) => !(name in out.properties));
+      assert.deepEqual(extra, [], `${out.title}: ${key} declares properties of its own`);
+    }
+    const composed = COMPOSED.filter((key) => key in out && !CONDITIONAL.includes(key));
     assert.deepEqual(composed, [], `${out.title}: close it with unevaluatedProperties instead`);
     out.additionalProperties = false;
   }

@@ -1,14 +1,26 @@
 // The page's reducer (web/state.js) against the server's reduction (server/snapshot.py): both
 // must turn each golden event sequence in tests/fixtures/sequences/ into the same snapshot.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { applyEvent, applyFrame, emptySnapshot, initialView, reduce, withConnection } from "../../web/state.js";
+import {
+  applyEvent,
+  applyFrame,
+  applyReviewEvent,
+  applyReviewFrame,
+  emptySnapshot,
+  initialView,
+  reduce,
+  withConnection,
+} from "../../web/state.js";
 import { published, withAddition, withoutAddition } from "./schemas.js";
 
 const SEQUENCES = new URL("../fixtures/sequences/", import.meta.url);
 const load = (/** @type {string} */ name) => JSON.parse(readFileSync(new URL(name, SEQUENCES), "utf8"));
+/** The review-log frames of a sequence (`NAME.review.json`), or undefined when it has none. */
+const review = (/** @type {string} */ name) =>
+  existsSync(new URL(`${name}.review.json`, SEQUENCES)) ? load(`${name}.review.json`) : undefined;
 const names = readdirSync(SEQUENCES)
   .filter((f) => f.endsWith(".events.json"))
   .map((f) => f.slice(0, -".events.json".length))
@@ -22,13 +34,14 @@ for (const name of names) {
   test(`reduce(${name}) equals the server snapshot`, () => {
     const events = load(`${name}.events.json`);
     const expected = load(`${name}.snapshot.json`);
-    assert.deepStrictEqual(reduce(expected.audit_id, events), expected);
+    assert.deepStrictEqual(reduce(expected.audit_id, events, review(name)), expected);
   });
 
   test(`frames of ${name} applied one by one in arrival order give the same snapshot part`, () => {
     const events = load(`${name}.events.json`);
     const expected = load(`${name}.snapshot.json`);
-    const view = events.reduce(applyFrame, initialView(expected.audit_id));
+    let view = events.reduce(applyFrame, initialView(expected.audit_id));
+    view = (review(name) ?? []).reduce(applyReviewFrame, view);
     assert.deepStrictEqual(view.snapshot, expected);
   });
 
@@ -48,10 +61,13 @@ test("frames of every golden sequence with a field added to every object: the pu
     const grown = load(`${name}.events.json`).map(withAddition);
     const expected = load(`${name}.snapshot.json`);
     for (const frame of grown) assert.deepStrictEqual(published("Frame", frame), [], `${name} seq ${frame.seq}`);
-    const snapshot = reduce(expected.audit_id, grown);
+    const grownReview = review(name)?.map(withAddition);
+    for (const frame of grownReview ?? []) assert.deepStrictEqual(published("ReviewFrame", frame), [], `${name} review seq ${frame.seq}`);
+    const snapshot = reduce(expected.audit_id, grown, grownReview);
     assert.deepStrictEqual(Object.keys(snapshot).sort(), Object.keys(expected).sort(), `${name}: a frame's unknown field reached the snapshot`);
     assert.deepStrictEqual(withoutAddition(snapshot), expected, name);
-    const view = grown.reduce(applyFrame, initialView(expected.audit_id));
+    let view = grown.reduce(applyFrame, initialView(expected.audit_id));
+    view = (grownReview ?? []).reduce(applyReviewFrame, view);
     assert.deepStrictEqual(withoutAddition(view.snapshot), expected, name);
   }
 });
@@ -106,4 +122,35 @@ test("connection status counts reconnects", () => {
   view = withConnection(view, "reconnecting");
   assert.equal(view.live.reconnects, 2);
   assert.deepStrictEqual(view.snapshot, emptySnapshot("aud_conn01"));
+});
+
+const reviewNames = names.filter((name) => review(name) !== undefined);
+
+test("there are golden review sequences", () => {
+  assert.ok(reviewNames.length >= 3, `only ${reviewNames.length} review sequences`);
+});
+
+for (const name of reviewNames) {
+  test(`review frames of ${name} arriving before the audit's frames give the same snapshot`, () => {
+    const expected = load(`${name}.snapshot.json`);
+    let view = initialView(expected.audit_id);
+    view = review(name).reduce(applyReviewFrame, view);
+    view = load(`${name}.events.json`).reduce(applyFrame, view);
+    assert.deepStrictEqual(view.snapshot, expected);
+  });
+
+  test(`a repeated review seq or an unknown review type leaves ${name} unchanged`, () => {
+    const expected = load(`${name}.snapshot.json`);
+    const snapshot = reduce(expected.audit_id, load(`${name}.events.json`), review(name));
+    for (const frame of review(name)) assert.equal(applyReviewEvent(snapshot, frame), snapshot);
+    assert.equal(applyReviewEvent(snapshot, { type: "decision_amended", seq: 99 }), snapshot);
+  });
+}
+
+test("a review heartbeat moves the review cursor, never the audit's", () => {
+  const view = initialView("aud_beat01");
+  const beat = { v: 1, type: "heartbeat", audit_id: "aud_beat01", ts: "2026-11-27T10:10:00.000Z", last_seq: 4 };
+  const after = applyReviewFrame(view, beat);
+  assert.equal(after.live.reviewServerLastSeq, 4);
+  assert.equal(after.live.serverLastSeq, 0);
 });

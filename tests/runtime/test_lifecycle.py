@@ -6,7 +6,7 @@ import asyncio
 
 from server.events import parse_ts
 from server.transports import codes
-from tests.runtime.harness import (
+from tests.support.harness import (
     Gate,
     ScriptedAgent,
     agents,

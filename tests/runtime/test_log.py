@@ -1,9 +1,8 @@
-"""The event log on its own: numbering, the terminal rule, bounded followers, durability, speed."""
+"""The event log on its own: numbering, the terminal rule, bounded followers, durability."""
 
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from server.errors import AgentCrashed
 from server.events import EventBuilder, agent_progress, now_ts, summary
 from server.log import EventLog, FollowerTooSlow, LogClosed, Wire
 from server.storage import AuditDatabase, AuditRecord
-from tests.frames import assert_valid_frame
+from tests.support.frames import assert_valid_frame
 
 
 def _open(tmp_path: Path, queue_size: int = 8) -> tuple[AuditDatabase, EventLog]:
@@ -89,14 +88,11 @@ def test_log_survives_reopening(tmp_path):
     assert fresh.is_finished("audit-1") and fresh.last_seq("audit-1") == 2
 
 
-def test_appends_are_fast(tmp_path):
-    _, log = _open(tmp_path)
+def test_thousands_of_appends_are_stored_in_order(tmp_path):
+    """Each append commits; the rate is a figure of bench/streaming/log.py, not a limit here."""
+    store, log = _open(tmp_path)
     builder = EventBuilder("audit-1")
-    events = [builder.agent_started("numeric") for _ in range(2000)]
-    started = time.perf_counter()
-    for event in events:
-        log.append(event)
-    rate = len(events) / (time.perf_counter() - started)
-    print(f"{rate:,.0f} events/s appended (SQLite commit each)")
-    assert rate > 1000
-    assert isinstance(log.read("audit-1", after=1999)[0], Wire)
+    written = [log.append(builder.agent_started("numeric")) for _ in range(2000)]
+    assert [w.seq for w in written] == list(range(1, 2001))
+    assert log.read("audit-1", after=1999) == written[-1:]
+    assert isinstance(written[-1], Wire) and log.last_seq("audit-1") == 2000

@@ -12,9 +12,9 @@ from server.audits.orchestrator import Orchestrator
 from server.errors import InvalidDocument, TooManyAudits
 from server.events import FrameModel
 from server.ingest.reader import read_document
-from tests.frames import assert_valid_frame
-from tests.runtime.harness import STATEMENT_MD, Gate, ScriptedAgent, agents
-from tests.runtime.results import result_for
+from tests.support.frames import assert_valid_frame
+from tests.support.harness import STATEMENT_MD, Gate, ScriptedAgent, agents
+from tests.support.results import result_for
 
 
 class ListSink:

@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 
 from server.transports import codes
-from tests.runtime.harness import (
+from tests.support.harness import (
     STATEMENT_MD,
     ScriptedAgent,
     agents,

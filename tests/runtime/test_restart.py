@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
-from pathlib import Path
 
 import httpx
 
 from server.transports import codes
-from tests.runtime.harness import (
+from tests.support.harness import (
     STATEMENT_MD,
     agents,
     api,
@@ -23,27 +20,8 @@ from tests.runtime.harness import (
     ws_connect,
     ws_stream,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def _wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
-    async with api(base) as client:
-        for _ in range(300):
-            assert process.poll() is None, "the server process exited"
-            try:
-                if (await client.get("/api/health")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.05)
-    raise AssertionError("the server process did not come up")
+from tests.support.paths import ROOT
+from tests.support.processes import free_port, wait_healthy
 
 
 async def _post(client: httpx.AsyncClient, name: str) -> str:
@@ -53,15 +31,15 @@ async def _post(client: httpx.AsyncClient, name: str) -> str:
 
 
 async def test_killed_server_marks_running_audit_interrupted(start_server, tmp_path):
-    data_dir, port = tmp_path / "data", _free_port()
+    data_dir, port = tmp_path / "data", free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.runtime.crash_server", str(data_dir), str(port)],
+        [sys.executable, "-m", "tests.support.crash_server", str(data_dir), str(port)],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        await _wait_healthy(base, process)
+        await wait_healthy(base, process)
         async with api(base) as client:
             done = await _post(client, "done.md")
             await wait_finished(client, done)
@@ -72,7 +50,7 @@ async def test_killed_server_marks_running_audit_interrupted(start_server, tmp_p
             before_hung = await read_until_closed(ws, until=lambda f: f.get("seq") == 6)
     finally:
         process.send_signal(signal.SIGKILL)
-        process.wait(10)
+        process.wait()  # SIGKILL ends it at once; no deadline of our own
 
     server = start_server(agents(), data_dir=data_dir)
     async with api(server) as client:

@@ -6,7 +6,7 @@ import asyncio
 import sqlite3
 
 from server.transports import codes
-from tests.runtime.harness import (
+from tests.support.harness import (
     Gate,
     ScriptedAgent,
     agents,
@@ -21,7 +21,7 @@ from tests.runtime.harness import (
     ws_connect,
     ws_stream,
 )
-from tests.runtime.results import AGENTS
+from tests.support.results import AGENTS
 
 
 def _gated_team(gate: Gate) -> dict[str, ScriptedAgent]:

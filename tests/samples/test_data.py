@@ -8,7 +8,7 @@ import pytest
 
 from bench.samples.build import _table_specs, build_all, extract_text, load_set
 from server.samples import SAMPLES_DIR, list_samples, sample_path
-from tests.samples.footing import uncrossfooted_rows, unexplained_totals
+from tests.support.footing import uncrossfooted_rows, unexplained_totals
 
 SETS = ["fanmilk-2024", "fanmilk-2023", "insig-2024", "flowtraders-2024"]
 

@@ -1,6 +1,6 @@
 // Compile-time checks on the generated contract: every frame type is handled, and the unions
 // narrow on their discriminators. A type added to the schema without a case here fails tsc.
-import type { AgentResult, CloseCode, Finding, Frame, LogEvent, ProblemCode } from "../../generated/contract";
+import type { AgentResult, CloseCode, Finding, Frame, LogEvent, ProblemCode, ReviewFrame } from "../../generated/contract";
 
 function assertNever(value: never): never {
   throw new Error(`unhandled: ${JSON.stringify(value)}`);
@@ -81,3 +81,18 @@ export function shouldReconnect(code: CloseCode): boolean {
 }
 
 export const problemCodes: ProblemCode[] = ["unknown_audit", "too_many_audits", "invalid_document"];
+
+export function describeReviewFrame(frame: ReviewFrame): string {
+  switch (frame.type) {
+    case "decision_recorded":
+      return `${frame.finding_id} ${frame.decision}${frame.reason ? ` (${frame.reason})` : ""} by ${frame.reviewer}`;
+    case "audit_signed_off":
+      return `signed off by ${frame.reviewer}: ${frame.counts.decided} of ${frame.counts.total} decided`;
+    case "drafts_compared":
+      return `against ${frame.previous_audit_id}: ${frame.findings.length} compared, ${frame.resolved.length} resolved`;
+    case "heartbeat":
+      return `review heartbeat at seq ${frame.last_seq}`;
+    default:
+      return assertNever(frame);
+  }
+}

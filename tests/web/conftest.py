@@ -6,18 +6,16 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from server.agents.registry import default_agents
-from tests.runtime.harness import LiveServer, make_settings
-from tests.web.agents import GatedAgent, gated_team
+from tests.support.browser import Site
+from tests.support.gated_agents import gated_team
+from tests.support.harness import LiveServer, make_settings
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -47,16 +45,6 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@dataclass
-class Site:
-    server: LiveServer
-    team: dict[str, GatedAgent]
-
-    @property
-    def base(self) -> str:
-        return self.server.base
 
 
 @pytest.fixture
@@ -92,10 +80,3 @@ def page(browser: Browser, site: Site) -> Iterator[Page]:
     yield page
     context.close()
     assert not problems, problems
-
-
-def save_screenshot(page: Page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=True)
-    return path

@@ -17,8 +17,9 @@ from playwright.sync_api import Page, WebSocketRoute, expect
 
 from server.ingest.reader import read_document
 from server.samples import sample_path
-from tests.web.agents import AGENT_NAMES, total_cell
-from tests.web.conftest import ARTIFACTS, ROOT, Site, save_screenshot
+from tests.support.browser import ARTIFACTS, Site, save_screenshot
+from tests.support.gated_agents import AGENT_NAMES, total_cell
+from tests.support.paths import ROOT
 
 AUDIT_URL = re.compile(r"/audits/[A-Za-z0-9_-]{6,64}$")
 
@@ -95,7 +96,8 @@ def test_a_cut_connection_resumes_after_the_last_seq_and_loses_nothing(
         sockets.append(ws)
 
     sockets: list[WebSocketRoute] = []
-    page.route_web_socket(re.compile(r".*/ws/audit/.*"), route)
+    # The audit's stream only (the review stream has its own cursor).
+    page.route_web_socket(re.compile(r".*/ws/audit/[^/]+(\?.*)?$"), route)
     audit_id = start_sample(page, site)
     site.team["numeric"].complete()
     expect_states(page, numeric="completed")
@@ -176,7 +178,7 @@ def test_a_finding_shows_its_cell_in_the_parsed_table_and_the_link_replays_the_a
     assert exported["findings"] == [f for a in snapshot["agents"] for f in a["result"]["findings"]]
     with page.expect_download() as download:
         page.get_by_role("button", name="Export CSV").click()
-    lines = download.value.path().read_text().splitlines()
+    lines = download.value.path().read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("agent,id,severity") and len(lines) == len(exported["findings"]) + 1
 
     # The audit's own link: reloading replays it to the same state.

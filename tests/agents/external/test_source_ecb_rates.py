@@ -11,7 +11,7 @@ from server.agents.external.sources.ecb_rates import check_rates, ecb_rate
 from server.agents.external.sources.fx_claims import rate_claims
 from server.ingest.document import Document, StatementKind
 from server.ingest.reader import read_document
-from tests.agents.external.build import document, paragraph, table
+from tests.support.parsed_documents import document, paragraph, table
 
 SAMPLES = Path(__file__).resolve().parents[3] / "server" / "samples"
 YEAR_END = date(2024, 12, 31)

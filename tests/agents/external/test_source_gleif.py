@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from server.agents.external.sources.base import Outcome
 from server.agents.external.sources.gleif import GleifSource, normalise_name
-from tests.agents.external.build import document, paragraph
-from tests.agents.external.replay_server import FIXTURES, Override, ReplayServer
+from tests.support.parsed_documents import document, paragraph
+from tests.support.replay_server import FIXTURES, Override, ReplayServer
 
 APPLE = "HWUPKR0MPOU8FGXBT394"
 BNP = "R0MUWSFPU8MPRO8K5P83"

@@ -9,7 +9,7 @@ from server.agents.external.sources.identifiers import (
     find_leis,
 )
 from server.ingest.document import Document
-from tests.agents.external.build import document, paragraph, table
+from tests.support.parsed_documents import document, paragraph, table
 
 GOOD_LEI = "HWUPKR0MPOU8FGXBT394"
 BAD_LEI = "HWUPKR0MPOU8FGXBT305"  # the injector's mutation: check digits + 11

@@ -11,7 +11,7 @@ from server.agents.external.sources.base import Outcome
 from server.agents.external.sources.memos import MemoSource, check_memos, memo_date
 from server.ingest.document import Document, Section
 from server.ingest.reader import read_document
-from tests.agents.external.build import document, paragraph
+from tests.support.parsed_documents import document, paragraph
 
 SAMPLES = Path(__file__).resolve().parents[3] / "server" / "samples"
 

@@ -11,7 +11,7 @@ from server.agents.external.sources.base import Outcome
 from server.agents.external.sources.prior_year import PriorYearSource, compare, extract_facts
 from server.ingest.document import Document, StatementKind
 from server.ingest.reader import read_document
-from tests.agents.external.build import document, paragraph, table
+from tests.support.parsed_documents import document, paragraph, table
 
 SAMPLES = Path(__file__).resolve().parents[3] / "server" / "samples"
 FP = StatementKind.FINANCIAL_POSITION

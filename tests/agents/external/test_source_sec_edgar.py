@@ -6,8 +6,8 @@ from __future__ import annotations
 from server.agents.external.sources.base import Outcome
 from server.agents.external.sources.sec_edgar import SecEdgarSource, find_cik
 from server.ingest.document import Block, StatementKind
-from tests.agents.external.build import document, paragraph, table
-from tests.agents.external.replay_server import FIXTURES, Override, ReplayServer
+from tests.support.parsed_documents import document, paragraph, table
+from tests.support.replay_server import FIXTURES, Override, ReplayServer
 
 FACTS = "/api/xbrl/companyfacts/CIK0000320193.json"
 ENDS = {"2024": "2024-09-28", "2023": "2023-09-30"}
