@@ -9,7 +9,7 @@ from generated.models import LogicCheck
 from server.agents.logic import agent as logic
 from server.ingest.reader import read_document
 from tests.agents.test_logic import AUTHORISED, GOING_CONCERN, HEADER, PL, SOFP, _loss_making, _set
-from tests.ingest.builders import DocBuilder
+from tests.support.builders import DocBuilder
 
 
 def _dates(*paragraphs: str) -> list[str]:

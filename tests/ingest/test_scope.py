@@ -7,7 +7,7 @@ from __future__ import annotations
 from server.ingest.document import Document, DocumentKind, Framework, Paragraph, PeriodKind
 from server.ingest.reader import read_document
 from server.ingest.scope import describe, detect
-from tests.ingest.builders import DocBuilder
+from tests.support.builders import DocBuilder
 
 SOFP = [
     ["In thousands", "2024", "2023"],
