@@ -183,6 +183,20 @@ export type NumericCheck =
  */
 export type ScaleName = "units" | "thousands" | "millions" | "billions";
 /**
+ * The accounting framework the statements say they follow; unknown when the document does not say clearly (nothing is assumed).
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "Framework".
+ */
+export type Framework = "ifrs" | "us_gaap" | "unknown";
+/**
+ * Annual statements, or interim ones (IAS 34 / ASC 270: a quarter, a half-year); unknown when the document does not say clearly.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "PeriodKind".
+ */
+export type PeriodKind = "annual" | "interim" | "unknown";
+/**
  * Kinds of logic check.
  *
  * This interface was referenced by `Contract`'s JSON-Schema
@@ -682,6 +696,18 @@ export interface LogicSummary {
   checks_run: number;
   checks_failed: number;
   by_check: CheckTally[];
+  scope?: ReportingScope;
+}
+/**
+ * The framework and period the checks were run for (which references and rules apply).
+ */
+export interface ReportingScope {
+  framework: Framework;
+  period: PeriodKind;
+  /**
+   * Why: each piece of evidence for the framework, then for the period; for an unknown, why it is unknown.
+   */
+  evidence: string[];
 }
 /**
  * A statement in the document that contradicts another part of it.
@@ -732,6 +758,15 @@ export interface DisclosureSummary {
   present: number;
   missing: number;
   incomplete: number;
+  scope?: ReportingScope1;
+  /**
+   * The checklist applied ("IFRS annual", "US GAAP annual", "IAS 34 interim", ...), or "none".
+   */
+  checklist?: string;
+  /**
+   * Why that checklist, or why none, in words.
+   */
+  checklist_reason?: string;
 }
 /**
  * This interface was referenced by `Contract`'s JSON-Schema
@@ -746,7 +781,21 @@ export interface StandardConsidered {
   missing?: number;
 }
 /**
- * A disclosure IFRS requires that the document lacks or gives only in part.
+ * What the document says it is, read once when it is parsed, with the evidence in words (dei tags, a statement of compliance, the SEC cover page, statement headings, standards cited).
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "ReportingScope".
+ */
+export interface ReportingScope1 {
+  framework: Framework;
+  period: PeriodKind;
+  /**
+   * Why: each piece of evidence for the framework, then for the period; for an unknown, why it is unknown.
+   */
+  evidence: string[];
+}
+/**
+ * A disclosure the applicable framework (IFRS, US GAAP, an interim standard) requires that the document lacks or gives only in part.
  *
  * This interface was referenced by `Contract`'s JSON-Schema
  * via the `definition` "DisclosureFinding".

@@ -87,6 +87,17 @@ class DisclosureSummary(BaseModel):
     present: Annotated[StrictInt, Field(ge=0)]
     missing: Annotated[StrictInt, Field(ge=0)]
     incomplete: Annotated[StrictInt, Field(ge=0)]
+    scope: ReportingScope | MISSING = MISSING
+    checklist: Annotated[
+        StrictStr | MISSING,
+        Field(
+            description='The checklist applied ("IFRS annual", "US GAAP annual", "IAS 34 interim", ...), or "none".'
+        ),
+    ] = MISSING
+    checklist_reason: Annotated[
+        StrictStr | MISSING,
+        Field(description="Why that checklist, or why none, in words."),
+    ] = MISSING
 
 
 class ExternalFinding(BaseModel):
@@ -147,6 +158,12 @@ class ExternalSummary(BaseModel):
     unverifiable: Annotated[StrictInt, Field(ge=0)]
     sources: list[SourceTally]
     verified_facts: list[VerifiedFact]
+
+
+class Framework(StrEnum):
+    ifrs = "ifrs"
+    us_gaap = "us_gaap"
+    unknown = "unknown"
 
 
 class LogicCheck(StrEnum):
@@ -211,6 +228,12 @@ class LogicSummary(BaseModel):
     checks_run: Annotated[StrictInt, Field(ge=0)]
     checks_failed: Annotated[StrictInt, Field(ge=0)]
     by_check: list[CheckTally]
+    scope: Annotated[
+        ReportingScope | MISSING,
+        Field(
+            description="The framework and period the checks were run for (which references and rules apply)."
+        ),
+    ] = MISSING
 
 
 class NumericCheck(StrEnum):
@@ -295,6 +318,27 @@ class NumericSummary(BaseModel):
     by_check: list[CheckTally]
     tables: Annotated[StrictInt | MISSING, Field(ge=0)] = MISSING
     numbers: Annotated[StrictInt | MISSING, Field(ge=0)] = MISSING
+
+
+class PeriodKind(StrEnum):
+    annual = "annual"
+    interim = "interim"
+    unknown = "unknown"
+
+
+class ReportingScope(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    framework: Framework
+    period: PeriodKind
+    evidence: Annotated[
+        list[StrictStr],
+        Field(
+            description="Why: each piece of evidence for the framework, then for the period; for an unknown, why it is unknown."
+        ),
+    ]
 
 
 class ScaleName(StrEnum):

@@ -57,6 +57,7 @@ from server.ingest.statements import (
     statement_from_rows,
     statement_from_title,
 )
+from server.ingest.scope import read_scope
 from server.ingest.structure import infer_structure
 from server.ingest.tables import build_table
 from server.text.dates import MONTH_PATTERN
@@ -121,6 +122,7 @@ def assemble(raw: RawDocument, name: str, kind: DocumentKind) -> Document:
             _table(doc, ctx, block, default_scale)
     _document_facts(doc, raw)
     _tagged_document_facts(doc, raw)
+    read_scope(doc)
     return doc
 
 

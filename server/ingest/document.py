@@ -34,6 +34,20 @@ class StatementKind(StrEnum):
     CASH_FLOWS = "cash_flows"
 
 
+class Framework(StrEnum):
+    """The accounting framework the statements say they follow (server/ingest/scope.py)."""
+
+    IFRS = "ifrs"
+    US_GAAP = "us_gaap"
+
+
+class PeriodKind(StrEnum):
+    """Annual statements, or interim ones (IAS 34 / ASC 270: a quarter, a half-year)."""
+
+    ANNUAL = "annual"
+    INTERIM = "interim"
+
+
 class ColumnRole(StrEnum):
     LABEL = "label"
     NOTE = "note"
@@ -193,6 +207,11 @@ class Document:
     report_type: str | None = None  # dei:DocumentType, "10-K", "10-Q", "20-F", ...
     fiscal_period: str | None = None  # dei:DocumentFiscalPeriodFocus, "FY", "Q3", ...
     amendment: bool | None = None  # dei:AmendmentFlag
+    # What the document says it is (server/ingest/scope.py); None when it does not say clearly.
+    framework: Framework | None = None
+    period_kind: PeriodKind | None = None
+    framework_evidence: list[str] = field(default_factory=list)  # why, in words
+    period_evidence: list[str] = field(default_factory=list)
 
     @property
     def tables(self) -> list[Table]:

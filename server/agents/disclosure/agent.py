@@ -1,6 +1,11 @@
-"""The disclosure agent: does the document give the disclosures IFRS requires of it?
+"""The disclosure agent: does the document give the disclosures its framework requires of it?
 
-It decides which standards apply (always, or triggered by a line item, phrase or note title in
+It first takes the checklist the document's framework and period call for (read with the
+document, server/ingest/scope.py): IFRS annual, IAS 34 interim, US GAAP annual or ASC 270
+interim. A document that does not say which framework it follows, or whether it is annual or
+interim, gets no checklist, and the summary says so: an IFRS checklist on a US filing (or an
+annual one on condensed interim statements) reports dozens of "missing" disclosures that were
+never required. Then it decides which standards apply (always, or triggered by a line item, phrase or note title in
 the document), then looks for each applicable checklist requirement's evidence in normalised text
 (`server.text.labels.normalise`), so wording and spelling differences between preparers do not produce
 false "missing" findings. A requirement whose evidence is present but lacks one of its parts
@@ -24,9 +29,18 @@ from generated.models import (
 )
 from server import severity
 from server.agents.base import AuditInputs, Progress, finding_id
-from server.agents.disclosure.checklist import Checklist, Matcher, Requirement, load_checklist
+from server.agents.disclosure.checklist import (
+    CHECKLISTS,
+    Checklist,
+    Matcher,
+    Requirement,
+    for_scope,
+    load_checklist,
+)
 from server.agents.logic.base import period_columns
+from server.agents.logic.scope import reporting_scope
 from server.ingest.document import ColumnRole, Document, Paragraph, Section, Table
+from server.ingest.scope import Scope, describe
 from server.text.labels import normalise, normalise_label
 from server.workers import offload
 
@@ -209,8 +223,40 @@ class DocIndex:
 def audit(
     document: Document, checklist: Checklist | None = None, progress: Progress | None = None
 ) -> DisclosureResult:
-    """Check every applicable requirement of the checklist against a parsed document."""
-    checklist = checklist or load_checklist()
+    """Check every applicable requirement of the document's checklist (or the one given)."""
+    scope, wire = reporting_scope(document)
+    if checklist is None:
+        checklist = for_scope(
+            scope.framework.value if scope.framework else None,
+            scope.period.value if scope.period else None,
+        )
+        chosen_because = _why(scope, checklist)
+        if checklist is not None and not _has_statements(document):
+            checklist, chosen_because = (
+                None,
+                (
+                    f"none: the document presents {describe(scope)}, but no primary financial "
+                    "statement was found in it (incorporated by reference from another document, or "
+                    "not readable as tables), so what its notes lack cannot be judged"
+                ),
+            )
+    else:
+        chosen_because = f"{checklist.title}: the checklist asked for"
+    if checklist is None:
+        return DisclosureResult(
+            agent="disclosure",
+            summary=DisclosureSummary(
+                standards=[],
+                requirements_checked=0,
+                present=0,
+                missing=0,
+                incomplete=0,
+                scope=wire,
+                checklist="none",
+                checklist_reason=chosen_because,
+            ),
+            findings=[],
+        )
     index = DocIndex(document)
     findings: list[DisclosureFinding] = []
     considered: list[StandardConsidered] = []
@@ -221,7 +267,7 @@ def audit(
         if standard.applies_when is None:
             applies, reason, trigger = (
                 True,
-                "applies to every set of IFRS financial statements",
+                f"applies to every set of {checklist.title} financial statements",
                 None,
             )
         else:
@@ -278,8 +324,31 @@ def audit(
             present=totals["present"],
             missing=totals["missing"],
             incomplete=totals["incomplete"],
+            scope=wire,
+            checklist=checklist.title,
+            checklist_reason=chosen_because,
         ),
         findings=findings,
+    )
+
+
+def _has_statements(document: Document) -> bool:
+    """At least one primary statement was recognised (by its table or its heading)."""
+    return any(t.statement for t in document.tables) or any(s.statement for s in document.sections)
+
+
+def _why(scope: Scope, checklist: Checklist | None) -> str:
+    """Why this checklist, or why none, in words."""
+    if checklist is not None:
+        return f"{checklist.title}: the document presents {describe(scope)}"
+    if scope.framework is None:
+        return (
+            "none: the document does not state its accounting framework (IFRS or US GAAP), so no "
+            "framework's disclosure checklist applies; nothing is assumed"
+        )
+    return (
+        f"none: the document does not say whether its {describe(scope).split(',')[0]} statements "
+        "are annual or interim; nothing is assumed"
     )
 
 
@@ -334,8 +403,9 @@ def _check(
 
 
 def warm_up() -> None:
-    """Load and validate the checklist now rather than inside the first audit."""
-    load_checklist()
+    """Load and validate every checklist now rather than inside the first audit."""
+    for file in CHECKLISTS.values():
+        load_checklist(file)
 
 
 async def run(inputs: AuditInputs, progress: Progress | None = None) -> DisclosureResult:

@@ -1,8 +1,10 @@
-"""The disclosure checklist: data in `data/ifrs.yaml`, loaded and validated once.
+"""The disclosure checklists: data in `data/*.yaml`, each loaded and validated once.
 
-The checklist is data, not code, so a reviewer can read what is checked and why, and a new
-requirement is a YAML entry. It is validated against its own JSON Schema (Draft 2020-12) on load;
-a malformed checklist is a bug and raises.
+A checklist is data, not code, so a reviewer can read what is checked and why, and a new
+requirement is a YAML entry. Each is validated against the same JSON Schema (Draft 2020-12) on
+load; a malformed checklist is a bug and raises. One file per framework and period: IFRS annual
+(`ifrs.yaml`), IFRS interim (`ias34.yaml`), US GAAP annual (`us_gaap.yaml`), US GAAP interim
+(`asc270.yaml`); `for_scope` picks the one a document's framework and period call for.
 """
 
 from __future__ import annotations
@@ -21,6 +23,13 @@ from server.agents.vocabulary import expand
 
 DATA = Path(__file__).resolve().parent / "data"
 CHECKLIST_PATH = DATA / "ifrs.yaml"
+# (framework, period) -> file; the values are Framework / PeriodKind values of the ingest scope.
+CHECKLISTS: dict[tuple[str, str], str] = {
+    ("ifrs", "annual"): "ifrs.yaml",
+    ("ifrs", "interim"): "ias34.yaml",
+    ("us_gaap", "annual"): "us_gaap.yaml",
+    ("us_gaap", "interim"): "asc270.yaml",
+}
 SCHEMA_PATH = DATA / "checklist.schema.json"
 MATCHER_KINDS = ("phrase", "heading", "line_item", "column", "statement", "fact")
 
@@ -54,7 +63,9 @@ class Requirement:
 
     @property
     def reference(self) -> str:
-        return f"{self.standard}.{self.paragraph}"
+        """ "IAS 12.81(c)"; the Codification joins with a hyphen: "ASC 740-10-50-12"."""
+        joiner = "-" if self.standard.startswith("ASC ") else "."
+        return f"{self.standard}{joiner}{self.paragraph}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +79,9 @@ class Standard:
 class Checklist:
     standards: tuple[Standard, ...]
     requirements: tuple[Requirement, ...]
+    title: str = "IFRS annual"
+    framework: str = "ifrs"
+    period: str = "annual"
 
 
 def _matcher(raw: dict[str, Any]) -> Matcher:
@@ -116,11 +130,25 @@ def parse(data: dict[str, Any]) -> Checklist:
                 ),
             )
         )
-    return Checklist(standards, tuple(requirements))
+    return Checklist(
+        standards,
+        tuple(requirements),
+        title=data.get("title", "IFRS annual"),
+        framework=data.get("framework", "ifrs"),
+        period=data.get("period", "annual"),
+    )
 
 
-@lru_cache(maxsize=1)
-def load_checklist() -> Checklist:
-    """The bundled checklist, parsed and validated (cached)."""
-    with CHECKLIST_PATH.open(encoding="utf-8") as fh:
+@lru_cache(maxsize=len(CHECKLISTS))
+def load_checklist(file: str = CHECKLIST_PATH.name) -> Checklist:
+    """A bundled checklist (default: IFRS annual), parsed and validated (cached)."""
+    with (DATA / file).open(encoding="utf-8") as fh:
         return parse(yaml.safe_load(fh))
+
+
+def for_scope(framework: str | None, period: str | None) -> Checklist | None:
+    """The checklist for a framework and period; None when either is unknown."""
+    if framework is None or period is None:
+        return None
+    file = CHECKLISTS.get((framework, period))
+    return load_checklist(file) if file else None

@@ -21,6 +21,7 @@ from server.agents.logic.movements import check_movements
 from server.agents.logic.narrative import check_narrative
 from server.agents.logic.rates import check_rates
 from server.agents.logic.relations import check_parts, check_scale, check_share_order, check_signs
+from server.agents.logic.scope import reporting_scope
 from server.ingest.document import Document
 from server.workers import offload
 
@@ -61,6 +62,7 @@ def audit(document: Document, progress: Progress | None = None) -> LogicResult:
             checks_run=sum(t.run for t in ctx.tallies.values()),
             checks_failed=sum(t.failed for t in ctx.tallies.values()),
             by_check=by_check,
+            scope=reporting_scope(document)[1],
         ),
         findings=findings,
     )

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 
 from generated.models import CellRef, Location, LogicCheck, Severity
 from server.agents.logic.base import LogicContext, paragraph_location
-from server.ingest.document import Paragraph
+from server.agents.logic.citations import cites_another_document, in_exhibit_index
+from server.ingest.document import Paragraph, PeriodKind
 from server.text.dates import find_dates
 from server.text.labels import normalise
 from server.text.sentences import sentences
@@ -39,6 +40,25 @@ _BY_DATE = re.compile(
 _EARLIER_REF = re.compile(
     r"\b(previously|originally|dated|entered into|signed|announced|since|as at|at)\s*$"
 )
+_QUARTER = re.compile(
+    r"\b(three|six|nine|3|6|9|13|26|39)[- ](months?|weeks?)( period)? (ended|ending)\s*$"
+    r"|\bquarters? (ended|ending)\s*$"
+)
+# The SEC cover page's own line; a short paragraph near the start, not a sentence of the text.
+_COVER_PERIOD = re.compile(
+    r"(?i)^\W*for the (?:fiscal year|quarterly period) ended\b"
+    r"|report pursuant to section 13\b.{0,80}?\bfor the (?:fiscal year|quarterly period) ended\b"
+)
+_COVER_LINE = 240
+_CONTRACT = re.compile(
+    r"\b(agreements?|plans?|programs?|programmes?|amendments?|charter|by-?laws|indentures?)\b"
+)
+_STATEMENTS = re.compile(
+    r"\b(financial statements|accounts|annual report|report of the directors)\b"
+)
+_ENDED = re.compile(r"\b(ended|ending)\s*$")
+_COVER_PARAGRAPHS = 40
+_FISCAL_SLACK_DAYS = 7
 _NO_EVENT = re.compile(
     r"\bno (material |significant |other |adjusting |non-adjusting )*(subsequent )?events?\b"
 )
@@ -46,7 +66,7 @@ _NO_EVENT = re.compile(
 
 def check_dates(ctx: LogicContext) -> None:
     rd = ctx.facts.reporting_date
-    if rd is None:
+    if rd is None or _cover_disagrees(ctx, rd):
         ctx.skipped(CHECK)
         return
     _headers(ctx, rd)
@@ -109,8 +129,10 @@ def _columns(ctx: LogicContext, rd: date) -> None:
         years = sorted(ctx.facts.columns[table.id], reverse=True)
         if not years:
             continue
-        bad = [y for y in years if y > rd.year or y < rd.year - 2]
-        if len(years) >= 2 and years[0] == rd.year and years[1] != rd.year - 1:
+        current = _fiscal_label(rd, years[0])
+        # A US 10-K prints three years of the income, cash-flow and equity statements.
+        bad = [y for y in years if y > current or y < current - 2]
+        if len(years) >= 2 and years[0] == current and years[1] != current - 1:
             bad.append(years[1])
         if not bad:
             ctx.passed(CHECK)
@@ -138,19 +160,33 @@ def _columns(ctx: LogicContext, rd: date) -> None:
 
 
 def _text_periods(ctx: LogicContext, rd: date) -> None:
-    """'For the year ended X' / 'as at X' in the text is this period end or an earlier one."""
-    for p in ctx.document.paragraphs:
+    """'For the year ended X' in the text is this period end or an earlier one.
+
+    Not the report's own dates, so never compared: sentences citing another filing (an exhibit
+    index, "incorporated by reference to ... Form 10-Q for the quarter ended ..."), a year
+    still to come ("effective for our year ending December 31, 2027"), quarters inside the
+    years reported, and in an interim report every earlier period end (its last annual
+    statements). A 52/53-week fiscal year ends on a different day each year (December 25, 2021
+    then December 31, 2022): within a week of the reporting date's day is the same year end.
+    """
+    doc = ctx.document
+    interim = doc.period_kind is PeriodKind.INTERIM
+    exhibits = in_exhibit_index(doc)
+    for p in doc.paragraphs:
+        if p.id in exhibits:
+            continue
         for s in sentences(p.text):
+            if cites_another_document(s.text):
+                continue
             for d in find_dates(s.text):
                 head = normalise(s.text[: d.start])
-                if not _PERIOD_PHRASE.search(head):
-                    continue
-                if "ended" not in head[-30:] and "ending" not in head[-30:]:
+                if not _PERIOD_PHRASE.search(head) or not _ENDED.search(head):
                     continue  # "as at 1 January" opening balances and other dates are fine
-                same_day = (d.value.month, d.value.day) == (rd.month, rd.day) or (
-                    rd.month == 2 and d.value.month == 2 and d.value.day >= 28
-                )
-                if same_day and d.value.year <= rd.year:
+                if d.value > rd and head.rstrip().endswith("ending"):
+                    continue  # a period still to come, not one reported
+                if d.value <= rd and (interim or _QUARTER.search(head[-40:])):
+                    continue
+                if d.value <= rd and _same_year_end(d.value, rd):
                     ctx.passed(CHECK)
                     continue
                 ctx.failed(
@@ -169,15 +205,69 @@ def _text_periods(ctx: LogicContext, rd: date) -> None:
                 )
 
 
+def _same_year_end(d: date, rd: date) -> bool:
+    """d is a year end of the same fiscal calendar as rd: the same day, or within a week of it
+    (52/53-week years), in any year."""
+    for year in (d.year - 1, d.year, d.year + 1):
+        try:
+            anchor = rd.replace(year=year)
+        except ValueError:  # 29 February
+            anchor = rd.replace(year=year, day=28)
+        if abs((d - anchor).days) <= _FISCAL_SLACK_DAYS:
+            return True
+    return False
+
+
+def _fiscal_label(rd: date, latest_column: int) -> int:
+    """The year the statements' current column is labelled with: a fiscal year ending in
+    January to March is often named after the calendar year before (fiscal 2024 ended
+    February 2, 2025)."""
+    if rd.month <= 3 and latest_column == rd.year - 1:
+        return rd.year - 1
+    return rd.year
+
+
+def _cover_disagrees(ctx: LogicContext, rd: date) -> bool:
+    """The cover page names another period end than the reporting date the reader found, or the
+    statements' columns a later year, so that date is not sure: the date checks are skipped
+    rather than measured against it."""
+    latest = [
+        max(ctx.facts.columns[t.id])
+        for t in ctx.document.tables
+        if t.statement is not None and ctx.facts.columns.get(t.id)
+    ]
+    if latest and max(latest) > rd.year:
+        return True  # the statements' own columns are for a later year than the date found
+    for p in ctx.document.paragraphs[:_COVER_PARAGRAPHS]:
+        m = _COVER_PERIOD.search(p.text)
+        if m is None or len(p.text) > _COVER_LINE:
+            continue
+        found = find_dates(p.text[m.end() : m.end() + 40])
+        if found:
+            return not _same_day_or_week(found[0].value, rd)
+    return False
+
+
+def _same_day_or_week(d: date, rd: date) -> bool:
+    return abs((d - rd).days) <= _FISCAL_SLACK_DAYS
+
+
 def _authorisation(ctx: LogicContext, rd: date) -> None:
     """The date the statements were authorised for issue falls after the period end."""
     doc = ctx.document
     in_section = {s.id for s in doc.sections if _AUTHORISATION_TITLE.search(normalise(s.title))}
+    exhibits = in_exhibit_index(doc)
     for p in doc.paragraphs:
+        if p.id in exhibits:
+            continue
         for s in sentences(p.text):
             low = normalise(s.text)
             if not _AUTHORISED.search(low) and p.section_id not in in_section:
                 continue
+            if cites_another_document(s.text) or (
+                _CONTRACT.search(low) and not _STATEMENTS.search(low)
+            ):
+                continue  # "Award Agreement, as approved by the Board of Directors" (an exhibit)
             dates = [
                 d
                 for d in find_dates(s.text)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from generated.models import Location, LogicCheck, Severity
 from server.agents.logic.base import Figure, LogicContext, label_key, paragraph_location
-from server.ingest.document import Paragraph
+from server.ingest.document import Framework, Paragraph
 from server.text.labels import normalise
 from server.text.sentences import sentences
 
@@ -129,6 +129,11 @@ def check_going_concern(ctx: LogicContext) -> None:
         ctx.passed(CHECK)
         return
     listed = "; ".join(ind.found)
+    if not mentions and ctx.document.framework is Framework.US_GAAP:
+        # ASC 205-40-50-12: US GAAP asks for a going-concern note only when substantial doubt is
+        # raised, so its absence says nothing (the disclosure agent checks the doubt's note).
+        ctx.skipped(CHECK)
+        return
     if not mentions:  # a heading with nothing under it is no assessment
         ctx.failed(
             CHECK,

@@ -57,9 +57,11 @@ def _check_sentence(
     candidates = [m for m in ms if m.money_like or m.kind == "percent"]
     if not candidates:
         return
-    found = find_terms(low, terms)
+    found = [
+        t for t in find_terms(low, terms) if not _modifier(low, t[0]) and not _instance(low, t[0])
+    ]
     phrases = [t[2].phrase for t in found]
-    if BREAKDOWN.search(low) or len(phrases) != len(set(phrases)):
+    if BREAKDOWN.search(low) or _PART_OF.search(low) or len(phrases) != len(set(phrases)):
         found = []  # figures for parts of a line: counted below, never checked
     years = years_for(low, ms, year_marks(low, ms, ctx.facts), ctx.facts.current_year)
     chain: tuple[int, int, Term] | None = None
@@ -99,6 +101,48 @@ def _check_sentence(
         _evaluate(ctx, paragraph, sentence, claim)
 
 
+_OF_SOMETHING_ELSE = re.compile(
+    r"\b([a-z]+) (associated with|related to|attributable to|from|of|on|to|for|with|impacting|"
+    r"affecting|impact|in)\s+((the|our|its|their|this|these|such|company's|group's)\s+)*$"
+)
+# "changes in accounts payable ($2.5 billion)" is a cash-flow movement, not the payables line.
+_CHANGE_WORDS = {
+    "increase", "decrease", "increases", "decreases", "growth", "rise", "fall", "decline",
+    "reduction", "improvement", "deterioration", "drop",
+}  # fmt: skip
+# Sentences about a part or a variant of a line: what is "included in" it, a subset of plans,
+# one country's share, a figure "excluding" something, a reclassification, a notional amount.
+_PART_OF = re.compile(
+    r"\b(included in|includ(es|ing)|excluding|exclusive of|u\.s\.|domestic|foreign|non-u\.s\."
+    r"|for (the |all )?plans|reclassified|notional|operationally|program)\b"
+)
+_RESULT_VERB = re.compile(r"\b(reported|made|incurred|posted|achieved|generated)\s+(a|an)\s*$")
+_FOR_THE_YEAR = re.compile(
+    r"^(?:[^.;]|\.(?=\d)){0,80}\bfor the (financial |fiscal )?(year|period)\b"
+)
+_INSTANCE = re.compile(r"(^|[^a-z])(a|an)\s*$")
+
+
+def _instance(low: str, start: int) -> bool:
+    """ "a loss of $7 million from these conversions", "an impairment charge of $760 million":
+    one event, not the statement line of that name."""
+    if low[max(0, start - 2) : start].endswith(("/(", "/")):
+        return True  # "income/(loss)": half of a combined label, not a line of its own
+    if _INSTANCE.search(low[:start]) is None:
+        return False
+    # "reported a loss of EUR 500 thousand for the year" is the year's result
+    return not (_RESULT_VERB.search(low[:start]) or _FOR_THE_YEAR.search(low[start:]))
+
+
+def _modifier(low: str, start: int) -> bool:
+    """The term only qualifies another subject: "excess tax benefits associated with stock-based
+    compensation totaled $84 million", "undistributed earnings from our equity method
+    investments of $141". The figure is the other subject's; a change of the term itself
+    ("an increase in revenue of 24%") is still its own."""
+    m = _OF_SOMETHING_ELSE.search(low[:start])
+    return m is not None and m.group(1) not in _CHANGE_WORDS
+
+
 def _lines(ctx: LogicContext, term: Term) -> list[tuple[Table, Row]]:
     if term.column:
         table = next(t for t in ctx.document.tables if t.id == term.column[0])
@@ -106,6 +150,12 @@ def _lines(ctx: LogicContext, term: Term) -> list[tuple[Table, Row]]:
     if term.concept:
         return [tr for tr in ctx.facts.concepts.get(term.concept, [])]
     return [(t, r) for t in ctx.document.tables for r in t.rows if label_key(r) == term.label]
+
+
+def _loss_line(row: Row) -> bool:
+    """A line named as a loss ("Loss from operations") printed with losses negative."""
+    key = label_key(row)
+    return key.startswith("loss") and "profit" not in key and "income" not in key
 
 
 def _signed(row: Row, printed: float) -> float:
@@ -272,6 +322,8 @@ def _explains(claim: Claim, table: Table, row: Row, vals: dict[int, float | None
     cur, prior = vals[claim.year] or 0.0, vals[claim.year - 1] or 0.0
     if claim.kind == "change_abs":
         diff = cur - prior
+        if _loss_line(row) and claim.direction:
+            diff = -diff  # "loss from operations increased by" a more negative figure
         if claim.direction and diff * claim.direction < 0:
             return False
         return any(

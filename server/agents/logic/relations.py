@@ -70,8 +70,36 @@ _TAX_OR_MOVEMENT_TITLE = re.compile(
 )
 _TAX_OR_MOVEMENT = re.compile(
     r"\b(tax|deferred|movements?|changes?|charge|credit|recognised|increase|decrease|effect|impact"
-    r"|adjustments?|differences?|sensitivity|restatement)"
+    r"|adjustments?|differences?|sensitivity|restatement|losses|accumulated|eliminations?"
+    r"|impairments?)"
 )
+# Rows that make a note table a cash-flow, tax, impairment or segment reconciliation: there a
+# line named "Inventories" is a movement ("Inventories (1,121)" in operating cash flows), a
+# temporary difference or an elimination, not a balance. Only its balances are checked.
+_MOVEMENT_ROWS = re.compile(
+    r"\b(net cash (provided|used|from|generated|inflow|outflow)|operating activities"
+    r"|changes? in (operating |working capital|assets and liabilities|other assets)|working capital"
+    r"|deferred (income )?tax|valuation allowance|impairments?|write-?(downs?|offs?)"
+    r"|accumulated (amorti[sz]ation|depreciation)|eliminations?|intersegment|total losses)\b"
+)
+_CASH_FLOW_TITLE = re.compile(r"\bcash flows?\b")
+_NET_CASH = re.compile(r"\bnet cash (provided|used|from|generated|inflow|outflow)")
+_BALANCE = re.compile(r"\bat (the )?(close|end|beginning|start)\b|\bat \d{1,2} [a-z]+ \d{4}$")
+
+
+def _movement_table(table: Table) -> bool:
+    """A cash-flow statement, or a note whose rows show it reconciles movements (see above)."""
+    if table.statement is StatementKind.CASH_FLOWS:
+        return True
+    if table.statement is StatementKind.FINANCIAL_POSITION:
+        return False
+    if _CASH_FLOW_TITLE.search(normalise(table.title or "")) or any(
+        _NET_CASH.search(label_key(r)) for r in table.rows
+    ):
+        return True  # a cash-flow statement, whatever it was recognised as
+    if table.statement is not None:
+        return False
+    return any(_MOVEMENT_ROWS.search(label_key(r)) for r in table.rows)
 
 
 def check_signs(ctx: LogicContext) -> None:
@@ -86,10 +114,13 @@ def check_signs(ctx: LogicContext) -> None:
         primary = table.statement in _NON_NEGATIVE
         if not primary and _TAX_OR_MOVEMENT_TITLE.search(normalise(table.title or "")):
             continue  # temporary differences and movements may be negative
+        movements = _movement_table(table)
         for row in table.rows:
             if row.kind in (RowKind.HEADING, RowKind.SPACER):
                 continue
             key = label_key(row)
+            if movements and not _BALANCE.search(key):
+                continue
             if (
                 concepts
                 and any(label_is(key, c) for c in concepts)

@@ -93,3 +93,15 @@ def test_withdrawn_codes_are_not_errors_and_other_capitals_are_ignored() -> None
 def test_table_currency_is_checked() -> None:
     t = table("t1", ["2024"], [("Revenue", 10)], currency="GHS")
     assert [v.claim for v in verdicts(document("r.docx", [t]))] == ["Currency code GHS"]
+
+
+def test_acronyms_after_a_scale_word_are_not_currency_codes() -> None:
+    """'IPR&D' is in-process research and development, not a currency 'IPR'."""
+    doc = said(
+        "Intangible assets consist of $3.0 billion of IPR&D and $1.4 billion of developed "
+        "technology; amounts in millions of USD.",
+        "Charges (IPR&D million-dollar milestones) were expensed.",
+    )
+    assert [(v.claim, v.outcome) for v in verdicts(doc)] == [
+        ("Currency code USD", Outcome.VERIFIED)
+    ]

@@ -38,8 +38,11 @@ _CUSIP_LABEL = re.compile(r"\bCUSIP\b", re.I)
 _CUSIP_TOKEN = re.compile(r"\b[0-9A-Z]{8}[0-9]\b")
 _UNIT_CAPTIONS = [
     re.compile(r"\b([A-Z]{3})\s*['’`]\s*0{3}\b"),
-    re.compile(r"\b(?i:thousands?|millions?|billions?)\s+of\s+([A-Z]{3})\b"),
-    re.compile(r"(?:\b[Ii]n\s+|\()([A-Z]{3})\s+(?:thousands?|millions?|billions?|mln|bn)\b(?!-)"),
+    # "(?![&/-])": "$1.2 billion of IPR&D" is in-process R&D, not a currency "IPR".
+    re.compile(r"\b(?i:thousands?|millions?|billions?)\s+of\s+([A-Z]{3})\b(?![&/-])"),
+    re.compile(
+        r"(?:\b[Ii]n\s+|\()([A-Z]{3})(?![&/-])\s+(?:thousands?|millions?|billions?|mln|bn)\b(?!-)"
+    ),
 ]
 
 
