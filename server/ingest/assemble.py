@@ -47,6 +47,7 @@ from server.ingest.recognise import (
     is_notes_heading,
     note_title,
 )
+from server.ingest.scope import read_scope
 from server.ingest.statements import (
     STATEMENT_NAMES,
     analysis_not_statement,
@@ -57,7 +58,6 @@ from server.ingest.statements import (
     statement_from_rows,
     statement_from_title,
 )
-from server.ingest.scope import read_scope
 from server.ingest.structure import infer_structure
 from server.ingest.tables import build_table
 from server.text.dates import MONTH_PATTERN

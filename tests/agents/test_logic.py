@@ -6,8 +6,6 @@ right check reports it, pointing at the sentence or cells; the clean set must gi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pytest
 
 from generated.models import LogicCheck, LogicResult, Severity
@@ -16,72 +14,17 @@ from server.agents.logic import agent as logic
 from server.ingest.reader import read_document
 from tests.support.builders import DocBuilder
 from tests.support.frames import assert_valid
-
-HEADER = ["In thousands of euros", "Note", "2024", "2023"]
-SOFP = [
-    ["Property, plant and equipment", "5", "5,000", "4,800"],
-    ["Total non-current assets", "", "5,000", "4,800"],
-    ["Inventories", "", "1,200", "1,100"],
-    ["Trade receivables", "", "2,300", "2,000"],
-    ["Cash and cash equivalents", "", "900", "700"],
-    ["Total current assets", "", "4,400", "3,800"],
-    ["Total assets", "", "9,400", "8,600"],
-    ["Share capital", "", "1,000", "1,000"],
-    ["Retained earnings", "", "4,400", "3,900"],
-    ["Total equity", "", "5,400", "4,900"],
-    ["Borrowings", "", "2,000", "2,100"],
-    ["Total non-current liabilities", "", "2,000", "2,100"],
-    ["Trade payables", "", "2,000", "1,600"],
-    ["Total current liabilities", "", "2,000", "1,600"],
-    ["Total liabilities", "", "4,000", "3,700"],
-    ["Total equity and liabilities", "", "9,400", "8,600"],
-]
-PL = [
-    ["Revenue", "", "12,400", "13,200"],
-    ["Cost of sales", "", "(8,000)", "(8,500)"],
-    ["Gross profit", "", "4,400", "4,700"],
-    ["Administrative expenses", "", "(3,600)", "(3,500)"],
-    ["Operating profit", "", "800", "1,200"],
-    ["Finance costs", "", "(150)", "(160)"],
-    ["Profit before tax", "", "650", "1,040"],
-    ["Income tax expense", "", "(150)", "(260)"],
-    ["Profit for the year", "", "500", "780"],
-]
-NARRATIVE = (
-    "Revenue decreased by 6% to EUR 12.4 million (2023: EUR 13.2 million) and profit for the "
-    "year was EUR 500 thousand (2023: EUR 780 thousand)."
+from tests.support.logic_set import (
+    AUTHORISED,
+    GOING_CONCERN,
+    HEADER,
+    NARRATIVE,
+    PL,
+    SOFP,
+    audit_set,
+    loss_making,
+    replace_cell,
 )
-GOING_CONCERN = "The financial statements have been prepared on a going concern basis."
-AUTHORISED = (
-    "The financial statements were authorised for issue by the Board of Directors on 12 March 2025."
-)
-
-
-def _set(
-    *,
-    sofp: Sequence[Sequence[str]] = SOFP,
-    pl: Sequence[Sequence[str]] = PL,
-    header: Sequence[str] = HEADER,
-    paragraphs: Sequence[str] = (NARRATIVE, GOING_CONCERN, AUTHORISED),
-) -> LogicResult:
-    data = (
-        DocBuilder()
-        .heading("Statement of financial position as at 31 December 2024")
-        .table([list(header), *[list(r) for r in sofp]])
-        .heading("Statement of profit or loss for the year ended 31 December 2024")
-        .table([list(header), *[list(r) for r in pl]])
-        .heading("Notes to the financial statements")
-    )
-    for text in paragraphs:
-        data.para(text)
-    return logic.audit(read_document(data.bytes(), "set.docx"))
-
-
-def _replace(rows: Sequence[Sequence[str]], label: str, col: int, text: str) -> list[list[str]]:
-    out = [list(r) for r in rows]
-    row = next(r for r in out if r[0] == label)
-    row[col] = text
-    return out
 
 
 def _checks(result: LogicResult) -> list[LogicCheck]:
@@ -89,7 +32,7 @@ def _checks(result: LogicResult) -> list[LogicCheck]:
 
 
 def test_consistent_set_gives_no_finding_and_checks_its_claims() -> None:
-    result = _set()
+    result = audit_set()
     assert result.findings == []
     s = result.summary
     assert s.claims_checked >= 4
@@ -102,7 +45,7 @@ def test_consistent_set_gives_no_finding_and_checks_its_claims() -> None:
 
 def test_changed_narrative_amount_is_reported_with_its_sentence() -> None:
     text = NARRATIVE.replace("EUR 12.4 million", "EUR 12.9 million")
-    result = _set(paragraphs=(text, GOING_CONCERN, AUTHORISED))
+    result = audit_set(paragraphs=(text, GOING_CONCERN, AUTHORISED))
     [finding] = result.findings
     assert finding.check is LogicCheck.narrative
     assert finding.severity is Severity.medium
@@ -123,22 +66,22 @@ def test_changed_narrative_amount_is_reported_with_its_sentence() -> None:
     ],
 )
 def test_false_change_claim_is_reported(text: str) -> None:
-    result = _set(paragraphs=(text, GOING_CONCERN, AUTHORISED))
+    result = audit_set(paragraphs=(text, GOING_CONCERN, AUTHORISED))
     assert _checks(result) == [LogicCheck.narrative]
 
 
 def test_stated_precision_is_the_tolerance() -> None:
     # 12,400 thousand is within [12.35, 12.45) million, and 6.06% rounds to 6%.
-    result = _set(
+    result = audit_set(
         paragraphs=("Revenue of EUR 12.4 million fell by 6.1%.", GOING_CONCERN, AUTHORISED)
     )
     assert result.findings == []
-    result = _set(paragraphs=("Revenue was EUR 12 million.", GOING_CONCERN, AUTHORISED))
+    result = audit_set(paragraphs=("Revenue was EUR 12 million.", GOING_CONCERN, AUTHORISED))
     assert result.findings == []  # 12.4 million written to the nearest million
 
 
 def test_loss_claimed_for_a_profit_is_reported() -> None:
-    result = _set(
+    result = audit_set(
         paragraphs=(
             "The Group reported a loss of EUR 500 thousand for the year.",
             GOING_CONCERN,
@@ -151,14 +94,16 @@ def test_loss_claimed_for_a_profit_is_reported() -> None:
 
 def test_figure_for_an_item_without_a_line_is_counted_not_checked() -> None:
     text = "An impairment loss of EUR 3.1 million was recognised on the Berlin plant (2023: nil)."
-    result = _set(paragraphs=(text, GOING_CONCERN, AUTHORISED))
+    result = audit_set(paragraphs=(text, GOING_CONCERN, AUTHORISED))
     assert result.findings == []
     assert result.summary.claims_found >= 1
     assert result.summary.claims_checked == 0
 
 
 def test_negative_revenue_is_reported() -> None:
-    result = _set(pl=_replace(PL, "Revenue", 2, "(12,400)"), paragraphs=(GOING_CONCERN, AUTHORISED))
+    result = audit_set(
+        pl=replace_cell(PL, "Revenue", 2, "(12,400)"), paragraphs=(GOING_CONCERN, AUTHORISED)
+    )
     signs = [f for f in result.findings if f.check is LogicCheck.sign]
     assert len(signs) == 1
     assert signs[0].severity is Severity.high and signs[0].reference == "DQC 0015"
@@ -167,8 +112,8 @@ def test_negative_revenue_is_reported() -> None:
 
 
 def test_part_larger_than_its_whole_is_reported() -> None:
-    sofp = _replace(SOFP, "Cash and cash equivalents", 2, "4,900")
-    result = _set(sofp=sofp, paragraphs=(GOING_CONCERN, AUTHORISED))
+    sofp = replace_cell(SOFP, "Cash and cash equivalents", 2, "4,900")
+    result = audit_set(sofp=sofp, paragraphs=(GOING_CONCERN, AUTHORISED))
     assert LogicCheck.part_whole in _checks(result)
     assert all(
         f.reference == "DQC 0128" for f in result.findings if f.check is LogicCheck.part_whole
@@ -176,56 +121,44 @@ def test_part_larger_than_its_whole_is_reported() -> None:
 
 
 def test_line_a_thousand_times_its_comparative_is_reported() -> None:
-    sofp = _replace(SOFP, "Inventories", 2, "1,200,000")
-    result = _set(sofp=sofp, paragraphs=(GOING_CONCERN, AUTHORISED))
+    sofp = replace_cell(SOFP, "Inventories", 2, "1,200,000")
+    result = audit_set(sofp=sofp, paragraphs=(GOING_CONCERN, AUTHORISED))
     scale = [f for f in result.findings if f.check is LogicCheck.scale]
     assert len(scale) == 1 and "Inventories" in scale[0].title
 
 
 def test_effective_tax_rate_is_checked_against_the_figures() -> None:
     good = "The effective tax rate was 23.1% (2023: 25.0%)."
-    assert _set(paragraphs=(good, GOING_CONCERN, AUTHORISED)).findings == []
+    assert audit_set(paragraphs=(good, GOING_CONCERN, AUTHORISED)).findings == []
     bad = "The effective tax rate was 30.1% (2023: 25.0%)."
-    [finding] = _set(paragraphs=(bad, GOING_CONCERN, AUTHORISED)).findings
+    [finding] = audit_set(paragraphs=(bad, GOING_CONCERN, AUTHORISED)).findings
     assert finding.check is LogicCheck.rate and finding.reference == "IAS 12.81(c)"
     assert "23.1%" in finding.description
 
 
 def test_authorisation_before_the_period_end_is_reported() -> None:
     text = "The financial statements were authorised for issue by the Board of Directors on 16 November 2024."
-    [finding] = _set(paragraphs=(GOING_CONCERN, text)).findings
+    [finding] = audit_set(paragraphs=(GOING_CONCERN, text)).findings
     assert finding.check is LogicCheck.date and finding.severity is Severity.high
     assert finding.reference == "IAS 10.17"
 
 
 def test_comparative_column_that_is_not_the_prior_year_is_reported() -> None:
     header = ["In thousands of euros", "Note", "2024", "2022"]
-    result = _set(header=header, paragraphs=(GOING_CONCERN, AUTHORISED))
+    result = audit_set(header=header, paragraphs=(GOING_CONCERN, AUTHORISED))
     dates = [f for f in result.findings if f.check is LogicCheck.date]
     assert dates and "2022" in dates[0].title
 
 
 def test_period_end_in_text_must_match_the_reporting_date() -> None:
     text = "These statements cover the year ended 30 June 2024."
-    [finding] = _set(paragraphs=(text, GOING_CONCERN, AUTHORISED)).findings
+    [finding] = audit_set(paragraphs=(text, GOING_CONCERN, AUTHORISED)).findings
     assert finding.check is LogicCheck.date and finding.reference == "DQC 0005"
 
 
-def _loss_making() -> tuple[list[list[str]], list[list[str]]]:
-    pl = [list(r) for r in PL]
-    for label, cur in (("Administrative expenses", "(5,600)"), ("Operating profit", "(1,200)")):
-        pl = _replace(pl, label, 2, cur)
-    pl = _replace(pl, "Profit before tax", 2, "(1,350)")
-    pl = _replace(pl, "Income tax expense", 2, "-")
-    pl = _replace(pl, "Profit for the year", 2, "(1,350)")
-    sofp = _replace(SOFP, "Trade payables", 2, "4,800")
-    sofp = _replace(sofp, "Total current liabilities", 2, "4,800")
-    return pl, sofp
-
-
 def test_loss_without_going_concern_assessment_is_reported() -> None:
-    pl, sofp = _loss_making()
-    result = _set(pl=pl, sofp=sofp, paragraphs=(AUTHORISED,))
+    pl, sofp = loss_making()
+    result = audit_set(pl=pl, sofp=sofp, paragraphs=(AUTHORISED,))
     gc = [f for f in result.findings if f.check is LogicCheck.going_concern]
     assert len(gc) == 1
     assert gc[0].severity is Severity.high  # a loss and net current liabilities
@@ -233,11 +166,11 @@ def test_loss_without_going_concern_assessment_is_reported() -> None:
 
 
 def test_no_material_uncertainty_against_strong_indicators_is_reported() -> None:
-    pl, sofp = _loss_making()
+    pl, sofp = loss_making()
     text = "The directors consider that there is no material uncertainty about the going concern basis."
     gc = [
         f
-        for f in _set(pl=pl, sofp=sofp, paragraphs=(text, AUTHORISED)).findings
+        for f in audit_set(pl=pl, sofp=sofp, paragraphs=(text, AUTHORISED)).findings
         if f.check is LogicCheck.going_concern
     ]
     assert len(gc) == 1 and gc[0].severity is Severity.medium
@@ -246,7 +179,7 @@ def test_no_material_uncertainty_against_strong_indicators_is_reported() -> None
     )
     gc = [
         f
-        for f in _set(pl=pl, sofp=sofp, paragraphs=(stated, AUTHORISED)).findings
+        for f in audit_set(pl=pl, sofp=sofp, paragraphs=(stated, AUTHORISED)).findings
         if f.check is LogicCheck.going_concern
     ]
     assert gc == []
@@ -273,13 +206,13 @@ def test_more_shares_issued_than_authorised_is_reported() -> None:
         "The authorised share capital comprises 1,000,000 ordinary shares of EUR 1 each.",
         "At 31 December 2024, 1,200,000 ordinary shares were in issue and fully paid.",
     )
-    result = _set(paragraphs=(*texts, GOING_CONCERN, AUTHORISED))
+    result = audit_set(paragraphs=(*texts, GOING_CONCERN, AUTHORISED))
     assert [f.check for f in result.findings] == []  # "in issue" is not "issued": not read
     texts = (
         "The authorised share capital comprises 1,000,000 ordinary shares of EUR 1 each.",
         "The issued share capital comprises 1,200,000 ordinary shares.",
     )
-    [finding] = _set(paragraphs=(*texts, GOING_CONCERN, AUTHORISED)).findings
+    [finding] = audit_set(paragraphs=(*texts, GOING_CONCERN, AUTHORISED)).findings
     assert finding.check is LogicCheck.ordering and finding.reference == "DQC 0009"
 
 
@@ -288,10 +221,10 @@ def test_pre_tax_discount_rate_below_post_tax_is_reported() -> None:
         "The pre-tax discount rate applied to the cash flow projections is 9.0%.",
         "This corresponds to a post-tax discount rate of 10.5%.",
     )
-    [finding] = _set(paragraphs=(*texts, GOING_CONCERN, AUTHORISED)).findings
+    [finding] = audit_set(paragraphs=(*texts, GOING_CONCERN, AUTHORISED)).findings
     assert finding.check is LogicCheck.rate and finding.severity is Severity.low
     ok = ("The pre-tax discount rate is 13.0%.", "The post-tax discount rate is 10.5%.")
-    assert _set(paragraphs=(*ok, GOING_CONCERN, AUTHORISED)).findings == []
+    assert audit_set(paragraphs=(*ok, GOING_CONCERN, AUTHORISED)).findings == []
 
 
 CASH_FLOWS = [

@@ -8,12 +8,20 @@ from __future__ import annotations
 from generated.models import LogicCheck
 from server.agents.logic import agent as logic
 from server.ingest.reader import read_document
-from tests.agents.test_logic import AUTHORISED, GOING_CONCERN, HEADER, PL, SOFP, _loss_making, _set
 from tests.support.builders import DocBuilder
+from tests.support.logic_set import (
+    AUTHORISED,
+    GOING_CONCERN,
+    HEADER,
+    PL,
+    SOFP,
+    audit_set,
+    loss_making,
+)
 
 
 def _dates(*paragraphs: str) -> list[str]:
-    result = _set(paragraphs=(*paragraphs, GOING_CONCERN, AUTHORISED))
+    result = audit_set(paragraphs=(*paragraphs, GOING_CONCERN, AUTHORISED))
     return [f.claim or "" for f in result.findings if f.check is LogicCheck.date]
 
 
@@ -98,7 +106,7 @@ def test_dividend_against_share_counts_of_something_else_is_not_checked() -> Non
         "We paid dividends totaling EUR 3.0 million (EUR 11.40 per share) in 2024. Awards over "
         "1,587,329 shares remain outstanding."
     )
-    result = _set(paragraphs=(text, GOING_CONCERN, AUTHORISED))
+    result = audit_set(paragraphs=(text, GOING_CONCERN, AUTHORISED))
     assert [f for f in result.findings if f.check is LogicCheck.narrative] == []
 
 
@@ -107,18 +115,18 @@ def test_figure_of_another_subject_is_not_the_terms() -> None:
         "Excess tax benefits associated with revenue totalled EUR 84 thousand in 2024. "
         "Revenue was EUR 12.9 million in 2024."
     )
-    result = _set(paragraphs=(text, GOING_CONCERN, AUTHORISED))
+    result = audit_set(paragraphs=(text, GOING_CONCERN, AUTHORISED))
     narrative = [f for f in result.findings if f.check is LogicCheck.narrative]
     assert len(narrative) == 1 and "12.9" in (narrative[0].claim or "")
 
 
 def test_us_gaap_needs_no_going_concern_note_without_substantial_doubt() -> None:
-    pl, sofp = _loss_making()
+    pl, sofp = loss_making()
     stated = (
         "The financial statements are prepared in conformity with accounting principles "
         "generally accepted in the United States of America."
     )
-    result = _set(pl=pl, sofp=sofp, paragraphs=(stated, AUTHORISED))
+    result = audit_set(pl=pl, sofp=sofp, paragraphs=(stated, AUTHORISED))
     assert result.summary.scope is not None and result.summary.scope.framework.value == "us_gaap"
     assert [f for f in result.findings if f.check is LogicCheck.going_concern] == []
 
@@ -129,10 +137,10 @@ def test_one_event_and_parts_of_a_line_are_not_the_line() -> None:
         "(b) Included in trade payables (EUR 816 thousand) and other liabilities.",
         "Our domestic revenue was EUR 5.1 million in 2024.",
     )
-    result = _set(paragraphs=(*texts, GOING_CONCERN, AUTHORISED))
+    result = audit_set(paragraphs=(*texts, GOING_CONCERN, AUTHORISED))
     assert [f for f in result.findings if f.check is LogicCheck.narrative] == []
     wrong = "The Group reported a loss of EUR 500 thousand for the year."
-    result = _set(paragraphs=(wrong, GOING_CONCERN, AUTHORISED))
+    result = audit_set(paragraphs=(wrong, GOING_CONCERN, AUTHORISED))
     assert [f.check for f in result.findings] == [LogicCheck.narrative]  # still the year's result
 
 
