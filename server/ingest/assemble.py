@@ -49,7 +49,7 @@ from server.ingest.recognise import (
     statement_from_rows,
     statement_from_title,
 )
-from server.ingest.structure import infer_structure
+from server.ingest.structure import infer_document_structure
 from server.ingest.tables import build_table
 
 # "(continued)", "(cont'd)", "- continued": never a sentence that merely uses the word.
@@ -105,6 +105,7 @@ def assemble(raw: RawDocument, name: str, kind: DocumentKind) -> Document:
             _table(doc, ctx, block, default_scale)
     _document_facts(doc, raw)
     _tagged_document_facts(doc, raw)
+    infer_document_structure(doc)  # last: what the figures mean, once, for every agent
     return doc
 
 
@@ -298,7 +299,6 @@ def _table(doc: Document, ctx: _Context, raw: RawTable, default_scale: str | Non
             continued.statement = table.statement  # the second part named what the first was
 
     ctx.seen_statement = ctx.seen_statement or table.statement is not None
-    infer_structure(table)
     doc.blocks.append(table)
     ctx.last_table = table
     ctx.recent = []
