@@ -16,6 +16,48 @@ export type ProtocolVersion = 1;
  */
 export type AuditId = string;
 /**
+ * Codes the server closes a WebSocket with (after accepting it, so the browser sees them). 4400-4499: the request was refused, do not reconnect; 1000: the audit is over; any other code: reconnect with ?after=<last seq>. The title of each code is its constant's name in generated/codes.py and generated/codes.js.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "CloseCode".
+ */
+export type CloseCode =
+  | WS_1000_NORMAL
+  | WS_1001_GOING_AWAY
+  | WS_1011_INTERNAL_ERROR
+  | WS_1013_TRY_AGAIN_LATER
+  | WS_4400_BAD_PARAMETER
+  | WS_4403_ORIGIN_NOT_ALLOWED
+  | WS_4404_UNKNOWN_AUDIT;
+/**
+ * After audit_finished: the audit is over; do not reconnect.
+ */
+export type WS_1000_NORMAL = 1000;
+/**
+ * The server is shutting down: reconnect later with ?after=<last seq>.
+ */
+export type WS_1001_GOING_AWAY = 1001;
+/**
+ * An internal error ended the stream: reconnect later with ?after=<last seq>.
+ */
+export type WS_1011_INTERNAL_ERROR = 1011;
+/**
+ * The client fell too far behind (its bounded queue overflowed): reconnect with ?after=<last seq>.
+ */
+export type WS_1013_TRY_AGAIN_LATER = 1013;
+/**
+ * Malformed `after`, or one past the newest seq: fix the request; do not reconnect as is.
+ */
+export type WS_4400_BAD_PARAMETER = 4400;
+/**
+ * The Origin is not allowed: do not reconnect.
+ */
+export type WS_4403_ORIGIN_NOT_ALLOWED = 4403;
+/**
+ * No audit has this id: do not reconnect.
+ */
+export type WS_4404_UNKNOWN_AUDIT = 4404;
+/**
  * RFC 3339 UTC time with milliseconds, e.g. 2026-11-27T09:30:00.123Z.
  *
  * This interface was referenced by `Contract`'s JSON-Schema
@@ -167,6 +209,33 @@ export type LogEvent = AuditStarted | AgentStarted | AgentCompleted | AgentFaile
  * via the `definition` "AuditState".
  */
 export type AuditState = "pending" | "running" | "completed" | "completed_with_errors" | "failed" | "cancelled";
+/**
+ * Machine-readable reason of a 4xx/5xx reply; branch on it, show `detail`. Like every enum of v1 it may grow: treat an unknown code by its HTTP status.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "ProblemCode".
+ */
+export type ProblemCode =
+  | "bad_request"
+  | "bad_parameter"
+  | "invalid_request"
+  | "invalid_document"
+  | "unsupported_document"
+  | "too_large"
+  | "unknown_audit"
+  | "unknown_sample"
+  | "not_found"
+  | "method_not_allowed"
+  | "too_many_audits"
+  | "no_page"
+  | "internal";
+/**
+ * One finding of any agent, discriminated by `agent`: what `result.findings` of each agent holds.
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "Finding".
+ */
+export type Finding = NumericFinding | LogicFinding | DisclosureFinding | ExternalFinding;
 
 /**
  * Crosscheck protocol v1: every frame and body.
@@ -936,7 +1005,7 @@ export interface Health {
  */
 export interface Problem {
   detail: string;
-  code?: string;
+  code?: ProblemCode;
 }
 /**
  * Reply to POST /api/v1/audits/{id}/cancel (202); harmless to repeat.

@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * The REST API of protocol v1 (/api/v1), typed with the generated contract. Every call throws
- * `ApiError` with the server's `detail` on a 4xx/5xx, so the page can show it as is.
+ * `ApiError` with the server's `detail` on a 4xx/5xx, so the page can show it as is, and its
+ * `code` (the schema's ProblemCode) to branch on.
  */
 
 /** @typedef {import("../generated/contract").AuditCreated} AuditCreated */
@@ -11,6 +12,7 @@
 /** @typedef {import("../generated/contract").ParsedDocument} ParsedDocument */
 /** @typedef {import("../generated/contract").CancelReply} CancelReply */
 /** @typedef {import("../generated/contract").Problem} Problem */
+/** @typedef {import("../generated/contract").ProblemCode} ProblemCode */
 
 export const API = "/api/v1";
 
@@ -19,12 +21,14 @@ export class ApiError extends Error {
    * @param {number} status
    * @param {string} message
    * @param {number | undefined} retryAfterS  from Retry-After on 429/503
+   * @param {ProblemCode | undefined} [code]  the Problem's code; an unknown one is still passed on
    */
-  constructor(status, message, retryAfterS) {
+  constructor(status, message, retryAfterS, code) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.retryAfterS = retryAfterS;
+    this.code = code;
   }
 }
 
@@ -43,14 +47,17 @@ async function call(path, init) {
   }
   if (!response.ok) {
     let detail = `${response.status} ${response.statusText}`.trim();
+    /** @type {ProblemCode | undefined} */
+    let code;
     try {
       const problem = /** @type {Problem} */ (await response.json());
       if (typeof problem.detail === "string" && problem.detail) detail = problem.detail;
+      if (typeof problem.code === "string") code = problem.code;
     } catch {
       // Not a Problem body (e.g. a proxy's HTML page): keep the status line.
     }
     const retryAfter = Number(response.headers.get("Retry-After"));
-    throw new ApiError(response.status, detail, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+    throw new ApiError(response.status, detail, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined, code);
   }
   return /** @type {Promise<T>} */ (response.json());
 }

@@ -13,6 +13,7 @@
 /** @typedef {import("./state.js").ViewState} ViewState */
 /** @typedef {import("./state.js").ConnectionStatus} ConnectionStatus */
 
+import { AUDIT_ID } from "../generated/codes.js";
 import { ApiError, cancelAudit, createAudit, getDocument, listAudits, listSamples } from "./api.js";
 import { renderFindingDetail } from "./detail.js";
 import { byId, h, replace } from "./dom.js";
@@ -31,7 +32,17 @@ import {
 import { initialView, applyFrame, isFinished, withConnection } from "./state.js";
 import { AuditStream } from "./stream.js";
 
-const AUDIT_PATH = /^\/audits\/([A-Za-z0-9_-]{6,64})\/?$/;
+const AUDIT_PATH = /^\/audits\/([^/]+)\/?$/;
+
+/**
+ * The audit id of a page path `/audits/{id}`, or null (the id must match the schema's AuditId).
+ * @param {string} pathname
+ * @returns {string | null}
+ */
+function auditIdOf(pathname) {
+  const id = AUDIT_PATH.exec(pathname)?.[1];
+  return id !== undefined && AUDIT_ID.test(id) ? id : null;
+}
 const TICK_MS = 200;
 
 const ui = {
@@ -76,9 +87,9 @@ let openFindingId = null;
 // ---------------------------------------------------------------------------------- routing
 
 function route() {
-  const match = AUDIT_PATH.exec(location.pathname);
-  if (match) {
-    openAudit(match[1]);
+  const auditId = auditIdOf(location.pathname);
+  if (auditId) {
+    openAudit(auditId);
   } else {
     showHome();
   }
@@ -457,7 +468,7 @@ document.addEventListener("click", (event) => {
   if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
   if (!(link instanceof HTMLAnchorElement) || link.origin !== location.origin || link.hasAttribute("download")) return;
-  if (link.pathname === "/" || AUDIT_PATH.test(link.pathname)) {
+  if (link.pathname === "/" || auditIdOf(link.pathname)) {
     event.preventDefault();
     navigate(link.pathname);
   }

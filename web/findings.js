@@ -9,7 +9,7 @@
 /** @typedef {import("../generated/contract").Location} Location */
 /** @typedef {import("../generated/contract").Severity} Severity */
 /** @typedef {import("../generated/contract").SeverityCounts} SeverityCounts */
-/** @typedef {AgentResult["findings"][number]} Finding */
+/** @typedef {import("../generated/contract").Finding} Finding */
 
 import { SEVERITIES } from "./format.js";
 

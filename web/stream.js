@@ -6,8 +6,9 @@
  * so a reconnect asks for `?after=<last seq>` and the reducer drops anything repeated: nothing is
  * lost and nothing is applied twice. A close that comes before `audit_finished` is an
  * interruption, never the end: the stream reconnects with backoff (and at once when the browser
- * comes back online). It stops only after `audit_finished`, on an unknown audit (4404) or a
- * refused request (4400/4403), or when `stop()` is called.
+ * comes back online). It stops only after `audit_finished`, on a refused request (the close
+ * codes 4400-4499: unknown audit, bad cursor, Origin not allowed), or when `stop()` is called.
+ * The close codes come from the schema, through generated/codes.js.
  *
  * A watchdog closes a socket that has been silent for much longer than the server's heartbeat
  * interval, since a dead proxy path can keep a socket "open" without delivering anything. A
@@ -15,13 +16,10 @@
  * way: the stream reconnects at once from its cursor rather than leave a silent gap.
  */
 
-/** @typedef {import("./state.js").ConnectionStatus} ConnectionStatus */
+import { REFUSED_CLOSE_CODES, WS_1000_NORMAL } from "../generated/codes.js";
 
-export const WS_1000_NORMAL_CLOSURE = 1000;
-export const WS_4400_BAD_PARAMETER = 4400;
-export const WS_4403_ORIGIN_NOT_ALLOWED = 4403;
-export const WS_4404_UNKNOWN_AUDIT = 4404;
-const FINAL_CLOSE_CODES = Object.freeze([WS_4400_BAD_PARAMETER, WS_4403_ORIGIN_NOT_ALLOWED, WS_4404_UNKNOWN_AUDIT]);
+/** @typedef {import("./state.js").ConnectionStatus} ConnectionStatus */
+/** @typedef {import("../generated/contract").CloseCode} CloseCode */
 
 export const DEFAULT_BACKOFF_MS = Object.freeze({ first: 250, max: 10_000 });
 /** Several heartbeat periods (15 s on the server) without any frame. */
@@ -96,7 +94,7 @@ export class AuditStream {
     clearTimeout(this.silenceTimer);
     const socket = this.socket;
     this.socket = null;
-    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(WS_1000_NORMAL_CLOSURE, "page left the audit");
+    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(WS_1000_NORMAL, "page left the audit");
   }
 
   connect() {
@@ -133,7 +131,7 @@ export class AuditStream {
       if (this.stopped) return;
       if (this.finished) {
         this.options.onStatus("closed");
-      } else if (FINAL_CLOSE_CODES.includes(event.code)) {
+      } else if (REFUSED_CLOSE_CODES.includes(/** @type {CloseCode} */ (event.code))) {
         this.options.onStatus("offline", event.reason || `closed with code ${event.code}`);
       } else {
         this.scheduleReconnect();

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Annotated
 
 from pydantic import (
@@ -74,6 +74,16 @@ class CellRef(BaseModel):
     )
     row: Annotated[StrictInt, Field(ge=0)]
     column: Annotated[StrictInt, Field(ge=0)]
+
+
+class CloseCode(IntEnum):
+    ws_1000_normal = 1000
+    ws_1001_going_away = 1001
+    ws_1011_internal_error = 1011
+    ws_1013_try_again_later = 1013
+    ws_4400_bad_parameter = 4400
+    ws_4403_origin_not_allowed = 4403
+    ws_4404_unknown_audit = 4404
 
 
 class DocumentInfo(BaseModel):

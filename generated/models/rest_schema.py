@@ -152,7 +152,23 @@ class Problem(BaseModel):
         validate_by_name=True,
     )
     detail: Annotated[StrictStr, Field(min_length=1)]
-    code: StrictStr | MISSING = MISSING
+    code: ProblemCode | MISSING = MISSING
+
+
+class ProblemCode(StrEnum):
+    bad_request = "bad_request"
+    bad_parameter = "bad_parameter"
+    invalid_request = "invalid_request"
+    invalid_document = "invalid_document"
+    unsupported_document = "unsupported_document"
+    too_large = "too_large"
+    unknown_audit = "unknown_audit"
+    unknown_sample = "unknown_sample"
+    not_found = "not_found"
+    method_not_allowed = "method_not_allowed"
+    too_many_audits = "too_many_audits"
+    no_page = "no_page"
+    internal = "internal"
 
 
 class Sample(BaseModel):

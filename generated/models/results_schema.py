@@ -11,6 +11,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    RootModel,
     StrictBool,
     StrictInt,
     StrictStr,
@@ -150,6 +151,7 @@ class ExternalSummary(BaseModel):
 
 class LinkbaseAgreement(BaseModel):
     model_config = ConfigDict(
+        extra="forbid",
         validate_by_name=True,
     )
     agree: Annotated[StrictInt, Field(ge=0)]
@@ -271,6 +273,19 @@ class NumericFinding(BaseModel):
         float | MISSING,
         Field(description="|difference| / |the total it distorts|.", ge=0.0),
     ] = MISSING
+
+
+class Finding(
+    RootModel[NumericFinding | LogicFinding | DisclosureFinding | ExternalFinding]
+):
+    root: Annotated[
+        NumericFinding | LogicFinding | DisclosureFinding | ExternalFinding,
+        Field(
+            description="One finding of any agent, discriminated by `agent`: what `result.findings` of each agent holds.",
+            discriminator="agent",
+            title="Finding",
+        ),
+    ]
 
 
 class NumericResult(BaseModel):

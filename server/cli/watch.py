@@ -25,6 +25,7 @@ from rich.live import Live
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
+from generated.codes import REFUSED_CLOSE_CODES
 from server.cli.view import EXIT_BAD_INPUT, EXIT_INCOMPLETE, AuditView, exit_code
 
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -32,13 +33,7 @@ DEFAULT_GIVE_UP_S = 300.0
 BACKOFF_FIRST_S = 0.25
 BACKOFF_MAX_S = 10.0
 MAX_FRAME_BYTES = 64 * 1024 * 1024
-WS_4400_BAD_PARAMETER = 4400
-WS_4403_ORIGIN_NOT_ALLOWED = 4403
-WS_4404_UNKNOWN_AUDIT = 4404
 BEHIND = "behind"
-FINAL_CLOSE_CODES = frozenset(
-    {WS_4400_BAD_PARAMETER, WS_4403_ORIGIN_NOT_ALLOWED, WS_4404_UNKNOWN_AUDIT}
-)
 
 
 class WatchFailed(Exception):
@@ -96,7 +91,7 @@ async def follow(
             raise WatchFailed(f"{base_url!r} is not a server URL.", EXIT_BAD_INPUT) from exc
         if view.finished:
             break
-        if code in FINAL_CLOSE_CODES:
+        if code in REFUSED_CLOSE_CODES:
             raise WatchFailed(reason or f"The server refused (close code {code}).", EXIT_BAD_INPUT)
         if time.monotonic() - last_contact > give_up_after_s:
             raise WatchFailed(

@@ -21,6 +21,7 @@ class RawParagraph:
     outline_number: str | None = None  # the number Word's list numbering prints before it
     page_header: str | None = None  # text of the page header on the page that holds it
     toc: bool = False  # a contents-list entry: never a heading or caption
+    page: int | None = None  # 1-based page of a paged format (PDF)
 
 
 @dataclass(slots=True)
@@ -34,6 +35,7 @@ class RawTable:
     ruled_rows: list[bool] = field(default_factory=list)  # per row: a rule is drawn above it
     # (row, column) -> the inline-XBRL tag of the figure in that cell (HTML filings)
     facts: dict[tuple[int, int], Fact] = field(default_factory=dict)
+    page: int | None = None  # 1-based page of a paged format (PDF) where the table starts
 
 
 RawBlock = RawParagraph | RawTable

@@ -15,7 +15,6 @@ import codecs
 import io
 import zipfile
 import zlib
-from collections.abc import Callable
 from pathlib import PurePath
 
 from lxml import etree
@@ -24,6 +23,7 @@ from server.errors import InvalidDocument, UnsupportedDocument
 from server.ingest.assemble import assemble
 from server.ingest.document import Document, DocumentKind
 from server.ingest.raw import RawDocument, RawParagraph, RawTable
+from server.progress import Progress
 
 SUPPORTED_EXTENSIONS: dict[str, DocumentKind] = {
     ".docx": DocumentKind.DOCX,
@@ -35,7 +35,6 @@ SUPPORTED_EXTENSIONS: dict[str, DocumentKind] = {
     ".xhtml": DocumentKind.HTML,
     ".zip": DocumentKind.HTML,  # an ESEF or SEC report package: the report and its linkbases
 }
-Progress = Callable[[int, int, str], None]
 _SUPPORTED_LIST = " ".join(SUPPORTED_EXTENSIONS)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc, or an encrypted Office file
 _BINARY_PROBE = 64 * 1024
@@ -70,7 +69,7 @@ def check_upload(data: bytes, filename: str) -> DocumentKind:
 
 def read_document(data: bytes, filename: str, progress: Progress | None = None) -> Document:
     """The parsed document; `InvalidDocument` when it cannot be read or holds no text.
-    `progress(done, total, message)` is called as reading goes, where the reader reports it."""
+    `progress(done, total, message)` hears how reading goes: pages of a PDF, tables of HTML."""
     kind = check_upload(data, filename)
     raw = _read_raw(data, filename, kind, progress)
     if not _has_text(raw):
@@ -86,8 +85,8 @@ def read_document(data: bytes, filename: str, progress: Progress | None = None) 
 def _read_raw(
     data: bytes, filename: str, kind: DocumentKind, progress: Progress | None = None
 ) -> RawDocument:
-    # Each reader is imported when first needed: pdfplumber and python-docx are slow to import
-    # and most uploads need only one of them.
+    # Each reader is imported when first needed: python-docx is slow to import and most
+    # uploads need only one of them.
     if kind is DocumentKind.DOCX:
         from server.ingest.docx import read_docx
 
@@ -121,7 +120,7 @@ def _read_raw(
     if kind is DocumentKind.PDF:
         from server.ingest.pdf import read_pdf
 
-        return read_pdf(data, filename)
+        return read_pdf(data, filename, progress)
     from server.ingest.text import read_text
 
     return read_text(decode_text(data, filename), markdown=kind is DocumentKind.MARKDOWN)

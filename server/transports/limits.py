@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from generated.models import ProblemCode
 from server.transports.problems import ProblemError
 
 
@@ -31,7 +32,9 @@ class BodyLimit:
                 received += len(message.get("body", b""))
                 if received > limit:
                     raise ProblemError(
-                        413, f"The request is larger than {limit // (1024 * 1024)} MB.", "too_large"
+                        413,
+                        f"The request is larger than {limit // (1024 * 1024)} MB.",
+                        ProblemCode.too_large,
                     )
             return message
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from importlib import metadata
 from typing import Annotated, Any
 
@@ -26,8 +25,11 @@ from generated.models import (
     AuditState,
     CancelReply,
     Health,
+    ParsedDocument,
+    ProblemCode,
     Sample,
     SampleList,
+    Snapshot,
 )
 from server import snapshot
 from server.audits.intake import (
@@ -43,11 +45,11 @@ from server.audits.intake import (
 )
 from server.runtime import Runtime, RuntimeDep
 from server.samples import list_samples
-from server.transports.problems import ProblemError
+from server.transports.codes import is_audit_id
+from server.transports.problems import ProblemError, responses
 
 router = APIRouter(tags=["audits"])
 
-AUDIT_ID = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
 MAX_FORM_FIELD_BYTES = 64 * 1024
 UPLOAD_FORM = {
     "requestBody": {
@@ -74,15 +76,29 @@ def _body(model: Any, status: int = 200, headers: dict[str, str] | None = None) 
 
 
 def _known(rt: Runtime, audit_id: str) -> None:
-    if not AUDIT_ID.match(audit_id) or rt.audits.get_audit(audit_id) is None:
-        raise ProblemError(404, f"No audit {audit_id!r}.", "unknown_audit")
+    if not is_audit_id(audit_id) or rt.audits.get_audit(audit_id) is None:
+        raise ProblemError(404, f"No audit {audit_id!r}.", ProblemCode.unknown_audit)
+
+
+UNKNOWN_AUDIT = {404: [ProblemCode.unknown_audit]}
 
 
 @router.post(
     "/api/v1/audits",
     status_code=202,
     openapi_extra=UPLOAD_FORM,
-    responses={202: {"description": "AuditCreated"}},
+    response_model=AuditCreated,
+    response_description="The audit is started; follow it at its links.",
+    responses=responses(
+        {
+            400: [ProblemCode.bad_request],
+            404: [ProblemCode.unknown_sample],
+            413: [ProblemCode.too_large],
+            415: [ProblemCode.unsupported_document],
+            422: [ProblemCode.bad_request, ProblemCode.invalid_document],
+            429: [ProblemCode.too_many_audits],
+        }
+    ),
 )
 async def create_audit(request: Request, rt: RuntimeDep) -> JSONResponse:
     """Upload `document` (+ optional `prior_year`, `memos`) or send `sample=NAME`."""
@@ -93,7 +109,7 @@ async def create_audit(request: Request, rt: RuntimeDep) -> JSONResponse:
         raise ProblemError(
             413,
             f"The request is {_mb(int(declared))}; the limit is {_mb(settings.max_request_bytes)}.",
-            "too_large",
+            ProblemCode.too_large,
         )
     form = await request.form(
         max_files=2 + settings.max_memos, max_fields=8, max_part_size=MAX_FORM_FIELD_BYTES
@@ -108,14 +124,16 @@ async def create_audit(request: Request, rt: RuntimeDep) -> JSONResponse:
         if sample is not None:
             if any(files.values()):
                 raise ProblemError(
-                    400, "Send either files or sample=NAME, not both.", "bad_request"
+                    400, "Send either files or sample=NAME, not both.", ProblemCode.bad_request
                 )
             if not isinstance(sample, str):
-                raise ProblemError(422, "sample must be a sample name, not a file.", "bad_request")
+                raise ProblemError(
+                    422, "sample must be a sample name, not a file.", ProblemCode.bad_request
+                )
             try:
                 uploads = await asyncio.to_thread(sample_uploads, sample)
             except UnknownSample as exc:
-                raise ProblemError(404, str(exc.args[0]), "unknown_sample") from exc
+                raise ProblemError(404, str(exc.args[0]), ProblemCode.unknown_sample) from exc
         else:
             uploads = await _read_uploads(files, settings.max_upload_bytes, settings.max_memos)
             await asyncio.to_thread(check_uploads, uploads)
@@ -128,21 +146,25 @@ async def create_audit(request: Request, rt: RuntimeDep) -> JSONResponse:
 
 async def _read_uploads(files: dict[str, list[Any]], limit: int, max_memos: int) -> list[Upload]:
     if not files[DOCUMENT]:
-        raise ProblemError(422, "A document file is required (or send sample=NAME).", "bad_request")
+        raise ProblemError(
+            422, "A document file is required (or send sample=NAME).", ProblemCode.bad_request
+        )
     if len(files[DOCUMENT]) > 1 or len(files[PRIOR_YEAR]) > 1:
-        raise ProblemError(400, "Send one document and at most one prior_year.", "bad_request")
+        raise ProblemError(
+            400, "Send one document and at most one prior_year.", ProblemCode.bad_request
+        )
     if len(files[MEMO]) > max_memos:
-        raise ProblemError(400, f"At most {max_memos} memos per audit.", "bad_request")
+        raise ProblemError(400, f"At most {max_memos} memos per audit.", ProblemCode.bad_request)
     uploads = []
     for role, values in files.items():
         for value in values:
             if not isinstance(value, UploadFile):
-                raise ProblemError(422, f"{role} must be a file upload.", "bad_request")
+                raise ProblemError(422, f"{role} must be a file upload.", ProblemCode.bad_request)
             name = value.filename or role
             data = await value.read(limit + 1)
             if len(data) > limit:
                 raise ProblemError(
-                    413, f"{name!r} is larger than the {_mb(limit)} limit.", "too_large"
+                    413, f"{name!r} is larger than the {_mb(limit)} limit.", ProblemCode.too_large
                 )
             uploads.append(Upload(role, name, data))
     return uploads
@@ -160,7 +182,11 @@ def _links(request: Request, audit_id: str) -> AuditLinks:
     )
 
 
-@router.get("/api/v1/audits", responses={200: {"description": "AuditList"}})
+@router.get(
+    "/api/v1/audits",
+    response_model=AuditList,
+    responses=responses({422: [ProblemCode.invalid_request]}),
+)
 async def list_audits(
     rt: RuntimeDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> JSONResponse:
@@ -181,7 +207,9 @@ async def list_audits(
     return _body(AuditList(audits=items))
 
 
-@router.get("/api/v1/audits/{audit_id}", responses={200: {"description": "Snapshot"}})
+@router.get(
+    "/api/v1/audits/{audit_id}", response_model=Snapshot, responses=responses(UNKNOWN_AUDIT)
+)
 async def get_snapshot(audit_id: str, rt: RuntimeDep) -> JSONResponse:
     """The audit reduced from its events (the same reduction the page runs)."""
     _known(rt, audit_id)
@@ -190,7 +218,9 @@ async def get_snapshot(audit_id: str, rt: RuntimeDep) -> JSONResponse:
 
 
 @router.get(
-    "/api/v1/audits/{audit_id}/document", responses={200: {"description": "ParsedDocument"}}
+    "/api/v1/audits/{audit_id}/document",
+    response_model=ParsedDocument,
+    responses=responses({**UNKNOWN_AUDIT, 422: [ProblemCode.invalid_document]}),
 )
 async def get_document(audit_id: str, rt: RuntimeDep) -> Response:
     """The parsed report (document.schema.json ParsedDocument)."""
@@ -198,14 +228,17 @@ async def get_document(audit_id: str, rt: RuntimeDep) -> Response:
     try:
         body = await parsed_document(rt.documents, audit_id)  # DocumentError -> 415/422 Problem
     except LookupError as exc:
-        raise ProblemError(404, f"Audit {audit_id!r} has no document.", "unknown_audit") from exc
+        raise ProblemError(
+            404, f"Audit {audit_id!r} has no document.", ProblemCode.unknown_audit
+        ) from exc
     return Response(body, media_type="application/json")
 
 
 @router.post(
     "/api/v1/audits/{audit_id}/cancel",
     status_code=202,
-    responses={202: {"description": "CancelReply"}},
+    response_model=CancelReply,
+    responses=responses(UNKNOWN_AUDIT),
 )
 async def cancel_audit(audit_id: str, rt: RuntimeDep) -> JSONResponse:
     """Stop a running audit; harmless on a finished one."""
@@ -216,7 +249,12 @@ async def cancel_audit(audit_id: str, rt: RuntimeDep) -> JSONResponse:
     return _body(CancelReply(audit_id=audit_id, state=AuditState(state)), 202)
 
 
-@router.delete("/api/v1/audits/{audit_id}", status_code=204)
+@router.delete(
+    "/api/v1/audits/{audit_id}",
+    status_code=204,
+    response_description="Deleted.",
+    responses=responses(UNKNOWN_AUDIT),
+)
 async def delete_audit(audit_id: str, rt: RuntimeDep) -> Response:
     """Delete the audit, its events and its documents (a running audit is cancelled first)."""
     _known(rt, audit_id)
@@ -227,13 +265,13 @@ async def delete_audit(audit_id: str, rt: RuntimeDep) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/api/v1/samples", responses={200: {"description": "SampleList"}})
+@router.get("/api/v1/samples", response_model=SampleList, responses=responses({}))
 async def samples() -> JSONResponse:
     """The bundled sample statement sets."""
     return _body(SampleList(samples=[Sample(**entry) for entry in list_samples()]))
 
 
-@router.get("/api/health", tags=["health"], responses={200: {"description": "Health"}})
+@router.get("/api/health", tags=["health"], response_model=Health, responses=responses({}))
 async def health(rt: RuntimeDep) -> JSONResponse:
     return _body(
         Health(status="ok", version=_version(), protocol=1, audits_running=rt.orchestrator.running)

@@ -18,10 +18,12 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter, Request, Response
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from generated.models import ProblemCode
 from server.log import EventLog, FollowerClosed, FollowerTooSlow
 from server.runtime import RuntimeDep
-from server.transports.problems import ProblemError
-from server.transports.ws import AUDIT_ID, parse_cursor
+from server.transports.codes import is_audit_id
+from server.transports.problems import ProblemError, responses
+from server.transports.ws import parse_cursor
 
 router = APIRouter(tags=["stream"])
 
@@ -31,9 +33,14 @@ SEND_TIMEOUT_S = 30.0
 @router.get(
     "/api/v1/audits/{audit_id}/events",
     response_class=EventSourceResponse,
+    response_description=(
+        "Server-Sent Events: `id:` the seq, `event:` the frame type, `data:` a Frame "
+        "(frames.schema.json); see /schema/v1/asyncapi.yaml."
+    ),
     responses={
-        200: {"content": {"text/event-stream": {}}},
-        204: {"description": "Already finished."},
+        200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}},
+        204: {"description": "Already finished: nothing after the cursor, and nothing will come."},
+        **responses({400: [ProblemCode.bad_parameter], 404: [ProblemCode.unknown_audit]}),
     },
 )
 async def audit_events(
@@ -44,13 +51,15 @@ async def audit_events(
     source = "Last-Event-ID" if raw is not None else "after"
     cursor = parse_cursor(raw if raw is not None else after)
     if cursor is None:
-        raise ProblemError(400, f"{source} must be a whole number >= 0.", "bad_parameter")
-    if not AUDIT_ID.match(audit_id) or not rt.log.exists(audit_id):
-        raise ProblemError(404, f"No audit {audit_id!r}.", "unknown_audit")
+        raise ProblemError(400, f"{source} must be a whole number >= 0.", ProblemCode.bad_parameter)
+    if not is_audit_id(audit_id) or not rt.log.exists(audit_id):
+        raise ProblemError(404, f"No audit {audit_id!r}.", ProblemCode.unknown_audit)
     last = rt.log.last_seq(audit_id)
     if cursor > last:
         raise ProblemError(
-            400, f"{source}={cursor} is beyond the newest event ({last}).", "bad_parameter"
+            400,
+            f"{source}={cursor} is beyond the newest event ({last}).",
+            ProblemCode.bad_parameter,
         )
     if cursor == last and rt.log.is_finished(audit_id):
         return Response(status_code=204)

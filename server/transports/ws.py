@@ -13,7 +13,6 @@ A bug anywhere in the stream closes it with 1011 (logged), never with a silent 1
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
@@ -31,7 +30,6 @@ from server.transports import codes
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["stream"])
 
-AUDIT_ID = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 CLOSE_TIMEOUT_S = 5.0
 GONE = None  # the client disconnected: nothing to close
@@ -50,7 +48,7 @@ async def audit_stream(websocket: WebSocket, audit_id: str, rt: RuntimeDep) -> N
     if after is None:
         await _close(websocket, codes.WS_4400_BAD_PARAMETER, "after must be a whole number >= 0.")
         return
-    if not AUDIT_ID.match(audit_id) or not rt.log.exists(audit_id):
+    if not codes.is_audit_id(audit_id) or not rt.log.exists(audit_id):
         await _close(websocket, codes.WS_4404_UNKNOWN_AUDIT, f"No audit {audit_id!r}.")
         return
     last = rt.log.last_seq(audit_id)

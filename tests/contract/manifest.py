@@ -1,4 +1,5 @@
-"""The v1 manifest: every definition's fields, required fields, enum values and constants.
+"""The v1 manifest: every definition's fields, required fields, enum values and constants
+(including named values, such as the close codes, whose names the generated code exports).
 
 `schema/manifest.v1.json` is committed; tests/contract/test_compat.py fails when the schema
 drops or renames anything in it. After an ADDITIVE change, refresh it with
@@ -31,8 +32,12 @@ def build() -> dict[str, Any]:
                 entry["enum"] = list(node["enum"])
             if "const" in node:
                 entry["const"] = node["const"]
-            if "oneOf" in node:
+            if "oneOf" in node and all("$ref" in r for r in node["oneOf"]):
                 entry["union"] = sorted(r["$ref"].split("/")[-1] for r in node["oneOf"])
+            elif "oneOf" in node and all("const" in r for r in node["oneOf"]):
+                # Named values (CloseCode): each `const` with the constant's name as its title.
+                entry["enum"] = [r["const"] for r in node["oneOf"]]
+                entry["names"] = {r["title"]: r["const"] for r in node["oneOf"]}
             defs[name] = entry
     return {"protocol": 1, "definitions": defs}
 

@@ -26,6 +26,9 @@ def breaking_changes(old: dict, new: dict) -> list[str]:
                 problems.append(f"{name}: enum value {value!r} removed")
         if before.get("consts") != after.get("consts") and before.get("consts") is not None:
             problems.append(f"{name}: constant changed {before['consts']} -> {after.get('consts')}")
+        for title, value in before.get("names", {}).items():
+            if after.get("names", {}).get(title) != value:
+                problems.append(f"{name}: named value {title}={value!r} removed or changed")
         for member in before.get("union", []):
             if member not in after.get("union", []):
                 problems.append(f"{name}: union member {member} removed")
@@ -50,10 +53,16 @@ def test_removing_a_field_or_enum_value_is_detected() -> None:
     new["definitions"]["AgentFailed"]["fields"].remove("error")
     new["definitions"]["ErrorCode"]["enum"].remove("timeout")
     del new["definitions"]["Heartbeat"]
+    new["definitions"]["CloseCode"]["names"]["WS_4404_NO_SUCH_AUDIT"] = new["definitions"][
+        "CloseCode"
+    ]["names"].pop("WS_4404_UNKNOWN_AUDIT")
+    new["definitions"]["ProblemCode"]["enum"].remove("unknown_audit")
     problems = breaking_changes(old, new)
     assert any("AgentFailed.error" in p for p in problems)
     assert any("'timeout'" in p for p in problems)
     assert any(p.startswith("Heartbeat") for p in problems)
+    assert any("WS_4404_UNKNOWN_AUDIT" in p for p in problems)
+    assert any("'unknown_audit'" in p for p in problems)
 
 
 def test_adding_a_type_or_optional_field_is_allowed() -> None:

@@ -1,5 +1,9 @@
 """Golden fixtures: valid ones validate and round-trip through the generated models unchanged;
-invalid ones are rejected. The folder names the definition, the file name says which."""
+invalid ones are rejected. The folder names the definition, the file name says which.
+
+Valid fixtures pass both the strict and the published schema. Invalid ones fail the strict
+schema and the models; the published schema (open to additions) rejects them too, except the
+ones listed in fixtures/additions.json, whose only fault is an undeclared field."""
 
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ def _cases(kind: str) -> list[tuple[str, Path]]:
 ALL = _cases("frames") + _cases("results") + _cases("bodies")
 VALID = [c for c in ALL if c[1].name.startswith("valid-")]
 INVALID = [c for c in ALL if c[1].name.startswith("invalid-")]
+ADDITIONS = set(json.loads((FIXTURES / "additions.json").read_text())["fixtures"])
 UNION = {"frames": "Frame", "results": "AgentResult"}
 # AgentResult is inlined into AgentCompleted.result by the generator (no class of its own).
 AGENT_RESULT: TypeAdapter[Any] = TypeAdapter(
@@ -61,9 +66,11 @@ def test_valid_fixture_validates_and_round_trips(case: tuple[str, Path]) -> None
     definition, path = case
     data = json.loads(path.read_text())
     assert_valid(definition, data)
+    assert_valid(definition, data, strict=False)
     union = UNION.get(path.parent.parent.name)
     if union:
         assert_valid(union, data)
+        assert_valid(union, data, strict=False)
     model = getattr(models, definition)
     parsed = model.model_validate_json(path.read_text())
     assert parsed.model_dump(mode="json") == data
@@ -82,6 +89,28 @@ def test_invalid_fixture_is_rejected_by_schema_and_models(case: tuple[str, Path]
             _adapter(union).validate_python(data)
     with pytest.raises(ValidationError):
         getattr(models, definition).model_validate(data)
+
+
+@pytest.mark.parametrize("case", INVALID, ids=_id)
+def test_published_schema_rejects_an_invalid_fixture_unless_its_fault_is_an_addition(
+    case: tuple[str, Path],
+) -> None:
+    definition, path = case
+    data = json.loads(path.read_text())
+    published = errors(definition, data, strict=False)
+    union = UNION.get(path.parent.parent.name)
+    if path.relative_to(FIXTURES).as_posix() in ADDITIONS:
+        assert published == [], "a client must accept a field a later v1 adds"
+        assert not union or errors(union, data, strict=False) == []
+    else:
+        assert published, "the published schema accepts a fixture the server must never send"
+        assert not union or errors(union, data, strict=False)
+
+
+def test_every_listed_addition_is_an_invalid_fixture() -> None:
+    invalid = {p.relative_to(FIXTURES).as_posix() for _, p in INVALID}
+    assert ADDITIONS, "fixtures/additions.json lists nothing"
+    assert ADDITIONS.issubset(invalid), sorted(ADDITIONS - invalid)
 
 
 def test_violation_names_the_exact_path() -> None:

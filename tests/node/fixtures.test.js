@@ -2,69 +2,18 @@
 // files named valid-*.json must validate and invalid-*.json must be rejected. The folder names
 // the definition: frames/<type>/ (checked against the Frame union AND that type's branch),
 // results/<agent>/ (AgentResult and the agent's result), bodies/<$defs name>/.
+//
+// Two flavours (tests/node/schemas.js): the strict copy the server is held to rejects every
+// invalid fixture; the published schema, open to additions, rejects them too except those in
+// fixtures/additions.json, and accepts every valid frame and body with fields added everywhere.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import Ajv2020 from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+import { FRAME_TYPES, RESULT_TYPES, published, strict, withAddition } from "./schemas.js";
 
-const ROOT = new URL("../../", import.meta.url);
-const SCHEMA_DIR = new URL("schema/v1/", ROOT);
-const FIXTURES = new URL("tests/fixtures/", ROOT);
-const BASE = "https://crosscheck.dev/schema/v1/";
-
-const FRAME_TYPES = {
-  audit_started: "AuditStarted",
-  agent_started: "AgentStarted",
-  agent_completed: "AgentCompleted",
-  agent_failed: "AgentFailed",
-  audit_finished: "AuditFinished",
-  agent_progress: "AgentProgress",
-  heartbeat: "Heartbeat",
-};
-const RESULT_TYPES = {
-  numeric: "NumericResult",
-  logic: "LogicResult",
-  disclosure: "DisclosureResult",
-  external: "ExternalResult",
-};
-
-/** @type {Record<string, any>} */
-const schemas = {};
-for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith(".schema.json")).sort()) {
-  schemas[file] = JSON.parse(readFileSync(new URL(file, SCHEMA_DIR), "utf8"));
-}
-
-const ajv = new Ajv2020({ strict: true, discriminator: true, allErrors: true });
-addFormats(ajv, ["date-time", "date"]);
-for (const schema of Object.values(schemas)) ajv.addSchema(schema);
-
-/** @param {string} definition */
-function fileOf(definition) {
-  const file = Object.keys(schemas).find((name) => definition in (schemas[name].$defs ?? {}));
-  assert.ok(file, `no schema file defines ${definition}`);
-  return file;
-}
-
-/** @type {Map<string, import("ajv").ValidateFunction>} */
-const compiled = new Map();
-/** @param {string} definition */
-function validator(definition) {
-  let validate = compiled.get(definition);
-  if (!validate) {
-    validate = ajv.getSchema(`${BASE}${fileOf(definition)}#/$defs/${definition}`);
-    assert.ok(validate, `ajv could not compile ${definition}`);
-    compiled.set(definition, validate);
-  }
-  return validate;
-}
-
-/** @param {string} definition @param {unknown} data */
-function problems(definition, data) {
-  const validate = validator(definition);
-  return validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`);
-}
+const FIXTURES = new URL("../fixtures/", import.meta.url);
+const ADDITIONS = new Set(JSON.parse(readFileSync(new URL("additions.json", FIXTURES), "utf8")).fixtures);
 
 /** @returns {{ kind: string, folder: string, name: string, definitions: string[] }[]} */
 function cases() {
@@ -100,18 +49,34 @@ test("every frame type and agent has valid and invalid fixtures", () => {
   for (const type of [...Object.keys(FRAME_TYPES), ...Object.keys(RESULT_TYPES)]) assert.ok(valid.has(type), type);
   assert.ok(ALL.every((c) => /^(valid|invalid)-/.test(c.name)), "a fixture name says neither valid- nor invalid-");
   assert.ok(ALL.filter((c) => c.name.startsWith("invalid-")).length >= 10);
+  const invalid = new Set(ALL.filter((c) => c.name.startsWith("invalid-")).map((c) => `${c.kind}/${c.folder}/${c.name}`));
+  for (const path of ADDITIONS) assert.ok(invalid.has(path), `additions.json lists ${path}, not an invalid fixture`);
 });
 
 for (const c of ALL) {
   const path = `${c.kind}/${c.folder}/${c.name}`;
   const data = JSON.parse(readFileSync(new URL(path, FIXTURES), "utf8"));
   if (c.name.startsWith("valid-")) {
-    test(`${path} validates`, () => {
-      for (const definition of c.definitions) assert.deepStrictEqual(problems(definition, data), [], definition);
+    test(`${path} validates, strictly and as published`, () => {
+      for (const definition of c.definitions) {
+        assert.deepStrictEqual(strict(definition, data), [], definition);
+        assert.deepStrictEqual(published(definition, data), [], definition);
+      }
+    });
+    test(`${path} with a field added to every object: published accepts, strict rejects`, () => {
+      const grown = withAddition(data);
+      for (const definition of c.definitions) {
+        assert.deepStrictEqual(published(definition, grown), [], definition);
+        assert.notDeepStrictEqual(strict(definition, grown), [], definition);
+      }
     });
   } else {
-    test(`${path} is rejected`, () => {
-      for (const definition of c.definitions) assert.notDeepStrictEqual(problems(definition, data), [], definition);
+    test(`${path} is rejected (published: ${ADDITIONS.has(path) ? "accepted, an addition" : "rejected"})`, () => {
+      for (const definition of c.definitions) {
+        assert.notDeepStrictEqual(strict(definition, data), [], definition);
+        if (ADDITIONS.has(path)) assert.deepStrictEqual(published(definition, data), [], definition);
+        else assert.notDeepStrictEqual(published(definition, data), [], definition);
+      }
     });
   }
 }
@@ -120,10 +85,10 @@ test("the golden sequences are made of valid frames", () => {
   const dir = new URL("sequences/", FIXTURES);
   for (const name of readdirSync(dir).filter((f) => f.endsWith(".events.json"))) {
     for (const frame of JSON.parse(readFileSync(new URL(name, dir), "utf8"))) {
-      assert.deepStrictEqual(problems("Frame", frame), [], `${name} seq ${frame.seq}`);
+      assert.deepStrictEqual(strict("Frame", frame), [], `${name} seq ${frame.seq}`);
     }
   }
   for (const name of readdirSync(dir).filter((f) => f.endsWith(".snapshot.json"))) {
-    assert.deepStrictEqual(problems("Snapshot", JSON.parse(readFileSync(new URL(name, dir), "utf8"))), [], name);
+    assert.deepStrictEqual(strict("Snapshot", JSON.parse(readFileSync(new URL(name, dir), "utf8"))), [], name);
   }
 });

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import { applyEvent, applyFrame, emptySnapshot, initialView, reduce, withConnection } from "../../web/state.js";
+import { published, withAddition, withoutAddition } from "./schemas.js";
 
 const SEQUENCES = new URL("../fixtures/sequences/", import.meta.url);
 const load = (/** @type {string} */ name) => JSON.parse(readFileSync(new URL(name, SEQUENCES), "utf8"));
@@ -41,6 +42,19 @@ for (const name of names) {
     assert.deepStrictEqual(events, before);
   });
 }
+
+test("frames of every golden sequence with a field added to every object: the published schema accepts them and the page reduces them alike", () => {
+  for (const name of names) {
+    const grown = load(`${name}.events.json`).map(withAddition);
+    const expected = load(`${name}.snapshot.json`);
+    for (const frame of grown) assert.deepStrictEqual(published("Frame", frame), [], `${name} seq ${frame.seq}`);
+    const snapshot = reduce(expected.audit_id, grown);
+    assert.deepStrictEqual(Object.keys(snapshot).sort(), Object.keys(expected).sort(), `${name}: a frame's unknown field reached the snapshot`);
+    assert.deepStrictEqual(withoutAddition(snapshot), expected, name);
+    const view = grown.reduce(applyFrame, initialView(expected.audit_id));
+    assert.deepStrictEqual(withoutAddition(view.snapshot), expected, name);
+  }
+});
 
 test("a repeated or older seq leaves the snapshot object unchanged", () => {
   const events = load("completed.events.json");

@@ -1,9 +1,20 @@
 // web/stream.js against a fake WebSocket: it resumes from the caller's last seq after any close
-// that is not preceded by audit_finished, stops for good on 4404, and reconnects when a heartbeat
+// that is not preceded by audit_finished, stops for good on a refused request (4400-4499, from
+// generated/codes.js), and reconnects when a heartbeat
 // shows it fell behind.
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, test } from "node:test";
 
+import {
+  REFUSED_CLOSE_CODES,
+  WS_1000_NORMAL,
+  WS_1001_GOING_AWAY,
+  WS_1011_INTERNAL_ERROR,
+  WS_1013_TRY_AGAIN_LATER,
+  WS_4400_BAD_PARAMETER,
+  WS_4403_ORIGIN_NOT_ALLOWED,
+  WS_4404_UNKNOWN_AUDIT,
+} from "../../generated/codes.js";
 import { AuditStream } from "../../web/stream.js";
 
 class FakeSocket extends EventTarget {
@@ -117,10 +128,35 @@ test("even a normal close without audit_finished is not the end", async () => {
 test("an unknown audit stops for good", async () => {
   const { log } = follow();
   FakeSocket.made[0].accept();
-  FakeSocket.made[0].serverClose(4404, "No audit 'aud_stream1'.");
+  FakeSocket.made[0].serverClose(WS_4404_UNKNOWN_AUDIT, "No audit 'aud_stream1'.");
   await new Promise((r) => setTimeout(r, 20));
   assert.equal(FakeSocket.made.length, 1);
   assert.equal(log.statuses.at(-1), "offline");
+});
+
+test("every refused request (4400-4499) stops for good; every other close before the end resumes", async () => {
+  assert.deepStrictEqual(
+    [...REFUSED_CLOSE_CODES].sort(),
+    [WS_4400_BAD_PARAMETER, WS_4403_ORIGIN_NOT_ALLOWED, WS_4404_UNKNOWN_AUDIT],
+  );
+  for (const code of REFUSED_CLOSE_CODES) {
+    FakeSocket.made = [];
+    const { stream, log } = follow();
+    FakeSocket.made[0].accept();
+    FakeSocket.made[0].serverClose(code, "refused");
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(FakeSocket.made.length, 1, `reconnected after ${code}`);
+    assert.equal(log.statuses.at(-1), "offline");
+    stream.stop();
+  }
+  for (const code of [WS_1000_NORMAL, WS_1001_GOING_AWAY, WS_1011_INTERNAL_ERROR, WS_1013_TRY_AGAIN_LATER]) {
+    FakeSocket.made = [];
+    const { stream } = follow();
+    FakeSocket.made[0].accept();
+    FakeSocket.made[0].serverClose(code);
+    await until(() => FakeSocket.made.length === 2);
+    stream.stop();
+  }
 });
 
 test("a heartbeat ahead of the cursor means missed events: reconnect from the cursor", async () => {

@@ -1,6 +1,6 @@
 // Compile-time checks on the generated contract: every frame type is handled, and the unions
 // narrow on their discriminators. A type added to the schema without a case here fails tsc.
-import type { AgentResult, Frame, LogEvent } from "../../generated/contract";
+import type { AgentResult, CloseCode, Finding, Frame, LogEvent, ProblemCode } from "../../generated/contract";
 
 function assertNever(value: never): never {
   throw new Error(`unhandled: ${JSON.stringify(value)}`);
@@ -45,3 +45,39 @@ export function describeResult(result: AgentResult): string {
 export function seqOf(event: LogEvent): number {
   return event.seq;
 }
+
+export function describeFinding(finding: Finding): string {
+  switch (finding.agent) {
+    case "numeric":
+      return `${finding.check}: expected ${finding.expected}, found ${finding.actual}`;
+    case "logic":
+      return `${finding.check}: ${finding.claim}`;
+    case "disclosure":
+      return `${finding.standard}: ${finding.requirement} (${finding.status})`;
+    case "external":
+      return `${finding.source}: ${finding.status}`;
+    default:
+      return assertNever(finding);
+  }
+}
+
+// Every finding a result holds is a Finding.
+export const findingsOf = (result: AgentResult): Finding[] => result.findings;
+
+export function shouldReconnect(code: CloseCode): boolean {
+  switch (code) {
+    case 1000:
+    case 4400:
+    case 4403:
+    case 4404:
+      return false;
+    case 1001:
+    case 1011:
+    case 1013:
+      return true;
+    default:
+      return assertNever(code);
+  }
+}
+
+export const problemCodes: ProblemCode[] = ["unknown_audit", "too_many_audits", "invalid_document"];

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -23,8 +22,7 @@ from server.ingest.html.grid import clean, read_grid
 from server.ingest.html.ixbrl import Catalogue
 from server.ingest.html.tree import is_ix, local, style_of
 from server.ingest.raw import RawBlock, RawParagraph, RawTable
-
-Progress = Callable[[int, int, str], None]
+from server.progress import Progress
 
 _BLOCK = frozenset(
     [

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from server.errors import InvalidDocument
 from server.ingest.document import Calculation
-from server.ingest.html.body import Progress, read_body
+from server.ingest.html.body import read_body
 from server.ingest.html.ixbrl import catalogue, cover_facts, numeric_fact
 from server.ingest.html.tree import IX_NS, parse
 from server.ingest.raw import RawDocument, RawParagraph, RawTable
 from server.ingest.recognise import find_date
+from server.progress import Progress
 
 _TRUE = frozenset({"true", "yes", "1"})
 

@@ -17,10 +17,10 @@ from pathlib import PurePosixPath
 
 from server.errors import InvalidDocument
 from server.ingest.document import Calculation
-from server.ingest.html.body import Progress
 from server.ingest.html.calculations import read_calculations
 from server.ingest.html.document import read_html
 from server.ingest.raw import RawDocument
+from server.progress import Progress
 
 HTML_SUFFIXES = (".htm", ".html", ".xhtml")
 MAX_UNPACKED_BYTES = 1 << 30

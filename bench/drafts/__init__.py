@@ -1,0 +1,1 @@
+"""Draft pairs from the bundled samples, and how well findings are matched across them."""

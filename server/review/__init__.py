@@ -1,0 +1,1 @@
+"""The review layer: what a reviewer does with findings, across drafts of one report."""
