@@ -76,7 +76,7 @@ _TOTAL_LABEL = re.compile(
     r"(balance|balances|carrying amount|net book value|cost|gross carrying amount)"
     r"\s*(at|as at|as of|on)\b|"
     r"(at|as at|as of)\s+\d|(at|as at) (the )?(beginning|end|start) of|"
-    r"(opening|closing) (balance|carrying|net book)|"
+    r"(opening|closing) (balance|carrying|net book)|balances?, (end|beginning|start) of|"
     r"carrying amounts?\b|net book values?\b|"
     r"cash and cash equivalents,? (at|as at|as of|end|beginning|closing|opening)|"
     r"cash generated (from|by|used in)|cash (used in|from) operations|"
@@ -87,11 +87,12 @@ _ASIDE = re.compile(r"^[-–\s]*(of which|thereof|hereof|including|incl\.|compri
 _STRONG_TOTAL = re.compile(r"^(total\b|sub-?total\b)")
 _OPENING_LABEL = re.compile(
     r"^(balance |balances )?(at|as at|as of|on) (1|01) [a-z]+|"
-    r"^(balance )?(at|as at) (the )?(beginning|start) of|^opening\b|brought forward"
+    r"^(balance )?(at|as at) (the )?(beginning|start) of|^balances?, (beginning|start) of|"
+    r"^opening\b|brought forward"
 )
 _CLOSING_LABEL = re.compile(
     r"^(balance |balances )?(at|as at|as of|on) (2[89]|3[01]) [a-z]+|"
-    r"^(balance )?(at|as at) (the )?end of|^closing\b|carried forward"
+    r"^(balance )?(at|as at) (the )?end of|^balances?, end of|^closing\b|carried forward"
 )
 _EXPENSE_LABEL = re.compile(
     r"\b(costs?|expenses?|depreciation|amortisation|amortization|impairment|tax|taxation|"
@@ -135,6 +136,13 @@ _NON_ADDITIVE_ROW = re.compile(
     r"|\bpercent(age)?\b|\bratio\b"
 )
 _PARENTHESES = re.compile(r"\([^()]*\)")
+# A heading over per-share lines: "Earnings per common share:", "Basic EPS:"; the lines under it
+# (basic, diluted, even the profit and share count of its reconciliation) are no parts of a sum.
+_PER_SHARE_HEADING = re.compile(
+    r"\bper (common |ordinary )?(share|unit|ads)\b|\beps\b|\bearnings per\b"
+)
+# A row whose label is itself a figure ("(20)"): its figures were shifted out of their columns.
+_FIGURE_LABEL = re.compile(r"^\s*[$€£]?\s*\(?[\d.,]+\)?%?\s*$")
 _FIGURE_BEFORE = re.compile(r"\d[^a-z]*per (common |ordinary )?share")
 
 
@@ -242,8 +250,32 @@ def _additivity(table: Table) -> None:
             _NON_ADDITIVE_HEADER.search(normalise_label(column.header))
             or _percent_column(table, column)
         )
+    amount = [c.index for c in table.columns if c.role is ColumnRole.AMOUNT]
+    whole = _mostly_whole(table, amount)
+    heading: str | None = None  # the last heading above: "Earnings per common share:"
     for row in table.rows:
-        row.additive = not _non_additive_label(row.label)
+        printed = [row.cells[c] for c in amount if c < len(row.cells)]
+        figures = [c for c in printed if c.value is not None and not c.nil]
+        if not any(c.value is not None for c in printed):
+            heading = row.label if row.label.strip() else None  # a spacer ends the section
+        row.additive = not (
+            _non_additive_label(row.label)
+            or (heading is not None and _PER_SHARE_HEADING.search(normalise_label(heading)))
+            or _FIGURE_LABEL.match(row.label)
+            or (whole and figures and all((c.unit or 1.0) <= 0.01 for c in figures))
+        )
+
+
+def _mostly_whole(table: Table, amount: list[int]) -> bool:
+    """Most figures of the table are whole numbers: one printed in cents is a per-share amount
+    or a rate ("Basic $1.56" under a year of millions), never a part of a sum of them."""
+    units = [
+        c.unit
+        for r in table.rows
+        for c in (r.cells[k] for k in amount if k < len(r.cells))
+        if c.unit is not None
+    ]
+    return len(units) >= 4 and 2 * sum(u >= 1.0 for u in units) > len(units)
 
 
 def _non_additive_label(label: str) -> bool:
@@ -550,8 +582,8 @@ def _delimited_total(
     if not _STRONG_TOTAL.match(lines.labels[i]):
         return None
     for k, u in enumerate(units, start=1):
-        if start[u] != u or (lines.labels[u] and _STRONG_TOTAL.match(lines.labels[u])):
-            return None
+        if start[u] != u or re.search(r"\btotals?\b", lines.labels[u]):
+            return None  # "November 2022 total" inside the block: not a block of items
         if re.search(r"\bless\b", lines.labels[u]):
             return None
         if natural[k - 1]:

@@ -492,3 +492,91 @@ def test_a_continued_table_borrows_the_parts_of_its_first_part() -> None:
     document = Document(name="d.docx", kind=DocumentKind.DOCX, blocks=[first, rest])
     infer_document_structure(document)
     assert rest.rows[1].chain_components == [("t1", 0, 1), ("t1", 1, 1), ("t2", 0, 1)]
+
+
+def test_lines_under_a_per_share_heading_and_figures_in_cents_are_no_parts() -> None:
+    # An EPS reconciliation: the profit and the share count under "Basic earnings per share",
+    # and the EPS itself, never make a total of the profit line below.
+    table = table_from_grid(
+        "t1",
+        [
+            ["", "2022", "2021", "2020"],
+            ["Basic earnings per common share:", "", "", ""],
+            ["Net income attributable to common shareholders", "2,363", "1,012", "356"],
+            ["Weighted average shares outstanding", "1,226", "1,224", "1,223"],
+            ["Net earnings", "1.93", "0.83", "0.29"],
+            ["Diluted earnings per common share:", "", "", ""],
+            ["Net income attributable to common shareholders", "2,363", "1,012", "356"],
+        ],
+        scale_label="millions",
+    )
+    assert all(not r.additive for r in table.rows if r.label.startswith(("Net", "Weighted")))
+    assert all(not r.components for r in table.rows)
+    income = table_from_grid(
+        "t2",
+        [
+            ["", "2022", "2021"],
+            ["Net income", "1,316", "1,906"],
+            ["Other line", "10", "20"],
+            ["Basic", "1.56", "1.30"],
+        ],
+        scale_label="millions",
+    )
+    assert [r.additive for r in income.rows] == [True, True, False]
+
+
+def test_a_balance_end_of_period_closes_its_section() -> None:
+    # A stacked changes-in-equity statement: each component closes with "Balance, end of
+    # period"; the last one sits directly above the total and must still be a subtotal.
+    table = table_from_grid(
+        "t1",
+        [
+            ["", "2021", "2020"],
+            ["Common stock", "", ""],
+            ["Balance, beginning of period", "12", "12"],
+            ["Issuance of common stock", "-", "-"],
+            ["Balance, end of period", "12", "12"],
+            ["Accumulated other comprehensive income (loss)", "", ""],
+            ["Balance, beginning of period", "17", "-"],
+            ["Other comprehensive income (loss)", "(20)", "17"],
+            ["Balance, end of period", "(3)", "17"],
+            ["Total stockholders' equity", "9", "29"],
+        ],
+        scale_label="millions",
+    )
+    rows = table.rows
+    assert rows[7].kind is RowKind.SUBTOTAL and rows[7].components == [(5, 1), (6, 1)]
+    assert rows[8].components == [(3, 1), (7, 1)]
+
+
+def test_a_block_holding_a_total_of_its_own_is_not_a_block_of_items() -> None:
+    # One amount column (the others are rates and lives): a "Total" over items and a
+    # "November 2022 total" is not accepted as printed.
+    table = table_from_grid(
+        "t1",
+        [
+            ["", "Interest rate %", "Life (years)", "Principal"],
+            ["Class A notes", "5.0", "1.99", "267"],
+            ["Class C notes", "5.7", "1.99", "41"],
+            ["November 2022 total", "", "", "932"],
+            ["Total", "", "", "4,485"],
+        ],
+        scale_label="millions",
+    )
+    assert table.rows[3].components == []
+
+
+def test_a_row_labelled_by_a_figure_is_no_part() -> None:
+    # A PDF row whose figure fell into the label column: "(20)" with its own cell blank.
+    table = table_from_grid(
+        "t1",
+        [
+            ["", "A", "B"],
+            ["Total before tax", "81", "53"],
+            ["(20)", "", "(1)"],
+            ["Net of tax", "61", "52"],
+        ],
+        scale_label="millions",
+    )
+    assert not table.rows[1].additive
+    assert table.rows[2].components == []
