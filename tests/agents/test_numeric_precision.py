@@ -320,3 +320,117 @@ def test_agents_never_import_the_structure_inference() -> None:
     assert not graph.chain_exists(
         importer="server.agents", imported="server.ingest.structure", as_packages=True
     )
+
+
+# -------------------------------------------------------- figures the reader could not take
+
+
+def test_a_part_printed_as_two_figures_run_together_is_a_counted_skip() -> None:
+    # A PDF restructuring table where two columns merged into one cell: "44 (3)". The total
+    # column cannot be re-added without that part.
+    table = table_from_grid(
+        "t1",
+        [
+            ["", "Severance", "Asset write-offs", "Other", "Total"],
+            ["Reserve at beginning of year", "100", "-", "200", "300"],
+            ["Charges", "37", "50", "439", "526"],
+            ["Cash settlements", "(37)", "44 (3)", "(439)", "(432)"],
+            ["Reserve at end of year", "100", "50", "200", "350"],
+        ],
+        scale_label="millions",
+    )
+    result = _audit(table)
+    assert [f for f in result.findings if f.check is NumericCheck.cross_footing] == []
+    assert _tally(result, "cross_footing")[2] >= 1
+
+
+def test_a_per_share_line_never_ties_to_a_note_total() -> None:
+    income = table_from_grid(
+        "t1",
+        [
+            ["", "Note", "2022", "2021", "2020"],
+            ["Net income", "", "1,316", "1,906", "512"],
+            ["Earnings per common share:", "", "", "", ""],
+            ["Basic", "17", "1.56", "1.30", "0.54"],
+            ["Diluted", "17", "1.54", "1.28", "0.54"],
+        ],
+        statement=StatementKind.PROFIT_OR_LOSS,
+        scale_label="millions",
+    )
+    note = table_from_grid(
+        "t2",
+        [
+            ["", "2022", "2021", "2020"],
+            ["Weighted-average shares", "845", "846", "765"],
+            ["Dilutive effect", "2", "31", "117"],
+            ["Total", "2", "31", "117"],
+        ],
+        note_number="17",
+        scale_label="millions",
+    )
+    # 1.56 and 2 agree within two units of the coarser precision: without the rule, that one
+    # year "confirms" the note's total and the other years become findings.
+    result = _audit(income, note)
+    assert [f for f in result.findings if f.check is NumericCheck.note_tie] == []
+
+
+def test_closing_cash_with_restricted_cash_is_not_balance_sheet_cash() -> None:
+    # A PDF (no tags): the labels alone say the two figures differ by the restricted cash,
+    # even in the year where they happen to agree.
+    position = table_from_grid(
+        "t1",
+        [
+            ["", "2022", "2021", "2020"],
+            ["Cash and cash equivalents", "14,614", "8,052", "9,554"],
+        ],
+        statement=StatementKind.FINANCIAL_POSITION,
+        scale_label="millions",
+    )
+    flows = table_from_grid(
+        "t2",
+        [
+            ["", "2022", "2021", "2020"],
+            ["Net increase in cash", "6,543", "(1,450)", "1,000"],
+            ["Cash, including restricted, at beginning of year", "8,104", "9,554", "8,554"],
+            ["Cash, including restricted, at end of year", "14,647", "8,104", "9,554"],
+        ],
+        statement=StatementKind.CASH_FLOWS,
+        scale_label="millions",
+    )
+    result = _audit(position, flows)
+    assert [f for f in result.findings if f.check is NumericCheck.cross_statement] == []
+    assert _tally(result, "cross_statement")[2] == 3
+
+
+def test_a_summarized_income_statement_is_tied_only_where_it_agrees() -> None:
+    # A 10-K prints the guarantors' summarized statement of income before the consolidated one;
+    # its net income is another figure, not a misprint of the consolidated net income.
+    summarized = table_from_grid(
+        "t1",
+        [["", "2022"], ["Net sales", "20,000"], ["Net income", "2,363"]],
+        statement=StatementKind.PROFIT_OR_LOSS,
+        scale_label="millions",
+    )
+    rows = [
+        ["", "2022", "2021"],
+        ["Net sales", "26,485", "26,042"],
+        ["Cost of products sold", "(18,363)", "(17,360)"],
+        ["Gross profit", "8,122", "8,682"],
+        ["Other expenses", "(5,754)", "(7,670)"],
+        ["Net income", "2,368", "1,012"],
+    ]
+    consolidated = table_from_grid(
+        "t2", rows, statement=StatementKind.PROFIT_OR_LOSS, scale_label="millions"
+    )
+    comprehensive = table_from_grid(
+        "t3",
+        [["", "2022", "2021"], ["Net income", "2,368", "1,012"]],
+        statement=StatementKind.COMPREHENSIVE_INCOME,
+        scale_label="millions",
+    )
+    result = _audit(summarized, consolidated, comprehensive)
+    assert [f for f in result.findings if f.check is NumericCheck.cross_statement] == []
+    # The comprehensive income statement is still held to the consolidated one.
+    comprehensive.rows[0].cells[1].text, comprehensive.rows[0].cells[1].value = "2,386", 2386.0
+    [finding] = _audit(summarized, consolidated, comprehensive).findings
+    assert finding.check is NumericCheck.cross_statement and finding.difference == 18

@@ -79,6 +79,9 @@ def _foot(
     seen = 0  # parts printed with digits: a nil cell is not a part
     for t, i, sign in comps:
         comp = t.rows[i]
+        if unreadable(comp, column):
+            ledger.skip(kind)  # a part printed but not read ("10 (4)"): nothing to re-add
+            return
         v = part(t, comp, column)
         if v is None:
             continue
@@ -122,6 +125,15 @@ def _foot(
     )
 
 
+def unreadable(row: Row, column: int) -> bool:
+    """A cell that prints digits the reader could not take as one figure: two figures run
+    together ("10 (4)", "44 (3)") where a PDF's columns merged. Its part of a sum is unknown."""
+    if column >= len(row.cells):
+        return False
+    cell = row.cells[column]
+    return cell.value is None and any(ch.isdigit() for ch in cell.text)
+
+
 def cross_foot(table: Table, ledger: Ledger) -> None:
     """Each row's total column equals the sum of its component columns."""
     headers = {c.index: c.header.strip() for c in table.columns}
@@ -132,6 +144,9 @@ def cross_foot(table: Table, ledger: Ledger) -> None:
         for row in table.rows:
             actual = part(table, row, total_col)
             if actual is None or row.kind in (RowKind.HEADING, RowKind.SPACER):
+                continue
+            if any(unreadable(row, c) for c, _ in comps):
+                ledger.skip(NumericCheck.cross_footing)  # a part printed but not read
                 continue
             values = [(part(table, row, c), c, s) for c, s in comps]
             present = [(v, c, s) for v, c, s in values if v is not None]
