@@ -141,8 +141,9 @@ _PARENTHESES = re.compile(r"\([^()]*\)")
 _PER_SHARE_HEADING = re.compile(
     r"\bper (common |ordinary )?(share|unit|ads)\b|\beps\b|\bearnings per\b"
 )
-# A row whose label is itself a figure ("(20)"): its figures were shifted out of their columns.
-_FIGURE_LABEL = re.compile(r"^\s*[$€£]?\s*\(?[\d.,]+\)?%?\s*$")
+# A row whose label is itself an amount ("(20)", "1,234"): its figures were shifted out of their
+# columns. Never a year or an item number ("2020", "3"): those label real rows.
+_FIGURE_LABEL = re.compile(r"^\s*[$€£]?\s*(\(\s*[\d.,]+\s*\)|\d{1,3}(,\d{3})+(\.\d+)?)\s*$")
 _FIGURE_BEFORE = re.compile(r"\d[^a-z]*per (common |ordinary )?share")
 
 

@@ -580,3 +580,8 @@ def test_a_row_labelled_by_a_figure_is_no_part() -> None:
     )
     assert not table.rows[1].additive
     assert table.rows[2].components == []
+    # Years and item numbers label real rows.
+    years = table_from_grid(
+        "t2", [["", "Amount"], ["2020", "(3,056)"], ["2021", "(1,000)"], ["Total", "(4,056)"]]
+    )
+    assert years.rows[2].components == [(0, 1), (1, 1)]
