@@ -284,6 +284,7 @@ def test_an_inconsistent_linkbase_relationship_is_a_finding() -> None:
     [finding] = [f for f in result.findings if f.check is NumericCheck.calculation]
     assert (finding.actual, finding.expected, finding.difference) == (315_332, 315_207, 125)
     assert "'Assumed liabilities'" in finding.description and "Total" in finding.title
+    assert "Total = Equity + Contingent + Replacement (" in finding.description
     assert finding.severity is Severity.low  # the printed figures add up
     assert finding.period == "2023-01-06 to 2023-01-06" or "2023-01-06" in finding.period
     summary = result.summary.calculations

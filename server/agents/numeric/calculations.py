@@ -130,10 +130,10 @@ def _report(
                 locations.append(Cells(tables[at[0]], []))
             locations[-1].cells.append((at[1], at[2]))
     omitted = _omitted_line(result, table, column, actual - expected)
-    items = " + ".join(
+    items = "".join(
         f"{'−' if w < 0 else ''}{_local(c)}" if n == 0 else f" {'−' if w < 0 else '+'} {_local(c)}"
         for n, (c, w, _) in enumerate(result.items)
-    ).replace("  ", " ")
+    )
     period = _period(result)
     detail = (
         f"The filer's calculation linkbase says {_local(result.parent)} = {items} "
