@@ -533,6 +533,12 @@ def _choose(
     if len(top) > 1:
         closest = min(b.residual for b in top)
         top = [b for b in top if b.residual <= closest]  # the sums that come closest
+    if len(top) > 1:
+        # A longer walk that only adds rows blank or nil where the block agrees (a preferred
+        # stock line above the equity heading) brings no evidence: the nearer block is the sum.
+        shortest = min(top, key=lambda b: len(b.units))
+        if all(b is shortest or _adds_nothing(lines, b, shortest) for b in top):
+            top = [shortest]
     chosen = top[0]
     if any(not _same_sums(b, chosen, lines, i) for b in top[1:]):
         return None  # two blocks explain the same figures: which one is meant is unknown
@@ -553,6 +559,14 @@ def _choose(
             continue  # other signs on the same rows fit fewer figures: a flipped sign, not a rival
         return None  # another block explains a figure this one does not: unknown
     return chosen
+
+
+def _adds_nothing(lines: _Lines, longer: _Block, shorter: _Block) -> bool:
+    """`longer` is `shorter` plus rows with no figure (or nil) in every column `shorter` explains."""
+    n = len(shorter.units)
+    if longer.units[:n] != shorter.units or longer.signs[:n] != shorter.signs:
+        return False
+    return all(not lines.values[u][c] for u in longer.units[n:] for c in shorter.matched)
 
 
 def _same_sums(a: _Block, b: _Block, lines: _Lines, i: int) -> bool:

@@ -585,3 +585,23 @@ def test_a_row_labelled_by_a_figure_is_no_part() -> None:
         "t2", [["", "Amount"], ["2020", "(3,056)"], ["2021", "(1,000)"], ["Total", "(4,056)"]]
     )
     assert years.rows[2].components == [(0, 1), (1, 1)]
+
+
+def test_a_block_nearer_the_total_wins_over_one_adding_only_blank_rows() -> None:
+    # A 10-Q balance sheet: convertible preferred stock sits above the equity heading, nil this
+    # quarter. With a misprinted comparative, the equity total still sums the equity lines.
+    table = table_from_grid(
+        "t1",
+        [
+            ["", "2023", "2022"],
+            ["Commitments and contingencies", "", ""],
+            ["Convertible preferred stock", "-", "137,949"],
+            ["Stockholders' deficit:", "", ""],
+            ["Class A common stock", "4", "14"],
+            ["Additional paid-in capital", "362,114", "192,968"],
+            ["Subscription receivables", "(60,710)", "-"],
+            ["Accumulated deficit", "(423,148)", "(474,839)"],
+            ["Total stockholders' deficit", "(121,740)", "(287,500)"],
+        ],
+    )
+    assert table.rows[7].components == [(3, 1), (4, 1), (5, 1), (6, 1)]
