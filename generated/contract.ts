@@ -174,7 +174,9 @@ export type NumericCheck =
   | "opening_balance"
   | "cross_statement"
   | "note_tie"
-  | "eps";
+  | "eps"
+  | "duplicate_fact"
+  | "calculation";
 /**
  * What one printed unit is worth.
  *
@@ -621,6 +623,7 @@ export interface NumericSummary {
   by_check: CheckTally[];
   tables?: number;
   numbers?: number;
+  calculations?: LinkbaseAgreement;
 }
 /**
  * How many checks of one kind ran, failed, and were skipped because the structure was uncertain.
@@ -633,6 +636,19 @@ export interface CheckTally {
   run: number;
   failed: number;
   skipped?: number;
+}
+/**
+ * How the filer's calculation linkbase (inline-XBRL filings that supply one) compares with the totals Crosscheck inferred from the printed tables: relationships whose total row sums exactly the linkbase's items (agree), other rows or signs (disagree), a total shown with its items but not inferred (missed), not printed as rows of one table (not_shown); and inferred totals of tagged rows the linkbase does not declare (extra).
+ *
+ * This interface was referenced by `Contract`'s JSON-Schema
+ * via the `definition` "LinkbaseAgreement".
+ */
+export interface LinkbaseAgreement {
+  agree: number;
+  disagree: number;
+  missed: number;
+  not_shown?: number;
+  extra?: number;
 }
 /**
  * A figure that does not add up or does not agree with another.

@@ -5,7 +5,7 @@ previous process left running (recovery), creates the worker pool, which starts 
 and compares finished drafts that have no comparison yet (server/review/drafts.py); the server
 then answers at once. Priming runs in the background (`_prime`): the worker processes start
 (forked from a fork server that imported and warmed the agents once, see
-server/agents/preload.py), the server process loads the agents' reference data, and every agent
+server/audits/preload.py), the server process loads the agents' reference data, and every agent
 runs once on the first bundled sample, so later audits pay no one-off costs. An audit that
 arrives meanwhile is not refused: its jobs wait for the first worker.
 
@@ -44,7 +44,7 @@ from server.workers import current_pool, offload, start_workers, stop_workers
 logger = logging.getLogger(__name__)
 
 
-PRELOAD = ("server.agents.preload",)
+PRELOAD = ("server.audits.preload",)
 
 
 async def _prime(agents: Mapping[str, Agent], default: bool) -> None:

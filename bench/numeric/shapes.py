@@ -25,7 +25,7 @@ from server.ingest.document import (
     Table,
 )
 from server.ingest.numbers import parse_number
-from server.ingest.structure import infer_structure
+from server.ingest.structure import infer_document_structure, infer_structure
 
 Grid = list[list[str]]
 SCALES = {"units": 1.0, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
@@ -500,7 +500,7 @@ class _Builder:
                 self.roll_forward_note(20 + k)
             else:
                 self.generic_note(20 + k)
-        return Document(
+        document = Document(
             name=f"Example Group annual report {cy}",
             kind=DocumentKind.DOCX,
             blocks=list(self.tables),
@@ -508,6 +508,8 @@ class _Builder:
             reporting_date=f"{cy}-12-31",
             currency="EUR",
         )
+        infer_document_structure(document)  # as the readers do, last
+        return document
 
     # ---- notes
     def receivables_note_figures(self) -> tuple[float, float]:

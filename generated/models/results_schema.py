@@ -166,6 +166,18 @@ class Framework(StrEnum):
     unknown = "unknown"
 
 
+class LinkbaseAgreement(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_by_name=True,
+    )
+    agree: Annotated[StrictInt, Field(ge=0)]
+    disagree: Annotated[StrictInt, Field(ge=0)]
+    missed: Annotated[StrictInt, Field(ge=0)]
+    not_shown: Annotated[StrictInt | MISSING, Field(ge=0)] = MISSING
+    extra: Annotated[StrictInt | MISSING, Field(ge=0)] = MISSING
+
+
 class LogicCheck(StrEnum):
     narrative = "narrative"
     sign = "sign"
@@ -245,6 +257,8 @@ class NumericCheck(StrEnum):
     cross_statement = "cross_statement"
     note_tie = "note_tie"
     eps = "eps"
+    duplicate_fact = "duplicate_fact"
+    calculation = "calculation"
 
 
 class NumericFinding(BaseModel):
@@ -318,6 +332,7 @@ class NumericSummary(BaseModel):
     by_check: list[CheckTally]
     tables: Annotated[StrictInt | MISSING, Field(ge=0)] = MISSING
     numbers: Annotated[StrictInt | MISSING, Field(ge=0)] = MISSING
+    calculations: LinkbaseAgreement | MISSING = MISSING
 
 
 class PeriodKind(StrEnum):

@@ -58,7 +58,7 @@ from server.ingest.statements import (
     statement_from_rows,
     statement_from_title,
 )
-from server.ingest.structure import infer_structure
+from server.ingest.structure import infer_document_structure
 from server.ingest.tables import build_table
 from server.text.dates import MONTH_PATTERN
 
@@ -123,6 +123,7 @@ def assemble(raw: RawDocument, name: str, kind: DocumentKind) -> Document:
     _document_facts(doc, raw)
     _tagged_document_facts(doc, raw)
     read_scope(doc)
+    infer_document_structure(doc)  # last: what the figures mean, once, for every agent
     return doc
 
 
@@ -329,7 +330,6 @@ def _table(doc: Document, ctx: _Context, raw: RawTable, default_scale: str | Non
             continued.statement = table.statement  # the second part named what the first was
 
     ctx.seen_statement = ctx.seen_statement or table.statement is not None
-    infer_structure(table)
     doc.blocks.append(table)
     ctx.last_table = table
     ctx.recent = []

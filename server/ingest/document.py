@@ -5,7 +5,9 @@ the file. It keeps the body order of headings, paragraphs and tables, so a findi
 "table 4, row 7, column 2" or quote a sentence, and the page can render the table around it.
 
 Amounts are kept as printed (`Cell.value` is in the table's printed units); `Table.scale` says
-what one printed unit is worth. `to_json()` gives the shape defined in
+what one printed unit is worth. What the figures mean (which rows are totals and what each
+sums, column totals, printed units, which figures never add up) is inferred once, as the last
+step of reading (`server/ingest/structure.py`), and carried here for every agent. `to_json()` gives the shape defined in
 `schema/v1/document.schema.json`, served at `GET /api/v1/audits/{id}/document`.
 """
 
@@ -101,6 +103,9 @@ class Cell:
     nil: bool = False  # printed as "-", "–" or "nil": a value of 0 that was left blank on purpose
     percent: bool = False
     fact: Fact | None = None  # the inline-XBRL tag of the figure, when the filing has one
+    # One unit of the last printed digit (0.1 for "3.0"), or the tag's rounding when coarser;
+    # None when no digit is printed. Set when the document is read (ingest/structure.py).
+    unit: float | None = None
 
 
 @dataclass(slots=True)
@@ -115,6 +120,11 @@ class Column:
     # "group" or "company" when the header splits consolidated and parent-only figures
     # ("Group 2024 | Company 2024"); None when the table has one reporting scope.
     scope: str | None = None
+    # Set when the document is read (ingest/structure.py): False for figures that never add up
+    # (averages, prices, rates, lives, percentages, per-share amounts, counts of shares), and
+    # for a "Total" column the columns it sums, with a sign each (Column.index values).
+    additive: bool = True
+    components: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -130,6 +140,10 @@ class Row:
     # How the row is set, when the format says (Word): hints that it is a total.
     bold: bool = False  # its label is bold
     ruled_above: bool = False  # a rule is drawn above its figures
+    # A total of a table continued across pages whose parts sit partly in the earlier part:
+    # (table id, row index, sign) of each part, in any table of the chain.
+    chain_components: list[tuple[str, int, int]] = field(default_factory=list)
+    additive: bool = True  # False for a line of averages, prices, per-share amounts, counts
 
     def value(self, column: int) -> float | None:
         cell = self.cells[column] if column < len(self.cells) else None

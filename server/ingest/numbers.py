@@ -108,6 +108,8 @@ def parse_number(text: str, continental: bool = False) -> ParsedNumber | None:
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1].strip()
     if s[:1] in _MINUS_SIGNS:
+        if s[1:2].isspace() and _LEADING_CURRENCY.match(s[1:].strip()):
+            return None  # "$ - $ 245": a nil cell and a figure run together, not a minus
         negative, s = True, s[1:].strip()
     elif len(s) > 1 and s[-1] in _MINUS_SIGNS and s[-2].isdigit():
         negative, s = True, s[:-1]  # "1,234-": the trailing minus of ledger printouts

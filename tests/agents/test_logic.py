@@ -127,6 +127,32 @@ def test_line_a_thousand_times_its_comparative_is_reported() -> None:
     assert len(scale) == 1 and "Inventories" in scale[0].title
 
 
+def _scale_findings(sofp: list[list[str]]) -> list[str]:
+    result = audit_set(sofp=sofp, paragraphs=(GOING_CONCERN, AUTHORISED))
+    return [f.title for f in result.findings if f.check is LogicCheck.scale]
+
+
+def test_no_scale_alarm_where_footing_confirms_the_figure() -> None:
+    # Inventories grew a thousandfold, and the current assets and total assets add up with it:
+    # the printed figures confirm its scale.
+    sofp = replace_cell(SOFP, "Inventories", 3, "2")
+    sofp = replace_cell(sofp, "Total current assets", 3, "2,702")
+    sofp = replace_cell(sofp, "Total assets", 3, "7,502")
+    sofp = replace_cell(sofp, "Retained earnings", 3, "2,802")
+    sofp = replace_cell(sofp, "Total equity", 3, "3,802")
+    sofp = replace_cell(sofp, "Total equity and liabilities", 3, "7,502")
+    assert _scale_findings(sofp) == []
+    # The same thousandfold line where the totals do not add up with it is still reported.
+    assert _scale_findings(replace_cell(SOFP, "Inventories", 2, "1,200,000")) != []
+
+
+def test_no_scale_alarm_against_a_comparative_near_zero() -> None:
+    # A line of 2,300 against (3) the year before (a genuine small comparative, 47,276 against
+    # (23) in a 10-K): the comparative is nearly nil beside the figures of its column.
+    sofp = replace_cell(SOFP, "Trade receivables", 3, "(3)")
+    assert _scale_findings(sofp) == []
+
+
 def test_effective_tax_rate_is_checked_against_the_figures() -> None:
     good = "The effective tax rate was 23.1% (2023: 25.0%)."
     assert audit_set(paragraphs=(good, GOING_CONCERN, AUTHORISED)).findings == []

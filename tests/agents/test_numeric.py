@@ -11,7 +11,7 @@ from server.agents.base import AuditInputs
 from server.agents.numeric.agent import audit, run
 from server.ingest.document import Document, DocumentKind, StatementKind, Table
 from server.ingest.numbers import parse_number
-from server.ingest.structure import infer_structure
+from server.ingest.structure import infer_document_structure, infer_structure
 from tests.support.frames import assert_valid_body
 
 
@@ -269,13 +269,15 @@ def test_total_in_a_continued_table_sums_rows_of_the_first_part() -> None:
         ],
     )
     rest.continued_from = "t1"
-    clean = audit(Document(name="c.docx", kind=DocumentKind.DOCX, blocks=[first, rest]))
+    doc = Document(name="c.docx", kind=DocumentKind.DOCX, blocks=[first, rest])
+    infer_document_structure(doc)
+    clean = audit(doc)
     assert clean.findings == []
     assert {t.check: t.run for t in clean.summary.by_check}["footing"] == 2
-    plant_doc = Document(name="c.docx", kind=DocumentKind.DOCX, blocks=[first, rest])
     cell = first.rows[2].cells[1]
     cell.text, cell.value = "81,059", 81059.0
-    [finding] = audit(plant_doc).findings
+    infer_document_structure(doc)
+    [finding] = audit(doc).findings
     assert finding.period == "2024" and finding.difference == -1000
     assert [loc.table for loc in finding.locations] == ["t2", "t1", "t2"]
 

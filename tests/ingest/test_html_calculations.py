@@ -7,10 +7,10 @@ import zipfile
 
 import pytest
 
+from server.agents.numeric.calculations import calculation_results, structure_agreement
 from server.errors import InvalidDocument
 from server.ingest.html.calculations import concept_of, read_calculations
 from server.ingest.reader import check_upload, read_document
-from server.xbrl_check import check_calculations, structure_agreement
 from tests.support.html_filings import balance_sheet, filing
 
 ROLE = "http://example.com/role/BalanceSheet"
@@ -80,7 +80,7 @@ def test_a_package_is_read_with_its_linkbase_and_the_check_passes_where_figures_
     doc = read_document(data, "ko-2024.zip")
     assert doc.name == "ko-2024.zip" and doc.report_type == "10-K"
     assert len(doc.calculations) == 1
-    results = check_calculations(doc)
+    results = calculation_results(doc)
     assert {(r.context, r.status) for r in results} == {
         ("i2024", "consistent"),
         ("i2023", "consistent"),
@@ -94,7 +94,7 @@ def test_a_package_is_read_with_its_linkbase_and_the_check_passes_where_figures_
 def test_a_total_that_does_not_add_up_is_inconsistent_beyond_the_rounding() -> None:
     planted = filing(balance_sheet().replace(">2,997<", ">3,000<"))
     doc = read_document(package(planted, linkbase(SUMS)), "ko-2024.zip")
-    results = {r.context: r for r in check_calculations(doc)}
+    results = {r.context: r for r in calculation_results(doc)}
     assert results["i2024"].status == "consistent"
     wrong = results["i2023"]
     assert wrong.status == "inconsistent"
@@ -105,7 +105,7 @@ def test_a_total_that_does_not_add_up_is_inconsistent_beyond_the_rounding() -> N
 def test_a_context_missing_an_item_is_a_counted_skip() -> None:
     cal = linkbase(SUMS + [(TOTAL, "us-gaap:RestrictedCash", 1.0)])
     doc = read_document(package(filing(balance_sheet()), cal), "ko-2024.zip")
-    assert {(r.status, r.reason) for r in check_calculations(doc)} == {("skipped", "incomplete")}
+    assert {(r.status, r.reason) for r in calculation_results(doc)} == {("skipped", "incomplete")}
 
 
 def test_agreement_with_the_inferred_totals() -> None:
@@ -119,7 +119,7 @@ def test_agreement_with_the_inferred_totals() -> None:
 
 def test_package_without_linkbase_reads_and_has_no_calculations() -> None:
     doc = read_document(package(filing(balance_sheet()), None), "ko.zip")
-    assert doc.calculations == [] and check_calculations(doc) == []
+    assert doc.calculations == [] and calculation_results(doc) == []
 
 
 def _zip(files: dict[str, bytes]) -> bytes:

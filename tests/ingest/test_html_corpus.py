@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from server.agents.numeric.calculations import calculation_results, structure_agreement
 from server.ingest.document import Document, StatementKind
 from server.ingest.html.calculations import read_calculations
 from server.ingest.reader import read_document
-from server.xbrl_check import check_calculations, structure_agreement
 
 _ROOT = Path(__file__).resolve().parents[2]
 CORPUS = next(
@@ -87,7 +87,7 @@ def test_aeon_10q_with_its_calculation_linkbase() -> None:
     doc = read_document((folder / "aeon-20230930x10q.htm").read_bytes(), "aeon.htm")
     doc.calculations = calcs
     assert doc.report_type == "10-Q" and doc.reporting_date == "2023-09-30"
-    results = check_calculations(doc)
+    results = calculation_results(doc)
     consistent = [r for r in results if r.status == "consistent"]
     assert len(consistent) >= 20
     agreement = structure_agreement(doc)

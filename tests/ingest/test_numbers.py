@@ -79,6 +79,7 @@ def test_dashes_and_nil_are_a_deliberate_zero(text: str) -> None:
         "(a)",
         "Note 5",
         "\u00b9",
+        "$ - $ 245",  # a nil cell and a figure run together in a PDF: never -245
     ],
 )
 def test_text_is_not_a_figure(text: str) -> None:

@@ -15,6 +15,7 @@ from server.agents.logic.base import LogicContext, fmt, label_key, paragraph_loc
 from server.agents.vocabulary import label_is
 from server.ingest.document import Paragraph, Row, RowKind, StatementKind, Table
 from server.text.labels import normalise
+from server.text.rounding import coarsest, tolerance
 from server.text.sentences import sentences
 
 _NON_NEGATIVE: dict[StatementKind, tuple[str, ...]] = {
@@ -349,15 +350,20 @@ def check_scale(ctx: LogicContext) -> None:
                         400 <= ratio <= 2500 or 1 / 2500 <= ratio <= 1 / 400
                     ):
                         big, small = (c, p) if ratio > 1 else (p, c)
-                        _scale_finding(
-                            ctx,
-                            table,
-                            row,
-                            big,
-                            small,
-                            ratio if ratio > 1 else 1 / ratio,
-                            "its comparative",
-                        )
+                        if _footing_confirms(table, row, big):
+                            ctx.passed(LogicCheck.scale)  # the parts add up to it as printed
+                        elif _near_zero(table, row, small):
+                            ctx.skipped(LogicCheck.scale)  # 47,276 against (23): nearly nil
+                        else:
+                            _scale_finding(
+                                ctx,
+                                table,
+                                row,
+                                big,
+                                small,
+                                ratio if ratio > 1 else 1 / ratio,
+                                "its comparative",
+                            )
                     else:
                         ctx.passed(LogicCheck.scale)
             _scale_against_total(ctx, table, row)
@@ -376,6 +382,8 @@ def _scale_against_total(ctx: LogicContext, table: Table, total: Row) -> None:
             comp = table.rows[idx]
             v = comp.value(col)
             if v and abs(v) >= 1000 and abs(v) / abs(t) >= 400:
+                if _adds_up(table, total, col):
+                    continue  # large parts that net to a small total, as printed
                 _scale_finding(
                     ctx,
                     table,
@@ -385,6 +393,35 @@ def _scale_against_total(ctx: LogicContext, table: Table, total: Row) -> None:
                     abs(v) / abs(t),
                     f"the total '{total.label.strip()}'",
                 )
+
+
+def _footing_confirms(table: Table, row: Row, col: int) -> bool:
+    """The figure is a total whose parts add up to it, or a part of a total that adds up, in
+    its column: the printed figures confirm its scale (issue 14: no scale alarm there)."""
+    return any(
+        _adds_up(table, total, col)
+        for total in table.rows
+        if total.components and (total is row or any(i == row.index for i, _ in total.components))
+    )
+
+
+def _adds_up(table: Table, total: Row, col: int) -> bool:
+    t = total.value(col)
+    parts = [(table.rows[i], s) for i, s in total.components if i < len(table.rows)]
+    printed = [r for r, _ in parts if r.value(col) is not None and not r.cells[col].nil]
+    if t is None or not printed:
+        return False
+    expected = sum(s * (r.value(col) or 0.0) for r, s in parts)
+    unit = coarsest(total.cells[col].unit, *(r.cells[col].unit for r in printed))
+    return abs(t - expected) <= tolerance(len(printed), unit)
+
+
+def _near_zero(table: Table, row: Row, col: int) -> bool:
+    """A comparative under 1% of the largest figure of its column: a line that was nearly nil
+    that year, so a change of a thousand times is ordinary, not a figure in the wrong units."""
+    value = row.value(col)
+    biggest = max((abs(v) for r in table.rows if (v := r.value(col)) is not None), default=0.0)
+    return value is not None and abs(value) * 100 < biggest
 
 
 def _scale_finding(

@@ -6,15 +6,19 @@ Two shapes occur in real reports:
 - dated rows ("Balance at 1 January 2024", "At 31 December 2023") with component columns, as in
   changes in equity and asset roll-forwards, sometimes one table per year within a note: the
   opening row of a year equals the closing row of the year before, column by column.
+Period columns of interim periods ("Nine months ended") never pair: nine months of 2024 open at
+31 December 2023, not where nine months of 2023 closed; tagged figures pair only at one date.
 Rows pair only when they are balances of the same thing (same label stem, same group heading
 such as "Cost" or "Accumulated depreciation"); anything ambiguous is skipped.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from generated.models import NumericCheck
+from server.agents.numeric.figures import printed_unit
 from server.agents.numeric.labels import (
     balance_stem,
     clean,
@@ -23,9 +27,14 @@ from server.agents.numeric.labels import (
     label_year,
     undated,
 )
-from server.agents.numeric.ledger import Cells, Ledger, period_label, same_figure_tolerance
+from server.agents.numeric.ledger import Cells, Ledger, period_label
 from server.ingest.document import Column, ColumnRole, Document, Row, RowKind, Table
-from server.ingest.structure import printed_unit
+from server.text.rounding import same_figure_tolerance
+
+_INTERIM = re.compile(
+    r"(?i)\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|[1-9]|1[01])[\s-]+months?\b"
+    r"|\bquarter\b|\b(13|26|39)[\s-]+weeks\b|\bhalf[\s-]+year\b|\binterim\b"
+)
 
 
 def check_opening_balances(document: Document, ledger: Ledger) -> None:
@@ -55,6 +64,10 @@ def _year_columns(table: Table) -> dict[int, Column]:
 def _period_columns(table: Table, ledger: Ledger) -> None:
     years = _year_columns(table)
     if len(years) < 2:
+        return
+    if any(_INTERIM.search(c.header) for c in years.values()):
+        # Nine months of 2024 open at 31 December 2023, not where nine months of 2023 closed.
+        ledger.skip(NumericCheck.opening_balance, len(years) - 1)
         return
     rows = [r for r in table.rows if r.kind not in (RowKind.HEADING, RowKind.SPACER)]
     openings = [r for r in rows if is_opening(r.label) and label_year(r.label) is None]
@@ -134,6 +147,10 @@ def _compare(t: Table, o: Row, o_col: int, ct: Table, c: Row, c_col: int, ledger
     actual = o.value(o_col)
     expected = c.value(c_col)
     if actual is None or expected is None:
+        return
+    fo, fc = o.cells[o_col].fact, c.cells[c_col].fact
+    if fo and fc and fo.period_end and fc.period_end and fo.period_end != fc.period_end:
+        ledger.skip(NumericCheck.opening_balance)  # the tags say: two different dates
         return
     unit = max(printed_unit(o.cells[o_col]), printed_unit(c.cells[c_col]))
     period = period_label(t, o_col, o.label)

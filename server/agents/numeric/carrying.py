@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from generated.models import NumericCheck
 from server.agents.numeric.balances import table_groups
+from server.agents.numeric.figures import part, printed_unit
 from server.agents.numeric.labels import clean, is_closing, label_year, undated
 from server.agents.numeric.ledger import Cells, Ledger, period_label
 from server.ingest.document import ColumnRole, Document, Row, RowKind, Table
-from server.ingest.structure import figure, printed_unit, tolerance
+from server.text.rounding import tolerance
 
 _CARRYING = re.compile(r"^(carrying amounts?|net book values?|net carrying amounts?)\b")
 _COST = re.compile(r"^(cost|gross carrying amount|cost or valuation|at cost|valuation)\b")
@@ -106,9 +107,9 @@ def _expected(
 ) -> tuple[float, float, bool] | None:
     """(printed, expected, agrees) for one column, or None when a figure is missing."""
     carrying, cost, dep = triple
-    actual = figure(carrying.row, column)
-    c = figure(cost.row, column)
-    d = figure(dep.row, column)
+    actual = part(carrying.table, carrying.row, column)
+    c = part(cost.table, cost.row, column)
+    d = part(dep.table, dep.row, column)
     if actual is None or c is None or d is None:
         return None
     expected = c + d if d < 0 else c - d

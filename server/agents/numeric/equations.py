@@ -17,9 +17,9 @@ from server.agents.numeric.figures import (
     statement_tables,
 )
 from server.agents.numeric.labels import Concept
-from server.agents.numeric.ledger import Cells, Ledger, period_label, same_figure_tolerance
+from server.agents.numeric.ledger import Cells, Ledger, period_label
 from server.ingest.document import Document, Row, StatementKind, Table
-from server.ingest.structure import tolerance
+from server.text.rounding import same_figure_tolerance, tolerance
 
 
 def check_equations(

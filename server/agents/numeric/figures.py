@@ -14,9 +14,19 @@ from dataclasses import dataclass
 
 from generated.models import NumericCheck
 from server.agents.numeric.labels import Concept, clean, concept_of, is_closing, label_year
-from server.agents.numeric.ledger import Cells, Ledger, period_label, same_figure_tolerance
-from server.ingest.document import Column, ColumnRole, Document, Row, RowKind, StatementKind, Table
-from server.ingest.structure import printed_unit
+from server.agents.numeric.ledger import Cells, Ledger, period_label
+from server.ingest.document import (
+    Cell,
+    Column,
+    ColumnRole,
+    Document,
+    Fact,
+    Row,
+    RowKind,
+    StatementKind,
+    Table,
+)
+from server.text.rounding import coarsest, same_figure_tolerance
 
 INCOME_STATEMENTS = (StatementKind.PROFIT_OR_LOSS, StatementKind.COMPREHENSIVE_INCOME)
 
@@ -40,6 +50,55 @@ class Figure:
     @property
     def worth(self) -> float:
         return self.value * self.table.scale
+
+    @property
+    def fact(self) -> Fact | None:
+        return self.row.cells[self.column].fact
+
+    @property
+    def period_end(self) -> str | None:
+        """The date the figure is at or ends: its tag's (exact), else its column header's."""
+        fact = self.fact
+        if fact is not None and fact.period_end:
+            return fact.period_end
+        column = self.table.columns[self.column] if self.column < len(self.table.columns) else None
+        return column.period_end if column is not None else None
+
+
+def comparable(a: Figure, b: Figure) -> bool:
+    """Whether two figures can be the same number: never two different period ends (a 10-Q's
+    closing cash at 30 September against the balance sheet's 31 December of the same year),
+    and never two different tagged concepts, or one tagged for a dimension member and one not
+    (cash and cash equivalents against cash, cash equivalents and restricted cash)."""
+    if a.period_end and b.period_end and a.period_end != b.period_end:
+        return False
+    fa, fb = a.fact, b.fact
+    if fa is not None and fb is not None:
+        return fa.concept == fb.concept and fa.dimensional == fb.dimensional
+    return True
+
+
+def same_fact(a: Figure, b: Figure) -> bool:
+    """Two printings of one tagged fact (same concept and context): `facts` compares those."""
+    fa, fb = a.fact, b.fact
+    return (
+        fa is not None and fb is not None and (fa.concept, fa.context) == (fb.concept, fb.context)
+    )
+
+
+def printed_unit(cell: Cell) -> float:
+    """The printed unit the reader found for a figure (1 when it prints no digit)."""
+    return coarsest(cell.unit)
+
+
+def part(table: Table, row: Row, column: int) -> float | None:
+    """A figure as a part or total of a sum: None when it is empty, not a number, a percentage,
+    or in a row or column the reader found never adds up (averages, prices, counts)."""
+    if column >= len(row.cells) or row.cells[column].percent or not row.additive:
+        return None
+    if column < len(table.columns) and not table.columns[column].additive:
+        return None
+    return row.value(column)
 
 
 def year_columns(table: Table) -> dict[int, Column]:
@@ -117,18 +176,29 @@ def tie(
     absolute: bool = False,
     period: str | None = None,
 ) -> bool:
-    """Two printed figures that must be the same number, compared at the coarser precision."""
+    """Two printed figures that must be the same number, compared at the coarser precision.
+
+    Figures that cannot be the same number (`comparable`) are a counted skip when they differ;
+    two printings of one tagged fact are left to `facts`."""
+    if same_fact(actual, expected):
+        return True
     scale = actual.table.scale
     a, e = actual.worth, expected.worth
     if absolute:
         a, e = abs(a), abs(e)
     unit = max(actual.unit * actual.table.scale, expected.unit * expected.table.scale)
+    allowed = same_figure_tolerance(unit) / scale
+    if not comparable(actual, expected):
+        if abs(a - e) / scale <= allowed:
+            return ledger.passes(kind, 0.0, allowed)
+        ledger.skip(kind)
+        return True
     period = period or period_label(actual.table, actual.column, actual.row.label)
     return ledger.compare(
         kind,
         actual=a / scale,
         expected=e / scale,
-        tolerance=same_figure_tolerance(unit) / scale,
+        tolerance=allowed,
         table=actual.table,
         row=actual.row.index,
         period=period,

@@ -1,4 +1,10 @@
-"""Footing: every total the structure inference explained is re-added, column by column.
+"""Footing: every total the reader explained is re-added, column by column.
+
+The reader sets what each total sums (`Row.components`, or `Row.chain_components` for a total
+whose parts sit partly in the earlier part of a continued table) and which columns sum other
+columns (`Column.components`); this module only re-adds. A total with no printed part in a
+column (every part blank or nil) is a counted skip, never a comparison with 0; figures the
+reader found never add up (averages, prices, counts) are neither totals nor parts.
 
 A row total is reported as a roll-forward when it closes a balance (its label is a closing
 balance and it sums an opening balance), as a fundamental equation when it is one of the IAS 1 /
@@ -10,11 +16,13 @@ Column totals (a "Total" column in changes in equity or a note) are cross-footed
 from __future__ import annotations
 
 from generated.models import NumericCheck
-from server.agents.numeric.chains import Component
+from server.agents.numeric.figures import part
 from server.agents.numeric.labels import Concept, concept_of, is_closing, is_opening
 from server.agents.numeric.ledger import Cells, Ledger, period_label
 from server.ingest.document import ColumnRole, Row, RowKind, Table
-from server.ingest.structure import figure, infer_column_structure, printed_unit, tolerance
+from server.text.rounding import coarsest, tolerance
+
+Component = tuple[Table, int, int]  # table, row index in it, sign
 
 EQUATION_TOTALS = frozenset(
     {
@@ -26,20 +34,17 @@ EQUATION_TOTALS = frozenset(
 )
 
 
-def foot_table(
-    table: Table, ledger: Ledger, borrowed: dict[tuple[str, int], list[Component]] | None = None
-) -> None:
-    """Foot every total of `table`; `borrowed` gives components found only by merging the table
-    with its continuation (numeric_chains)."""
+def foot_table(table: Table, ledger: Ledger, tables: dict[str, Table]) -> None:
+    """Foot every total of `table`; `tables` by id, for totals of continued tables."""
     amount = [c.index for c in table.columns if c.role is ColumnRole.AMOUNT]
     for row in table.rows:
-        extra = (borrowed or {}).get((table.id, row.index))
+        extra = [(tables[t], i, sign) for t, i, sign in row.chain_components if t in tables]
         if row.kind not in (RowKind.TOTAL, RowKind.SUBTOTAL) and not extra:
             continue
         if len(row.components) == 1 and is_opening(row.label):
             continue  # an opening balance carried from the prior closing: opening_balance checks it
-        comps = [(table, i, sign) for i, sign in row.components] or extra or []
-        printed = [c for c in amount if figure(row, c) is not None]
+        comps = [(table, i, sign) for i, sign in row.components] or extra
+        printed = [c for c in amount if part(table, row, c) is not None]
         kind = _kind(row, comps)
         if not comps:
             ledger.skip(kind, len(printed))
@@ -67,23 +72,26 @@ def _foot(
     kind: NumericCheck,
     ledger: Ledger,
 ) -> None:
-    actual = figure(row, column)
+    actual = part(table, row, column)
     assert actual is not None
     expected = 0.0
-    unit = printed_unit(row.cells[column])
-    seen = 0
+    units = [row.cells[column].unit]
+    seen = 0  # parts printed with digits: a nil cell is not a part
     for t, i, sign in comps:
         comp = t.rows[i]
-        v = figure(comp, column)
+        if unreadable(comp, column):
+            ledger.skip(kind)  # a part printed but not read ("10 (4)"): nothing to re-add
+            return
+        v = part(t, comp, column)
         if v is None:
             continue
-        seen += 1
+        seen += not comp.cells[column].nil
         expected += sign * v
-        unit = max(unit, printed_unit(comp.cells[column]))
+        units.append(comp.cells[column].unit)
     if not seen:
-        ledger.skip(kind)
+        ledger.skip(kind)  # no printed part in this column: nothing to re-add
         return
-    allowed = tolerance(len(comps), unit)
+    allowed = tolerance(seen, coarsest(*units))
     if ledger.passes(kind, actual - expected, allowed):
         return
     parts = "".join(
@@ -117,23 +125,38 @@ def _foot(
     )
 
 
+def unreadable(row: Row, column: int) -> bool:
+    """A cell that prints digits the reader could not take as one figure: two figures run
+    together ("10 (4)", "44 (3)") where a PDF's columns merged. Its part of a sum is unknown."""
+    if column >= len(row.cells):
+        return False
+    cell = row.cells[column]
+    return cell.value is None and any(ch.isdigit() for ch in cell.text)
+
+
 def cross_foot(table: Table, ledger: Ledger) -> None:
     """Each row's total column equals the sum of its component columns."""
-    structure = infer_column_structure(table)
     headers = {c.index: c.header.strip() for c in table.columns}
-    for total_col, comps in structure.items():
+    for column in table.columns:
+        total_col, comps = column.index, column.components
+        if not comps:
+            continue
         for row in table.rows:
-            actual = figure(row, total_col)
+            actual = part(table, row, total_col)
             if actual is None or row.kind in (RowKind.HEADING, RowKind.SPACER):
                 continue
-            values = [(figure(row, c), c, s) for c, s in comps]
+            if any(unreadable(row, c) for c, _ in comps):
+                ledger.skip(NumericCheck.cross_footing)  # a part printed but not read
+                continue
+            values = [(part(table, row, c), c, s) for c, s in comps]
             present = [(v, c, s) for v, c, s in values if v is not None]
-            if not present:
+            printed = [c for _, c, _ in present if not row.cells[c].nil]
+            if not printed:
                 ledger.skip(NumericCheck.cross_footing)
                 continue
             expected = sum(s * v for v, _, s in present)
-            unit = max(printed_unit(row.cells[c]) for c in [total_col, *(c for _, c, _ in present)])
-            allowed = tolerance(len(comps), unit)
+            unit = coarsest(*(row.cells[c].unit for c in [total_col, *printed]))
+            allowed = tolerance(len(printed), unit)
             if ledger.passes(NumericCheck.cross_footing, actual - expected, allowed):
                 continue
             label = row.label.strip() or f"row {row.index}"

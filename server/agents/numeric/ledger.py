@@ -41,12 +41,11 @@ REFERENCES: dict[NumericCheck, str] = {
     NumericCheck.cross_statement: "IAS 1.10: the statements agree with each other",
     NumericCheck.note_tie: "IAS 1.113: a statement line agrees with the note it cites",
     NumericCheck.eps: "IAS 33.10 (IFRS 0130): EPS = profit attributable / weighted shares",
+    NumericCheck.duplicate_fact: "XBRL 2.1 4.10, EDGAR Filer Manual 6.5.12: the same tagged fact "
+    "printed twice is one number",
+    NumericCheck.calculation: "XBRL Calculations 1.1: the filer's calculation linkbase "
+    "relationship holds",
 }
-
-
-def same_figure_tolerance(unit: float) -> float:
-    """DQC: the same figure printed twice may differ by 2 units of the coarser precision."""
-    return 2 * unit + 1e-9 * unit
 
 
 def scale_name(label: str) -> ScaleName:
@@ -138,11 +137,13 @@ class Ledger:
         locations: list[Cells],
         key: tuple[object, ...] = (),
         scale: str | None = None,
+        most_severe: Severity = Severity.high,
     ) -> bool:
         """Count one check; record a finding when |actual - expected| exceeds the tolerance.
 
         `actual` and `expected` are in the printed units of `table` (or of `scale`, for figures
-        such as EPS that are not printed at the table's scale).
+        such as EPS that are not printed at the table's scale). `most_severe` caps the severity
+        (a filer's linkbase that omits a printed line is a tagging slip, never a high finding).
         """
         scale = scale or table.scale_label
         tally = self.tallies[kind]
@@ -156,7 +157,7 @@ class Ledger:
         tally.failed += 1
         base = max(abs(expected), abs(actual))
         materiality = abs(difference) / base if base else 1.0
-        severity = _severity(kind, materiality)
+        severity = max(_severity(kind, materiality), most_severe, key=rank)
         self._places[fid] = (table.index, row, rank(severity))
         unit_words = "" if scale == "units" else f" (in {scale})"
         description = (

@@ -96,6 +96,8 @@ def _sources(line: Row, tables: list[Table]) -> dict[tuple[str, str | None], dic
 
 
 def _tie_line(table: Table, line: Row, tables: list[Table], ledger: Ledger) -> None:
+    if not line.additive:
+        return  # a per-share amount or a count: never a note's total
     figs = by_year(table, line)
     if not figs:
         return

@@ -85,7 +85,8 @@ def _reference(tables: list[Table], concept: Concept) -> tuple[Table, Row] | Non
     totals = [(t, r) for t, r in rows if r.kind in (RowKind.TOTAL, RowKind.SUBTOTAL)]
     chosen = totals or rows
     if chosen:
-        return chosen[0]
+        # The full statement, not a summarized one of the guarantors printed before it.
+        return max(chosen, key=lambda tr: sum(1 for _ in data_rows(tr[0])))
     if concept is not Concept.PROFIT_FOR_YEAR:
         return None
     bottom = [
@@ -116,7 +117,13 @@ def _tie_everywhere(
         # Profit or loss and comprehensive income print the same line and must always agree;
         # elsewhere (cash flows, notes) a line of the same name may be another figure (continuing
         # operations only, before tax), so one year must agree first.
-        if not _is_income_statement(table) and not any(
+        # Two tables named profit or loss (a summarized statement of the guarantors, the parent
+        # company's) are two statements: they too must agree in one year first.
+        independent = table.statement == ref_table.statement and ref_table.id not in (
+            table.id,
+            table.continued_from,
+        )
+        if (not _is_income_statement(table) or independent) and not any(
             confirms(figs[y], ref_figs[y]) for y in common
         ):
             ledger.skip(NumericCheck.cross_statement, len(common))
@@ -217,6 +224,14 @@ def _closing_cash(document: Document, ledger: Ledger) -> None:
         return
     bs_table, bs_row = balance[0]
     bs_figs = by_year(bs_table, bs_row)
+    restricted = "restricted" in clean(bs_row.label)
+    apart = [(t, r) for t, r in closing if ("restricted" in clean(r.label)) != restricted]
+    if apart:
+        # Cash, cash equivalents and restricted cash against cash and cash equivalents: the
+        # filing reconciles the two in a note; they are not the same figure.
+        years = sum(len(set(by_year(t, r)) & set(bs_figs)) for t, r in apart)
+        ledger.skip(NumericCheck.cross_statement, years)
+        closing = [(t, r) for t, r in closing if ("restricted" in clean(r.label)) == restricted]
     pairs = [
         _Pair(
             figs[year],

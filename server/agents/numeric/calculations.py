@@ -1,18 +1,24 @@
 """The filer's own calculation linkbase as a check, and how far our inferred totals agree with it.
 
-`check_calculations` tests every summation of `Document.calculations` in every context where the
-total and all its items are reported (same unit): Calculations 1.1 reads each reported value as
-the interval its `decimals` allow ([v - 10^-d / 2, v + 10^-d / 2]) and a total is consistent when
-its interval meets the weighted sum of its items' intervals. A context where an item is missing,
-or a figure has inconsistent duplicates, is a counted skip, never a guess.
+Runs when the document carries calculation relationships (`Document.calculations`: an inline-XBRL
+report package with its `_cal.xml`). `calculation_results` tests every summation in every context
+where the total and all its items are reported (same unit): Calculations 1.1 reads each reported
+value as the interval its `decimals` allow ([v - 10^-d / 2, v + 10^-d / 2]) and a total is
+consistent when its interval meets the weighted sum of its items' intervals. A context where
+some item is missing, or a figure has inconsistent duplicates, is a counted skip, never a guess;
+a context where no item is reported at all is not a check (the relationship does not bind there).
 
-`structure_agreement` compares each relationship with what `server.ingest.structure` inferred
-for the statement table that shows it: the total's row should sum exactly the items' rows, with
-the same signs once the printed signs are accounted for (the linkbase adds values as tagged,
-the printed statement adds figures as shown: "Cost of sales (1,000)" is weight -1 on a positive
-fact, and +1 on the printed negative figure).
+`check_calculations` turns the results into checks: each inconsistent relationship is a finding
+naming the concepts and the context's period, located at the printed total and its items. When
+a printed row of the total's table that the relationship leaves out accounts for the difference
+(the filer's linkbase omits a line its own table adds), the finding says so and is low severity:
+the figures add up; the linkbase is incomplete.
 
-Pure functions over a `Document`; the numeric agent turns the records into checks and findings.
+`structure_agreement` compares each relationship with the structure the reader inferred for the
+table that shows it: the total's row should sum exactly the items' rows, with the same signs
+once the printed signs are accounted for (the linkbase adds values as tagged, the printed
+statement adds figures as shown: "Cost of sales (1,000)" is weight -1 on a positive fact, and +1
+on the printed negative figure). The summary reports the counts (`NumericSummary.calculations`).
 """
 
 from __future__ import annotations
@@ -20,7 +26,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from server.ingest.document import Calculation, Document, Fact, RowKind, Table
+from generated.models import LinkbaseAgreement, NumericCheck, Severity
+from server.agents.numeric.ledger import Cells, Ledger
+from server.ingest.document import Calculation, Cell, Document, Fact, Row, RowKind, Table
 
 _EPSILON = 1e-6
 
@@ -32,7 +40,7 @@ class CalculationResult:
     role: str
     parent: str
     context: str
-    status: str  # "consistent" | "inconsistent" | "skipped"
+    status: str  # "consistent" | "inconsistent" | "skipped" | "unbound"
     reason: str | None = None  # why skipped: "incomplete", "duplicates", "no value"
     period_end: str | None = None
     period_start: str | None = None
@@ -70,7 +78,121 @@ class Agreement:
 # ------------------------------------------------------------------------------ the check
 
 
-def check_calculations(doc: Document) -> list[CalculationResult]:
+def check_calculations(document: Document, ledger: Ledger) -> LinkbaseAgreement | None:
+    """Every linkbase relationship as a check; the agreement with the inferred structure."""
+    if not document.calculations:
+        return None
+    tables = {t.id: t for t in document.tables}
+    where = _locations(document)
+    for result in calculation_results(document):
+        if result.status == "consistent":
+            ledger.passes(NumericCheck.calculation, 0.0, 0.0)
+        elif result.status == "skipped":
+            ledger.skip(NumericCheck.calculation)
+        elif result.status == "inconsistent":
+            _report(result, tables, where, ledger)
+    agreement = structure_agreement(document)
+    return LinkbaseAgreement(
+        agree=agreement.agree,
+        disagree=agreement.disagree,
+        missed=agreement.missed,
+        not_shown=agreement.not_shown,
+        extra=agreement.extra,
+    )
+
+
+def _local(concept: str) -> str:
+    return concept.split(":", 1)[-1]
+
+
+def _report(
+    result: CalculationResult,
+    tables: dict[str, Table],
+    where: dict[tuple[str, str], tuple[str, int, int]],
+    ledger: Ledger,
+) -> None:
+    if result.location is None or result.location[0] not in tables:
+        ledger.skip(NumericCheck.calculation)  # the total is printed in no table: nowhere to point
+        return
+    table_id, row_index, column = result.location
+    table = tables[table_id]
+    row = table.rows[row_index]
+    cell = row.cells[column]
+    assert cell.fact is not None and result.actual is not None and result.expected is not None
+    factor = 10.0**-cell.fact.scale
+    sign = -1.0 if cell.value is not None and (cell.value < 0) != (result.actual < 0) else 1.0
+    actual, expected = sign * result.actual * factor, sign * result.expected * factor
+    locations = [Cells(table, [(row_index, column)])]
+    for concept, _, _ in result.items:
+        at = where.get((concept, result.context))
+        if at is not None and at[0] in tables:
+            if locations[-1].table is not tables[at[0]]:
+                locations.append(Cells(tables[at[0]], []))
+            locations[-1].cells.append((at[1], at[2]))
+    omitted = _omitted_line(result, table, column, actual - expected)
+    items = "".join(
+        f"{'−' if w < 0 else ''}{_local(c)}" if n == 0 else f" {'−' if w < 0 else '+'} {_local(c)}"
+        for n, (c, w, _) in enumerate(result.items)
+    )
+    period = _period(result)
+    detail = (
+        f"The filer's calculation linkbase says {_local(result.parent)} = {items} "
+        f"(role {result.role.rsplit('/', 1)[-1]}, context {result.context}); the tagged values "
+        f"do not add up within their rounding."
+    )
+    if omitted is not None:
+        detail += (
+            f" The printed table adds '{omitted.label.strip()}' "
+            f"({omitted.cells[column].text.strip()}), which the relationship leaves out and "
+            f"which accounts for the difference: the figures add up, the linkbase is incomplete."
+        )
+    ledger.compare(
+        NumericCheck.calculation,
+        actual=actual,
+        expected=expected,
+        tolerance=(result.tolerance or 0.0) * factor + _EPSILON,
+        table=table,
+        row=row_index,
+        period=period,
+        title=f"{_local(result.parent)} does not equal the sum of its linkbase items ({period})",
+        detail=detail,
+        locations=locations,
+        key=(column, result.context),
+        scale=table.scale_label,
+        most_severe=Severity.low if omitted is not None else Severity.high,
+    )
+
+
+def _period(result: CalculationResult) -> str:
+    if result.period_start and result.period_start != result.period_end:
+        return f"{result.period_start} to {result.period_end}"
+    return f"at {result.period_end}" if result.period_end else result.context
+
+
+def _omitted_line(
+    result: CalculationResult, table: Table, column: int, difference: float
+) -> Row | None:
+    """A printed row of the total's table, tagged with a concept the relationship does not list,
+    whose figure is the difference (within the printed rounding)."""
+    listed = {result.parent} | {c for c, _, _ in result.items}
+    found = [
+        row
+        for row in table.rows
+        for cell in [row.cells[column] if column < len(row.cells) else None]
+        if cell is not None
+        and _tagged_outside(cell, listed, result.context)
+        and cell.value is not None
+        and abs(abs(cell.value) - abs(difference)) <= (cell.unit or 1.0) / 2
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _tagged_outside(cell: Cell, listed: set[str], context: str) -> bool:
+    fact = cell.fact
+    return fact is not None and fact.concept not in listed and fact.context == context
+
+
+def calculation_results(doc: Document) -> list[CalculationResult]:
     """Every linkbase summation tested in every context that reports its total."""
     facts = _by_concept_context_unit(doc.facts)
     where = _locations(doc)
@@ -106,6 +228,8 @@ def _check_one(
     if parent.value is None:
         return CalculationResult(status="skipped", reason="no value", **base)  # type: ignore[arg-type]
     items: list[tuple[str, float, Fact]] = []
+    if not any(facts.get(concept, {}).get((context, unit)) for concept, _ in calc.items):
+        return CalculationResult(status="unbound", **base)  # type: ignore[arg-type]
     for concept, weight in calc.items:
         reported = facts.get(concept, {}).get((context, unit))
         if not reported:
