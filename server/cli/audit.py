@@ -24,7 +24,7 @@ from server.agents.base import Agent, AuditInputs
 from server.audits.orchestrator import Orchestrator
 from server.cli.remote import run_remote
 from server.cli.view import EXIT_BAD_INPUT, AuditView, exit_code
-from server.cli.watch import WatchFailed
+from server.cli.watch import EXIT_OUTPUT_CLOSED, OutputClosed, WatchFailed, discard_stdout
 from server.errors import DocumentError
 from server.events import FrameModel
 from server.ingest.reader import check_upload, read_document
@@ -44,12 +44,17 @@ class FrameSink:
     def __init__(self, view: AuditView, json_lines: bool) -> None:
         self.view = view
         self.json_lines = json_lines
+        self.output_closed = False  # whoever read the JSON lines has gone (`| head -n 1`)
 
     async def emit(self, event: FrameModel) -> None:
         frame = event.model_dump(mode="json")
-        if self.json_lines:
-            sys.stdout.write(event.model_dump_json() + "\n")
-            sys.stdout.flush()
+        if self.json_lines and not self.output_closed:
+            try:
+                sys.stdout.write(event.model_dump_json() + "\n")
+                sys.stdout.flush()
+            except BrokenPipeError:
+                self.output_closed = True
+                discard_stdout()
         self.view.feed(frame)
 
 
@@ -92,9 +97,10 @@ async def run_audit(
     """Run one audit to its end and return its snapshot (the same reduction the server serves)."""
     audit_id = new_audit_id()
     view = AuditView(console, audit_id)
+    sink = FrameSink(view, json_lines)
     orchestrator = Orchestrator(
         agents,
-        FrameSink(view, json_lines),
+        sink,
         agent_timeout_s=agent_timeout_s,
         progress_per_s=DEFAULT_PROGRESS_PER_S,
         max_running=1,
@@ -108,6 +114,8 @@ async def run_audit(
     else:
         with Live(view, console=console, refresh_per_second=8, transient=True):
             await orchestrator.run(audit_id, load)
+    if sink.output_closed:
+        raise OutputClosed
     return view.snapshot
 
 
@@ -170,6 +178,9 @@ def audit(
         except WatchFailed as exc:
             errors.print(f"[bold red]crosscheck audit:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from exc
+        except (OutputClosed, BrokenPipeError):
+            discard_stdout()
+            raise typer.Exit(EXIT_OUTPUT_CLOSED) from None
         except KeyboardInterrupt:
             raise typer.Exit(EXIT_INTERRUPTED) from None
         raise typer.Exit(exit_code(snapshot))
@@ -185,6 +196,8 @@ def audit(
                 agent_timeout_s=agent_timeout,
             )
         )
+    except OutputClosed:
+        raise typer.Exit(EXIT_OUTPUT_CLOSED) from None
     except KeyboardInterrupt:
         errors.print("[yellow]Interrupted.[/]")
         raise typer.Exit(EXIT_INTERRUPTED) from None

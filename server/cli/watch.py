@@ -191,14 +191,14 @@ def watch(
         errors.print(f"[bold red]crosscheck watch:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from exc
     except (OutputClosed, BrokenPipeError):
-        _discard_stdout()
+        discard_stdout()
         raise typer.Exit(EXIT_OUTPUT_CLOSED) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
     raise typer.Exit(exit_code(view.snapshot))
 
 
-def _discard_stdout() -> None:
+def discard_stdout() -> None:
     """Point stdout at /dev/null, so the interpreter's last flush at exit does not fail on the
     closed pipe and print "Exception ignored ... BrokenPipeError"."""
     devnull = os.open(os.devnull, os.O_WRONLY)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,10 +16,12 @@ from server.agents import registry
 from server.cli import cli
 from server.cli.audit import run_audit
 from server.cli.view import EXIT_BAD_INPUT, EXIT_HIGH_FINDINGS, EXIT_INCOMPLETE, EXIT_OK
+from server.cli.watch import EXIT_OUTPUT_CLOSED
 from server.samples import sample_path
 from tests.support.frames import assert_valid_frame
 from tests.support.gated_agents import AGENT_NAMES, GatedAgent, gated_team
 from tests.support.harness import ScriptedAgent
+from tests.support.paths import ROOT
 
 REPORT = sample_path("fanmilk-2024.docx")
 PRIOR = sample_path("fanmilk-2023.docx")
@@ -114,3 +118,26 @@ async def test_the_live_view_prints_each_result_once_and_ends_with_the_snapshot(
     assert "does not add up" in text and "expected 47,210, printed 48,210" in text
     assert "Audit completed" in text
     assert snapshot["state"] == "completed" and snapshot["last_seq"] == 10
+
+
+CROSSCHECK = Path(sys.executable).parent / "crosscheck"
+
+
+def test_json_output_to_a_closed_pipe_ends_audit_quietly() -> None:
+    """`crosscheck audit FILE --json | head -n 1`: the reader goes away after one line; the
+    audit stops writing, finishes, and exits 141 without a traceback."""
+    document = sample_path("fanmilk-2024.docx")
+    auditor = subprocess.Popen(
+        [str(CROSSCHECK), "audit", str(document), "--json"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert auditor.stdout is not None and auditor.stderr is not None
+    first = json.loads(auditor.stdout.readline())
+    auditor.stdout.close()  # as `head -n 1` does once it has its line
+    code = auditor.wait()
+    errors = auditor.stderr.read().decode()
+    assert first["type"] == "audit_started"
+    assert code == EXIT_OUTPUT_CLOSED
+    assert errors == ""
