@@ -68,7 +68,9 @@ def stream_url(base_url: str, audit_id: str, after: int) -> str:
 
 
 def backoff_s(attempt: int) -> float:
-    ceiling = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2 ** max(0, attempt - 1))
+    """A random half to all of a ceiling that doubles from BACKOFF_FIRST_S up to BACKOFF_MAX_S
+    (the exponent capped too: a long outage must not overflow the float)."""
+    ceiling = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2 ** min(max(0, attempt - 1), 32))
     return ceiling / 2 + random.random() * ceiling / 2
 
 

@@ -231,7 +231,7 @@ def _assert_backoff(waits: list[float]) -> None:
     """Each wait is a random half to all of a ceiling that doubles up to BACKOFF_MAX_S."""
     assert len(waits) >= 2
     for attempt, seconds in enumerate(waits, start=1):
-        ceiling = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2 ** (attempt - 1))
+        ceiling = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2 ** min(attempt - 1, 32))
         assert ceiling / 2 <= seconds <= ceiling, (attempt, seconds)
 
 
