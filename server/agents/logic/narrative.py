@@ -32,7 +32,7 @@ from server.agents.logic.claims import (
     year_marks,
     years_for,
 )
-from server.agents.logic.mentions import Mention, mentions
+from server.agents.logic.mentions import CURRENCY_TOKEN, Mention, mentions
 from server.agents.vocabulary import NARRATIVE_TERMS
 from server.ingest.document import Paragraph, Row, RowKind, StatementKind, Table
 from server.text.dates import find_dates
@@ -143,6 +143,9 @@ _NARROWED_AFTER = re.compile(
 )
 
 
+_BARE_BRACKET = re.compile(rf"\s*\(\s*(?:{CURRENCY_TOKEN}\s*)?")
+
+
 def _compound(low: str, start: int) -> bool:
     """The term is joined to a preceding noun by "and" ("assets and liabilities"), so the figure
     after it may be the sum of both. After a figure ("revenue rose by 5% and costs by 3%") it is
@@ -157,9 +160,7 @@ def _narrower(low: str, term: tuple[int, int, Term], m: Mention, claim: Claim) -
     item's share of some other total), or a figure qualified by what follows it."""
     if claim.kind == "level" and _CHANGE_BEFORE.search(low[: term[0]]):
         return True
-    if not m.comparative_year and re.fullmatch(
-        r"\s*\(\s*[^\sa-z0-9(]{0,3}\s*", low[term[1] : m.start]
-    ):
+    if not m.comparative_year and _BARE_BRACKET.fullmatch(low[term[1] : m.start]):
         return True
     return _NARROWED_AFTER.search(low[m.end :]) is not None
 
