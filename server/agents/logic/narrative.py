@@ -160,7 +160,11 @@ def _narrower(low: str, term: tuple[int, int, Term], m: Mention, claim: Claim) -
     item's share of some other total), or a figure qualified by what follows it."""
     if claim.kind == "level" and _CHANGE_BEFORE.search(low[: term[0]]):
         return True
-    if not m.comparative_year and _BARE_BRACKET.fullmatch(low[term[1] : m.start]):
+    if (
+        not m.comparative_year
+        and _BARE_BRACKET.fullmatch(low[term[1] : m.start])
+        and low[m.end :].lstrip().startswith(")")
+    ):  # "payables (EUR 8.0 million; 2023: 7.4 million)" is the line with its comparative
         return True
     return _NARROWED_AFTER.search(low[m.end :]) is not None
 
