@@ -55,3 +55,13 @@ def test_table_without_a_read_unit_is_not_compared_with_millions() -> None:
     )
     assert result.findings == []
     assert result.summary.claims_found >= 1
+
+
+def test_table_read_in_a_wrong_unit_is_not_compared() -> None:
+    # "in millions" read where the figures are in thousands: 12,400 agrees with 12.4 million
+    result = audit_set(
+        header=["In millions of euros", "Note", "2024", "2023"],
+        paragraphs=("Revenue was EUR 12.4 million.", GOING_CONCERN, AUTHORISED),
+    )
+    assert result.findings == []
+    assert result.summary.claims_found >= 1

@@ -400,12 +400,15 @@ def _explains(claim: Claim, table: Table, row: Row, vals: dict[int, float | None
 
 
 def _unscaled(claim: Claim, table: Table, vals: dict[int, float | None]) -> bool:
-    """A table read as printed in units while the text writes "$197 billion" and the printed
-    figure is 197,205: the table's "in millions" was lost, so the figures cannot be compared."""
+    """The text writes "$197 billion" and the printed figure is 197,205, but the table was read
+    in units (its "in millions" lost) or in billions (a scale word meant for one row): the
+    figure agrees at another unit, so the unit was misread and the figures cannot be compared."""
     m = claim.mention
-    if table.scale != 1 or m.multiplier is None or m.multiplier < 1000:
+    if m.multiplier is None or m.multiplier < 1000:
         return False
-    for scale in (1e3, 1e6):
+    for scale in (1e3, 1e6, 1e9):
+        if scale == table.scale:
+            continue
         if claim.kind == "level":
             printed = abs(vals[claim.year] or 0.0) * scale
             if abs(m.number * m.multiplier - printed) <= (m.step * m.multiplier + scale) / 2:
