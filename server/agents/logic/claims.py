@@ -188,6 +188,10 @@ _COMPARISON = re.compile(
 )
 
 
+# "improved by $11.1 billion compared with 2021", "$5.0 million higher than December 31, 2023":
+# the year after the figure is the one it is compared against, not its own.
+_THAN = re.compile(r"\b(compared|against|versus|vs|than|over)\b")
+
 _MONTH_YEAR = re.compile(rf"\b({'|'.join(sorted(MONTHS, key=len, reverse=True))})\.?,?\s+$")
 
 
@@ -253,7 +257,11 @@ def years_for(
     prev_end, prev_year = 0, None
     for i, m in enumerate(figures):
         nxt = figures[i + 1].start if i + 1 < len(figures) else len(low)
-        after = [y for pos, y in marks if m.end <= pos < min(nxt, m.end + 45)]
+        after = [
+            y
+            for pos, y in marks
+            if m.end <= pos < min(nxt, m.end + 45) and not _THAN.search(low[m.end : pos])
+        ]
         before = [y for pos, y in marks if prev_end <= pos < m.start]
         year: int | None
         if m.comparative_year:
@@ -329,8 +337,9 @@ def classify(
         }:
             return Claim(m, term, "change_pct", year, direction)
         return None
-    if direction and last == "by":
-        return Claim(m, term, "change_abs", year, direction)
+    if last == "by":
+        # "exceeded our recorded liabilities by", "offset by": no stated direction, no claim
+        return Claim(m, term, "change_abs", year, direction) if direction else None
     if last == "from" and direction:
         return Claim(m, term, "level", year - 1)
     if previous_from and last == "to":

@@ -32,7 +32,7 @@ from server.agents.logic.claims import (
     year_marks,
     years_for,
 )
-from server.agents.logic.mentions import Mention, mentions
+from server.agents.logic.mentions import CURRENCY_TOKEN, Mention, mentions
 from server.agents.vocabulary import NARRATIVE_TERMS
 from server.ingest.document import Paragraph, Row, RowKind, StatementKind, Table
 from server.text.dates import find_dates
@@ -58,7 +58,9 @@ def _check_sentence(
     if not candidates:
         return
     found = [
-        t for t in find_terms(low, terms) if not _modifier(low, t[0]) and not _instance(low, t[0])
+        t
+        for t in find_terms(low, terms)
+        if not _modifier(low, t[0]) and not _instance(low, t[0]) and not _compound(low, t[0])
     ]
     phrases = [t[2].phrase for t in found]
     if BREAKDOWN.search(low) or _PART_OF.search(low) or len(phrases) != len(set(phrases)):
@@ -88,6 +90,8 @@ def _check_sentence(
             words = connector_words(low[start : m.start], extra)
             claim = classify(m, term[2], words, years.get(m.start), previous_from, last_direction)
             previous_from = bool(words) and words is not None and words[-1] == "from"
+            if claim is not None and _narrower(low, term, m, claim):
+                claim = None
         if claim is None and m.kind == "percent":
             claim = forward_change(low, m, found, years.get(m.start))
         if m.money_like or claim is not None:
@@ -102,8 +106,8 @@ def _check_sentence(
 
 
 _OF_SOMETHING_ELSE = re.compile(
-    r"\b([a-z]+) (associated with|related to|attributable to|from|of|on|to|for|with|impacting|"
-    r"affecting|impact|in)\s+((the|our|its|their|this|these|such|company's|group's)\s+)*$"
+    r"\b([a-z]+)\)? (associated with|related to|attributable to|from|of|on|to|for|with|impacting|"
+    r"affecting|impact|in)\s+((the|our|its|their|this|these|such|company's|group's|all)\s+)*$"
 )
 # "changes in accounts payable ($2.5 billion)" is a cash-flow movement, not the payables line.
 _CHANGE_WORDS = {
@@ -121,13 +125,55 @@ _FOR_THE_YEAR = re.compile(
     r"^(?:[^.;]|\.(?=\d)){0,80}\bfor the (financial |fiscal )?(year|period)\b"
 )
 _INSTANCE = re.compile(r"(^|[^a-z])(a|an)\s*$")
+# "assets and liabilities of $11.1 billion", "cash, cash equivalents and marketable securities
+# totaling": the term is the last of several items, and the figure may be their sum.
+_AND_BEFORE = re.compile(r"\b([a-z]+) and (the |our |its )?$")
+_SCALE_WORDS = {"thousand", "thousands", "million", "millions", "billion", "billions", "percent"}
+# A change named before the item ("the increase in the valuation allowance was $67 million",
+# "increased the valuation allowance by"): the figure is a movement, never the line's balance.
+_CHANGE_BEFORE = re.compile(
+    r"\b(increase[ds]?|decrease[ds]?|rose|fell|grew|declined?|reduced|reduction|growth|"
+    r"improvement|improved|change[ds]?|movement)\s+(in\s+|of\s+)?((the|our|its|both)\s+)*$"
+)
+# What follows the figure narrows it: "a loss of $3.5 million related to the notes", "$469
+# million ($358 million after-tax)".
+_NARROWED_AFTER = re.compile(
+    r"^\s*\)?\s*(after[- ]tax|pre[- ]tax|before tax|net of tax|related to|relating to|"
+    r"associated with|attributable to|in connection with|arising (from|on))\b"
+)
+
+
+_BARE_BRACKET = re.compile(rf"\s*\(\s*(?:{CURRENCY_TOKEN}\s*)?")
+
+
+def _compound(low: str, start: int) -> bool:
+    """The term is joined to a preceding noun by "and" ("assets and liabilities"), so the figure
+    after it may be the sum of both. After a figure ("revenue rose by 5% and costs by 3%") it is
+    the next item of a list of claims and still its own."""
+    m = _AND_BEFORE.search(low[:start])
+    return m is not None and m.group(1) not in _SCALE_WORDS
+
+
+def _narrower(low: str, term: tuple[int, int, Term], m: Mention, claim: Claim) -> bool:
+    """Whether the claim is about a movement or a part of the line rather than the line itself:
+    a level figure after a named change, a bare "($4.6 billion)" after an item in a list (the
+    item's share of some other total), or a figure qualified by what follows it."""
+    if claim.kind == "level" and _CHANGE_BEFORE.search(low[: term[0]]):
+        return True
+    if (
+        not m.comparative_year
+        and _BARE_BRACKET.fullmatch(low[term[1] : m.start])
+        and low[m.end :].lstrip().startswith(")")
+    ):  # "payables (EUR 8.0 million; 2023: 7.4 million)" is the line with its comparative
+        return True
+    return _NARROWED_AFTER.search(low[m.end :]) is not None
 
 
 def _instance(low: str, start: int) -> bool:
     """ "a loss of $7 million from these conversions", "an impairment charge of $760 million":
     one event, not the statement line of that name."""
-    if low[max(0, start - 2) : start].endswith(("/(", "/")):
-        return True  # "income/(loss)": half of a combined label, not a line of its own
+    if low[max(0, start - 2) : start].endswith(("(", "/")):
+        return True  # "income/(loss)", "income (loss)": half of a combined label
     if _INSTANCE.search(low[:start]) is None:
         return False
     # "reported a loss of EUR 500 thousand for the year" is the year's result
@@ -188,6 +234,10 @@ def _evaluate(ctx: LogicContext, paragraph: Paragraph, sentence: str, claim: Cla
     m = claim.mention
     if any(_explains(claim, t, r, v) for t, r, v in values):
         ctx.passed(CHECK)
+        return
+    if any(_unscaled(claim, t, v) for t, _r, v in values):
+        ctx.skipped(CHECK)  # the table's unit was not read: its figures cannot be compared
+        ctx.claims_checked -= 1
         return
     sign_only = claim.kind == "level" and any(
         _abs_match(m, t, v[claim.year] or 0.0) for t, r, v in values
@@ -324,10 +374,15 @@ def _explains(claim: Claim, table: Table, row: Row, vals: dict[int, float | None
         diff = cur - prior
         if _loss_line(row) and claim.direction:
             diff = -diff  # "loss from operations increased by" a more negative figure
-        if claim.direction and diff * claim.direction < 0:
-            return False
+        diffs = [diff]
+        if cur < 0 and prior < 0:
+            # an expense or outflow printed in brackets both years: "interest expense decreased"
+            # and "net cash used increased" speak of its size
+            diffs.append(abs(cur) - abs(prior))
         return any(
-            abs(v - abs(diff) * table.scale) <= hw + table.scale + 1e-6 * abs(v)
+            not (claim.direction and d * claim.direction < 0)
+            and abs(v - abs(d) * table.scale) <= hw + table.scale + 1e-6 * abs(v)
+            for d in diffs
             for v, hw in _interpretations(m, table)
         )
     if prior == 0:
@@ -342,6 +397,27 @@ def _explains(claim: Claim, table: Table, row: Row, vals: dict[int, float | None
     stated = claim.direction * m.number
     tol = m.step / 2 + 1e-9
     return stated + tol >= lo and stated - tol <= hi
+
+
+def _unscaled(claim: Claim, table: Table, vals: dict[int, float | None]) -> bool:
+    """The text writes "$197 billion" and the printed figure is 197,205, but the table was read
+    in units (its "in millions" lost) or in billions (a scale word meant for one row): the
+    figure agrees at another unit, so the unit was misread and the figures cannot be compared."""
+    m = claim.mention
+    if m.multiplier is None or m.multiplier < 1000:
+        return False
+    for scale in (1e3, 1e6, 1e9):
+        if scale == table.scale:
+            continue
+        if claim.kind == "level":
+            printed = abs(vals[claim.year] or 0.0) * scale
+            if abs(m.number * m.multiplier - printed) <= (m.step * m.multiplier + scale) / 2:
+                return True
+        else:
+            diff = abs(abs(vals[claim.year] or 0.0) - abs(vals[claim.year - 1] or 0.0)) * scale
+            if abs(m.number * m.multiplier - diff) <= m.step * m.multiplier / 2 + scale:
+                return True
+    return False
 
 
 def _anywhere(ctx: LogicContext, m: Mention, claim: Claim, lines: list[tuple[Table, Row]]) -> bool:
