@@ -1,41 +1,19 @@
-// Export and grouping of findings (web/findings.js) and the page's formatting (web/format.js),
+// Grouping of findings (web/findings.js) and the page's formatting (web/format.js),
 // on the golden snapshots.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import {
-  CSV_COLUMNS,
   countBySeverity,
-  csvField,
   describeLocation,
   findingsOf,
-  findingsToCsv,
-  findingsToJson,
   groupBySeverity,
 } from "../../web/findings.js";
 import { countsPhrase, formatAmount, formatDate, formatDuration } from "../../web/format.js";
 import { backoffDelay } from "../../web/stream.js";
 
 const snapshot = JSON.parse(readFileSync(new URL("../fixtures/sequences/completed.snapshot.json", import.meta.url), "utf8"));
-
-/** Minimal RFC 4180 reader, enough to read our own export back. */
-function parseCsv(/** @type {string} */ text) {
-  const rows = [];
-  let row = [], field = "", quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") { row.push(field); field = ""; }
-    else if (c === "\r" && text[i + 1] === "\n") { row.push(field); rows.push(row); row = []; field = ""; i++; }
-    else field += c;
-  }
-  return rows;
-}
 
 test("findings come from every completed agent and are counted by severity", () => {
   const findings = findingsOf(snapshot);
@@ -51,35 +29,6 @@ test("groups come high, medium, low and keep every finding once", () => {
   const order = ["high", "medium", "low"];
   assert.deepStrictEqual(groups.map((g) => g.severity), order.filter((s) => findings.some((f) => f.severity === s)));
   assert.equal(groups.flatMap((g) => g.findings).length, findings.length);
-});
-
-test("the CSV export reads back to the same findings, one row each", () => {
-  const findings = findingsOf(snapshot);
-  const rows = parseCsv(findingsToCsv(findings));
-  assert.deepStrictEqual(rows[0], [...CSV_COLUMNS]);
-  assert.equal(rows.length, findings.length + 1);
-  for (const [i, finding] of findings.entries()) {
-    const record = Object.fromEntries(CSV_COLUMNS.map((c, j) => [c, rows[i + 1][j]]));
-    assert.equal(record.id, finding.id);
-    assert.equal(record.title, finding.title);
-    assert.equal(record.description, finding.description);
-    assert.equal(record.location, finding.locations.map(describeLocation).join(" | "));
-    if (finding.agent === "numeric") assert.equal(Number(record.expected), finding.expected);
-  }
-});
-
-test("CSV fields are quoted when needed and formulas are defused", () => {
-  assert.equal(csvField('say "hi", then\nleave'), '"say ""hi"", then\nleave"');
-  assert.equal(csvField("=SUM(A1:A3)"), "'=SUM(A1:A3)");
-  assert.equal(csvField(-1000), "-1000");
-  assert.equal(csvField(undefined), "");
-});
-
-test("the JSON export carries the audit and every finding unchanged", () => {
-  const exported = JSON.parse(findingsToJson(snapshot));
-  assert.equal(exported.audit_id, snapshot.audit_id);
-  assert.deepStrictEqual(exported.findings, findingsOf(snapshot));
-  assert.deepStrictEqual(exported.findings_by_severity, snapshot.summary.findings);
 });
 
 test("durations, amounts and counts read as people write them", () => {
