@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -84,39 +83,40 @@ def _detail(response: httpx.Response) -> str:
     return str(body.get("detail", body)) if isinstance(body, dict) else str(body)
 
 
-async def wait_for_comparison(base_url: str, audit_id: str) -> dict[str, Any] | None:
-    """The draft's ReviewState once it holds the comparison; None when none will come."""
-    deadline = time.monotonic() + DRAFT_WAIT_S
-    async with httpx.AsyncClient(base_url=http_base(base_url), timeout=10) as client:
-        while True:
-            try:
-                response = await client.get(f"/api/v1/audits/{quote(audit_id, safe='')}/review")
-                state = response.json() if response.status_code == 200 else None
-            except (httpx.HTTPError, ValueError):
-                state = None
-            if isinstance(state, dict) and "drafts" in state:
-                return state
-            if time.monotonic() > deadline:
-                return None
-            await asyncio.sleep(0.1)
+async def wait_for_comparison(
+    base_url: str, audit_id: str
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The draft's ReviewState once its review log holds the comparison, and the review log's
+    frames up to it; (None, frames so far) when none comes within DRAFT_WAIT_S.
 
-
-async def review_frames(base_url: str, audit_id: str, last_seq: int) -> list[dict[str, Any]]:
-    """The review log's frames up to `last_seq`, as its stream sends them."""
+    Follows the review stream rather than polling: `drafts_compared` and the carried decisions
+    are appended in one step, so once it arrives the state read over REST is complete, and the
+    frames are read on to that state's last seq."""
     frames: list[dict[str, Any]] = []
-    if last_seq == 0:
-        return frames
+    state: dict[str, Any] | None = None
     try:
-        async with connect(review_url(base_url, audit_id), max_size=MAX_FRAME_BYTES) as socket:
-            async for message in socket:
-                frame = json.loads(message)
-                if isinstance(frame, dict) and isinstance(frame.get("seq"), int):
+        async with asyncio.timeout(DRAFT_WAIT_S):
+            async with connect(review_url(base_url, audit_id), max_size=MAX_FRAME_BYTES) as ws:
+                async for message in ws:
+                    frame = json.loads(message)
+                    if not isinstance(frame, dict) or not isinstance(frame.get("seq"), int):
+                        continue  # a heartbeat
                     frames.append(frame)
-                    if frame["seq"] >= last_seq:
+                    if frame.get("type") == "drafts_compared":
+                        state = await _review_state(base_url, audit_id)
+                    if state is not None and frame["seq"] >= state["last_seq"]:
                         break
-    except (OSError, InvalidHandshake, ConnectionClosed, TimeoutError):
-        pass  # the frames so far; the comparison itself was already read over REST
-    return frames
+    except (OSError, InvalidHandshake, ConnectionClosed, TimeoutError, ValueError):
+        pass  # what arrived so far; a missing comparison is said by the caller
+    return state, frames
+
+
+async def _review_state(base_url: str, audit_id: str) -> dict[str, Any] | None:
+    path = f"/api/v1/audits/{quote(audit_id, safe='')}/review"
+    async with httpx.AsyncClient(base_url=http_base(base_url), timeout=10) as client:
+        response = await client.get(path)
+    state = response.json() if response.status_code == 200 else None
+    return state if isinstance(state, dict) and "drafts" in state else None
 
 
 def describe_comparison(state: dict[str, Any]) -> Text:
@@ -165,11 +165,11 @@ async def run_remote(
         with Live(view, console=console, refresh_per_second=8, transient=True):
             await follow(audit_id, base_url, view)
     if previous and view.snapshot["state"] in COMPARED_STATES:
-        state = await wait_for_comparison(base_url, audit_id)
+        state, frames = await wait_for_comparison(base_url, audit_id)
         if state is None:
             console.print(Text("The comparison with the earlier draft did not arrive.", "yellow"))
         elif json_lines:
-            for frame in await review_frames(base_url, audit_id, state["last_seq"]):
+            for frame in frames:
                 sys.stdout.write(json.dumps(frame, separators=(",", ":")) + "\n")
             sys.stdout.flush()
         else:
