@@ -83,14 +83,16 @@ async def follow(
     give_up_after_s: float = DEFAULT_GIVE_UP_S,
     notify: Callable[[str], None] | None = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> None:
     """Feed the audit's frames into `view` until `audit_finished`.
 
     Raises WatchFailed, or OutputClosed when printing JSON lines to a closed pipe. `notify`
-    hears, once per outage, that the server cannot be reached.
+    hears, once per outage, that the server cannot be reached. `sleep` and `clock` are the
+    waits and the time the give-up is measured on (a test passes a fake pair).
     """
     attempt = 0
-    last_contact = time.monotonic()
+    last_contact = clock()
     told = False
     while not view.finished:
         code: int | None = None
@@ -100,7 +102,7 @@ async def follow(
             async with connect(url, max_size=MAX_FRAME_BYTES, open_timeout=10) as socket:
                 view.connection = "live"
                 async for message in socket:
-                    last_contact = time.monotonic()
+                    last_contact = clock()
                     attempt, told = 0, False
                     if _take(view, message, json_lines) == BEHIND:
                         reason = "a heartbeat showed events this client has not received"
@@ -123,7 +125,7 @@ async def follow(
             break
         if code in REFUSED_CLOSE_CODES:
             raise WatchFailed(reason or f"The server refused (close code {code}).", EXIT_BAD_INPUT)
-        if time.monotonic() - last_contact > give_up_after_s:
+        if clock() - last_contact > give_up_after_s:
             raise WatchFailed(
                 f"No contact with {base_url} for {give_up_after_s:g} s ({reason}).",
                 EXIT_INCOMPLETE,

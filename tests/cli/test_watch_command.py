@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import random
 import re
 import subprocess
 import sys
@@ -25,10 +26,10 @@ from server.cli.view import (
     exit_code,
 )
 from server.cli.watch import (
-    BACKOFF_FIRST_S,
     BACKOFF_MAX_S,
     EXIT_OUTPUT_CLOSED,
     WatchFailed,
+    backoff_s,
     follow,
     stream_url,
 )
@@ -200,14 +201,38 @@ async def test_json_output_to_a_closed_pipe_ends_watch_quietly(tmp_path: Path) -
     assert errors == ""
 
 
-async def test_an_unreachable_server_is_reported_at_once_then_given_up() -> None:
+class FakeTime:
+    """The waits `follow` asks for, on a clock only those waits move: the give-up and the
+    backoff schedule are then exact, whatever the machine's speed."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.waits: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+# With the jitter at its top, the waits are the ceilings: 0.25 s doubling to 10 s. With 20 s
+# allowed, the attempt after 15.75 s of waits is retried once more (10 s) and then given up.
+SCHEDULE = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 10.0]
+
+
+@pytest.fixture
+def top_jitter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(random, "random", lambda: 1.0)
+
+
+async def test_an_unreachable_server_is_reported_at_once_then_given_up(top_jitter: None) -> None:
     """Nothing listens on the port: the first failed attempt is reported before any wait, the
     waits grow as documented, and watch gives up once the time allowed has passed."""
-    events: list[tuple[str, float]] = []
-
-    async def sleep(seconds: float) -> None:
-        events.append(("wait", seconds))
-
+    fake = FakeTime()
+    notices: list[tuple[str, int]] = []
     base = f"http://127.0.0.1:{free_port()}"
     view, _ = _view("aud_unreachable")
     with pytest.raises(WatchFailed) as failure:
@@ -215,50 +240,54 @@ async def test_an_unreachable_server_is_reported_at_once_then_given_up() -> None
             "aud_unreachable",
             base,
             view,
-            give_up_after_s=0.3,
-            notify=lambda message: events.append((message, 0.0)),
-            sleep=sleep,
+            give_up_after_s=20,
+            notify=lambda message: notices.append((message, len(fake.waits))),
+            sleep=fake.sleep,
+            clock=fake.clock,
         )
     assert failure.value.exit_code == EXIT_INCOMPLETE
-    assert f"No contact with {base} for 0.3 s" in str(failure.value)
-    notices = [text for text, _ in events if text != "wait"]
-    assert events[0][0] == notices[0] and len(notices) == 1  # once, before the first wait
-    assert notices[0].startswith(f"Cannot reach {base} (")
-    _assert_backoff([seconds for text, seconds in events if text == "wait"])
+    assert f"No contact with {base} for 20 s" in str(failure.value)
+    [(notice, waits_before)] = notices  # once, before the first wait
+    assert waits_before == 0 and notice.startswith(f"Cannot reach {base} (")
+    assert fake.waits == SCHEDULE
 
 
-def _assert_backoff(waits: list[float]) -> None:
-    """Each wait is a random half to all of a ceiling that doubles up to BACKOFF_MAX_S."""
-    assert len(waits) >= 2
-    for attempt, seconds in enumerate(waits, start=1):
-        ceiling = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2 ** min(attempt - 1, 32))
-        assert ceiling / 2 <= seconds <= ceiling, (attempt, seconds)
+def test_the_backoff_is_a_random_half_to_all_of_its_ceiling(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for jitter, factor in ((0.0, 0.5), (1.0, 1.0)):
+        monkeypatch.setattr(random, "random", lambda jitter=jitter: jitter)
+        assert [backoff_s(n) for n in range(1, 9)] == [s * factor for s in [*SCHEDULE, 10.0]]
+    assert backoff_s(5000) <= BACKOFF_MAX_S  # a long outage neither overflows nor grows
 
 
-async def test_a_server_that_closes_at_once_is_retried_with_growing_waits() -> None:
+async def test_a_server_that_closes_at_once_is_retried_with_growing_waits(
+    top_jitter: None,
+) -> None:
     """Each connection opens and closes before any frame: that is no contact, so the backoff
     keeps growing (it used to start again at every successful connect) and watch gives up."""
     opened: list[str] = []
-    waits: list[float] = []
+    fake = FakeTime()
 
     async def handler(socket: ServerConnection) -> None:
         opened.append(socket.request.path if socket.request else "")
         await socket.close(1011)
-
-    async def sleep(seconds: float) -> None:
-        waits.append(seconds)
-        await asyncio.sleep(0)
 
     async with serve(handler, "127.0.0.1", 0) as server:
         port = server.sockets[0].getsockname()[1]
         view, _ = _view("aud_closing")
         with pytest.raises(WatchFailed) as failure:
             await follow(
-                "aud_closing", f"http://127.0.0.1:{port}", view, give_up_after_s=0.3, sleep=sleep
+                "aud_closing",
+                f"http://127.0.0.1:{port}",
+                view,
+                give_up_after_s=20,
+                sleep=fake.sleep,
+                clock=fake.clock,
             )
     assert failure.value.exit_code == EXIT_INCOMPLETE
-    assert len(opened) == len(waits) + 1
-    _assert_backoff(waits)
+    assert len(opened) == len(fake.waits) + 1
+    assert fake.waits == SCHEDULE
 
 
 def test_watch_says_it_cannot_reach_the_server_and_gives_up() -> None:
