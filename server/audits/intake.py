@@ -19,7 +19,8 @@ from server.agents.base import AuditInputs
 from server.audits.orchestrator import LoadInputs, Orchestrator
 from server.events import now_ts
 from server.ingest.document import Document
-from server.ingest.reader import check_upload, read_document
+from server.ingest.reader import read_document
+from server.ingest.upload import check_upload
 from server.samples import list_samples, sample_path
 from server.storage import (
     AuditDatabase,

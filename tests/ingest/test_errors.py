@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from server.errors import InvalidDocument, UnsupportedDocument
 from server.ingest.document import Document, DocumentKind
-from server.ingest.reader import SUPPORTED_EXTENSIONS, check_upload, read_document
+from server.ingest.reader import read_document
+from server.ingest.upload import SUPPORTED_EXTENSIONS, check_upload
 from tests.support.builders import DocBuilder, write_pdf
 
 

@@ -11,7 +11,8 @@ import pytest
 
 from server.errors import InvalidDocument
 from server.ingest.document import ColumnRole, DocumentKind, StatementKind
-from server.ingest.reader import check_upload, read_document
+from server.ingest.reader import read_document
+from server.ingest.upload import check_upload
 from tests.support.html_filings import (
     balance_sheet,
     contents,
