@@ -19,6 +19,7 @@ the page to import.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import json
 import os
@@ -82,6 +83,59 @@ def generate_python(target: Path) -> None:
         env=env,
         check=True,
         stderr=subprocess.DEVNULL if os.environ.get("GEN_VERBOSE") is None else None,
+    )
+
+
+def make_exports_lazy(package: Path) -> None:
+    """Rewrite the package's `__init__` so each schema module loads when a name of it is used.
+
+    datamodel-codegen re-exports every model from `__init__`, which imports all six modules;
+    building the REST and review models costs a process that only sends frames (`crosscheck
+    audit`) about 40 ms before its audit starts. PEP 562: the names stay importable from
+    `generated.models`, type checkers read the same imports under TYPE_CHECKING.
+    """
+    init = package / "__init__.py"
+    tree = ast.parse(init.read_text())
+    module_of: dict[str, str] = {}
+    blocks: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+            names = [alias.name for alias in node.names]
+            module_of.update(dict.fromkeys(names, node.module))
+            blocks.append(f"    from .{node.module} import (\n")
+            blocks.extend(f"        {name},\n" for name in names)
+            blocks.append("    )\n")
+    table = "".join(f"    {name!r}: {module!r},\n" for name, module in sorted(module_of.items()))
+    exported = "".join(f"    {name!r},\n" for name in sorted(module_of))
+    init.write_text(
+        "".join(f"# {line}\n" for line in BANNER.splitlines())
+        + '"""Every model of the contract by name; a schema\'s module is imported when one of its\n'
+        + 'names is first used (scripts/gen.py, `make_exports_lazy`, says why)."""\n\n'
+        + "from __future__ import annotations\n\n"
+        + "from importlib import import_module\n"
+        + "from typing import TYPE_CHECKING, Any\n\n"
+        + "if TYPE_CHECKING:\n"
+        + "".join(blocks)
+        + "\n_MODULE_OF: dict[str, str] = {\n"
+        + table
+        + "}\n\n__all__ = [\n"
+        + exported
+        + "]\n\n\n"
+        + "def __getattr__(name: str) -> Any:\n"
+        + "    module = _MODULE_OF.get(name)\n"
+        + "    if module is None:\n"
+        + '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")\n'
+        + '    value = getattr(import_module(f"{__name__}.{module}"), name)\n'
+        + "    globals()[name] = value\n"
+        + "    return value\n\n\n"
+        + "def __dir__() -> list[str]:\n"
+        + "    return __all__\n"
+    )
+    subprocess.run(
+        [str(Path(sys.executable).parent / "ruff"), "format", "--quiet", str(init)],
+        cwd=ROOT,
+        env={**os.environ, "RUFF_NO_CACHE": "true"},
+        check=True,
     )
 
 
@@ -187,6 +241,7 @@ def main(argv: list[str]) -> int:
         fresh = Path(tmp) / "generated"
         fresh.mkdir()
         generate_python(fresh / PY_PACKAGE)
+        make_exports_lazy(fresh / PY_PACKAGE)
         generate_typescript(fresh / TS_FILE)
         generate_codes_py(fresh / CODES_PY)
         generate_codes_js(fresh / CODES_JS)
