@@ -20,14 +20,14 @@ import typer
 from rich.console import Console
 from rich.live import Live
 
+from server.agents import registry
 from server.agents.base import Agent, AuditInputs
 from server.audits.orchestrator import Orchestrator
-from server.cli.remote import run_remote
 from server.cli.view import EXIT_BAD_INPUT, AuditView, exit_code
 from server.cli.watch import EXIT_OUTPUT_CLOSED, OutputClosed, WatchFailed, discard_stdout
 from server.errors import DocumentError
 from server.events import FrameModel
-from server.ingest.reader import check_upload, read_document
+from server.ingest.upload import check_upload
 from server.settings import DEFAULT_AGENT_TIMEOUT_S, DEFAULT_PROGRESS_PER_S
 from server.storage import new_audit_id
 
@@ -59,7 +59,14 @@ class FrameSink:
 
 
 def read_inputs(document: Path, prior_year: Path | None, memos: list[Path]) -> AuditInputs:
-    """Parse every file (blocking: call in a thread); raises InputProblem or DocumentError."""
+    """Parse every file (blocking: call in a thread); raises InputProblem or DocumentError.
+
+    The readers are imported here, inside the audit, not when the command starts: like the
+    agents (server/agents/registry.py), they are part of what this one-shot process does for
+    the audit, and loading them before it starts would be time the user waits for unreported.
+    """
+    from server.ingest.reader import read_document
+
     return AuditInputs(
         document=read_document(_bytes(document), document.name),
         prior_year=read_document(_bytes(prior_year), prior_year.name) if prior_year else None,
@@ -150,8 +157,6 @@ def audit(
     ] = None,
 ) -> None:
     """Audit a document now; exit 0 clean, 1 high finding, 2 bad input, 3 not fully checked."""
-    from server.agents.registry import default_agents
-
     errors = Console(stderr=True)
     memos = list(memo or [])
     if previous and not url:
@@ -169,6 +174,8 @@ def audit(
         raise typer.Exit(EXIT_BAD_INPUT) from exc
     console = Console(quiet=json_lines)
     if url:
+        from server.cli.remote import run_remote  # the HTTP and WebSocket clients: only here
+
         try:
             snapshot = asyncio.run(
                 run_remote(
@@ -190,7 +197,7 @@ def audit(
                 file,
                 prior_year,
                 memos,
-                agents=default_agents(),
+                agents=registry.default_agents(),
                 console=console,
                 json_lines=json_lines,
                 agent_timeout_s=agent_timeout,

@@ -12,15 +12,17 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import quote, unquote, urlsplit
 
-import httpx
 import typer
 from rich.console import Console
 
 from server.cli.view import EXIT_BAD_INPUT, EXIT_INCOMPLETE, EXIT_OK
 from server.cli.watch import DEFAULT_URL
+
+if TYPE_CHECKING:
+    import httpx
 
 TIMEOUT_S = 120.0
 RUNNING_STATES = frozenset({"pending", "running"})
@@ -45,6 +47,8 @@ def fetch(base_url: str, audit_id: str, fmt: str) -> tuple[bytes, str, str | Non
     if urlsplit(base).scheme not in ("http", "https"):
         raise ExportFailed(f"{base_url!r} is not a server URL (http://host:port).", EXIT_BAD_INPUT)
     audit = quote(audit_id, safe="")
+    import httpx  # here, not at the top: every `crosscheck` command would load the HTTP client
+
     try:
         with httpx.Client(base_url=base, timeout=TIMEOUT_S) as client:
             state = None

@@ -32,8 +32,6 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import typer
 from rich.console import Console
 from rich.live import Live
-from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from generated.codes import REFUSED_CLOSE_CODES
 from server.cli.view import EXIT_BAD_INPUT, EXIT_INCOMPLETE, AuditView, exit_code
@@ -91,6 +89,10 @@ async def follow(
     hears, once per outage, that the server cannot be reached. `sleep` and `clock` are the
     waits and the time the give-up is measured on (a test passes a fake pair).
     """
+    # Imported here: every `crosscheck` command imports this module, few of them follow a stream.
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+
     attempt = 0
     last_contact = clock()
     told = False
