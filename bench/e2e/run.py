@@ -67,8 +67,8 @@ def _ts(frame: dict[str, Any]) -> float:
     return datetime.fromisoformat(frame["ts"].replace("Z", "+00:00")).timestamp()
 
 
-def _median(values: Sequence[float]) -> float:
-    return round(statistics.median(values), 1) if values else float("nan")
+def _median(values: Sequence[float], digits: int = 1) -> float:
+    return round(statistics.median(values), digits) if values else float("nan")
 
 
 # -- start-up -------------------------------------------------------------------------------
@@ -269,9 +269,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     }
     start_up["left_behind_max"] = max((int(s["left_behind"]) for s in starts), default=0)
     audit = stages(measured)
-    command = {
-        key: _median([c[key] for c in cli]) for key in ("wall_ms", "cpu_ms", "reported_ms", "ratio")
-    }
+    command = {key: _median([c[key] for c in cli]) for key in ("wall_ms", "cpu_ms", "reported_ms")}
+    command["ratio"] = _median([c["ratio"] for c in cli], digits=2)  # 1.24 must not print as 1.2
     figures: dict[str, Any] = {
         "benchmark": "e2e",
         "sample": args.sample,
