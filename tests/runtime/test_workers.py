@@ -39,10 +39,40 @@ def _die() -> None:
     os._exit(3)
 
 
+def _say_pid(path: Path) -> None:
+    """Write this process's id to `path` in one step (a reader never sees an empty file)."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(str(os.getpid()))
+    partial.rename(path)
+
+
 def _spin(started: Path) -> None:
-    started.write_text(str(os.getpid()))
+    _say_pid(started)
     while True:
         sum(range(10_000))
+
+
+def _wait_for(started: Path, go: Path) -> int:
+    """Say where it runs, then compute until `go` exists; its result is the pid it ran in."""
+    _say_pid(started)
+    while not go.exists():
+        sum(range(10_000))
+    return os.getpid()
+
+
+def _flood(started: Path, progress: Progress) -> None:
+    """Progress without end, in items large enough that the worker's queue writer is nearly
+    always in the middle of one (holding the queue's write lock)."""
+    _say_pid(started)
+    message = "x" * 200_000
+    while True:
+        progress(0, None, message)
+
+
+async def _until(condition: Any) -> None:
+    """Wait for a condition (pytest's timeout bounds the wait; nothing here is timed)."""
+    while not condition():
+        await asyncio.sleep(0.01)
 
 
 @pytest.fixture
@@ -88,6 +118,67 @@ async def test_stopping_the_pool_ends_a_worker_mid_job(tmp_path: Path) -> None:
     assert pool.pids() == [] and alive([worker]) == []
     with pytest.raises((RuntimeError, asyncio.CancelledError)):
         await job
+
+
+async def test_a_cancelled_job_stops_its_worker_and_the_pool_goes_on(tmp_path: Path) -> None:
+    offload.start_workers(2)
+    try:
+        started = tmp_path / "started"
+        job = asyncio.create_task(offload.offload(_spin, started))
+        await _until(started.exists)
+        worker = int(started.read_text())
+        job.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await job
+        await _until(lambda: alive([worker]) == [])
+        pid, n = await offload.offload(_count_to, 3, progress=lambda *a: None)
+        assert n == 3 and pid not in (worker, os.getpid())
+    finally:
+        offload.stop_workers()
+
+
+async def test_a_job_beside_a_stopped_one_is_run_again_and_gives_its_result(
+    tmp_path: Path,
+) -> None:
+    """Killing the worker of a cancelled job breaks its pool; the job computing beside it did
+    nothing wrong, so it runs again on the new workers instead of failing."""
+    offload.start_workers(2)
+    try:
+        spinning, waiting, go = tmp_path / "spinning", tmp_path / "waiting", tmp_path / "go"
+        stopped = asyncio.create_task(offload.offload(_spin, spinning))
+        innocent = asyncio.create_task(offload.offload(_wait_for, waiting, go))
+        await _until(lambda: spinning.exists() and waiting.exists())
+        first_worker = int(waiting.read_text())
+        stopped.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await stopped
+        await _until(lambda: alive([first_worker]) == [])  # its pool broke with the other
+        go.touch()
+        ran_in = await innocent
+        assert ran_in not in (first_worker, os.getpid())
+    finally:
+        offload.stop_workers()
+
+
+async def test_progress_still_arrives_after_a_worker_died_writing_it(tmp_path: Path) -> None:
+    """A worker killed while it held its queue's write lock would silence every later job's
+    progress: the new workers get a queue of their own."""
+    offload.start_workers(1)
+    try:
+        started = tmp_path / "started"
+        flooding = asyncio.create_task(offload.offload(_flood, started, progress=lambda *a: None))
+        await _until(started.exists)
+        await asyncio.sleep(0.2)  # let the worker be well into its flood of progress
+        os.kill(int(started.read_text()), 9)  # as the kernel's out-of-memory killer would
+        with pytest.raises(RuntimeError, match="worker process stopped"):
+            await flooding
+        seen: list[tuple[int, int | None, str | None]] = []
+        pid, n = await offload.offload(
+            _count_to, 5, progress=lambda d, t=None, m=None: seen.append((d, t, m))
+        )
+        assert n == 5 and seen == [(i, 5, f"step {i}") for i in range(1, 6)]
+    finally:
+        offload.stop_workers()
 
 
 async def test_four_agents_compute_at_once_in_four_worker_processes(start_server, tmp_path):
@@ -149,6 +240,23 @@ async def test_a_hung_agent_in_a_worker_times_out_and_the_others_complete(start_
         "disclosure",
     }
     assert stream.frames[-1]["status"] == "completed_with_errors"
+
+
+async def test_a_hung_agent_does_not_keep_the_only_worker_from_the_next_audit(start_server):
+    """The timed-out job's worker is stopped: left computing, it would hold the one worker for
+    ever and every later agent would wait behind it until its own time ran out."""
+    team = offloaded_team(external=Step(behaviour="spin"))
+    server = start_server(team, agent_workers=1, agent_timeout_s=2.0)
+    async with api(server) as client:
+        first = await create_audit(client)
+        hung = await wait_finished(client, first)
+        team["external"].step = Step()
+        second = await create_audit(client)
+        after = await wait_finished(client, second)
+    external = next(a for a in hung["agents"] if a["agent"] == "external")
+    assert external["state"] == "failed" and external["error"]["code"] == "timeout"
+    assert after["state"] == "completed"
+    assert {a["agent"]: a["state"] for a in after["agents"]} == dict.fromkeys(AGENTS, "completed")
 
 
 async def test_cancel_stops_agents_computing_in_workers(start_server):
