@@ -18,7 +18,7 @@ from functools import lru_cache
 import pycountry
 
 from server.ingest.statements import statement_from_title
-from server.text.dates import MONTH_PATTERN, SPACE, first_date
+from server.text.dates import MONTH_PATTERN, SPACE, first_date, period_lengths
 
 # ---------------------------------------------------------------------------------- scale
 
@@ -241,21 +241,11 @@ def find_period(header: str) -> Period | None:
     return None
 
 
-_DURATION = re.compile(
-    r"(?i)\b(three|six|nine|twelve|thirteen|\d{1,2})\s+(months|weeks)\s+ended\b"
-    r"|\b(?:fiscal\s+)?(quarter)\s+ended\b"
-)
-
-
 def _duration(header: str) -> str:
     """ "Three months ended " when the header states a period shorter than a year: the 3- and
     9-month columns of an interim statement end on the same day and must not look alike."""
-    m = _DURATION.search(header)
-    if m is None:
-        return ""
-    if m.group(3):
-        return "Quarter ended "
-    return f"{m.group(1).capitalize()} {m.group(2).lower()} ended "
+    lengths = period_lengths(header)
+    return lengths[0].label() if lengths else ""
 
 
 def _tidy(text: str) -> str:

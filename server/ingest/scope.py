@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from server.ingest.document import Document, Framework, PeriodKind
+from server.text.dates import period_lengths
 
 _COVER_PARAGRAPHS = 80  # an SEC cover page, a title page and its contents list fit in these
 _CLIP = 160
@@ -80,9 +81,9 @@ _THIS_ANNUAL = re.compile(r"(?i)\bthis (?:annual report on )?form (?:10-k|20-f|4
 _THIS_INTERIM = re.compile(r"(?i)\bthis (?:quarterly report on )?form 10-q\b")
 _FORM_LINE = re.compile(r"(?i)^\s*form\s+(10-k|10-q|20-f|40-f|6-k)\s*$")
 
-_INTERIM_HEADING = re.compile(
-    r"(?i)\b(?:(?:three|six|nine|3|6|9)[- ]months?(?: period)? ended|quarters? ended|half[- ]year"
-    r"|interim|condensed|first quarter|second quarter|third quarter|(?:13|26|39)[- ]weeks? ended)\b"
+# Besides a period shorter than a year ("three months ended", "13 weeks ended": server/text/dates).
+_INTERIM_WORDS = re.compile(
+    r"(?i)\b(?:half[- ]year|interim|condensed|first quarter|second quarter|third quarter)\b"
 )
 # A sentence naming the statements and their period ("the financial statements for the year
 # ended 31 December 2024", "these condensed interim financial statements"). Weak for annual: an
@@ -287,7 +288,7 @@ def _period(document: Document, cover: list[str], body: list[str]) -> _Tally:
             False,
         )
     headings = list(_statement_headings(document))
-    said_interim = [h for h in headings if _INTERIM_HEADING.search(h)]
+    said_interim = [h for h in headings if _says_interim(h)]
     said_annual = [h for h in headings if _ANNUAL_HEADING.search(h)]
     if said_interim:
         tally.add(interim, 2, f"statement headings: '{_clip(said_interim[0])}'")
@@ -377,3 +378,9 @@ def _around(text: str, pattern: re.Pattern[str]) -> str:
 def _clip(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= _CLIP else text[: _CLIP - 1] + "…"
+
+
+def _says_interim(heading: str) -> bool:
+    return bool(_INTERIM_WORDS.search(heading)) or any(
+        length.interim for length in period_lengths(heading)
+    )

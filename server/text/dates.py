@@ -104,3 +104,50 @@ def _add(found: list[DateMention], m: re.Match[str], year: int, month: int, day:
     except ValueError:
         return
     found.append(DateMention(value, m.start(), m.end(), m.group(0)))
+
+
+# How long a reported period is, as a heading or a sentence says it just before the end date:
+# "three months ended", "13 weeks ended", "nine-month period ending", "quarter ended".
+_LENGTH = re.compile(
+    r"(?i)\b(?:(three|six|nine|twelve|thirteen|\d{1,2})[- ]+(months?|weeks?)(?:[- ]+period)?"
+    r"|(?:fiscal[ ]+)?(quarters?))[ ]+(?:ended|ending)\b"
+)
+_COUNTS = {"three": 3, "six": 6, "nine": 9, "twelve": 12, "thirteen": 13}
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodLength:
+    """A stated period length: `count` 3 and `unit` "months", or `unit` "quarter" (count 1)."""
+
+    count: int
+    unit: str  # "months" | "weeks" | "quarter"
+    start: int
+    end: int
+    said: str = ""  # the count as printed: "three", "13"
+
+    @property
+    def interim(self) -> bool:
+        """Shorter than a year: a quarter, 1-11 months, fewer than 52 weeks."""
+        limit = {"months": 12, "weeks": 52, "quarter": 4}[self.unit]
+        return self.count < limit
+
+    def label(self) -> str:
+        """ "Three months ended ", "13 weeks ended ", "Quarter ended ": the prefix of a column's
+        period, so the 3- and 9-month columns of an interim statement do not look alike."""
+        if self.unit == "quarter":
+            return "Quarter ended "
+        return f"{(self.said or str(self.count)).capitalize()} {self.unit} ended "
+
+
+def period_lengths(text: str) -> list[PeriodLength]:
+    """Every stated period length in `text`, in order."""
+    found = []
+    for m in _LENGTH.finditer(text):
+        if m.group(3):
+            found.append(PeriodLength(1, "quarter", m.start(), m.end()))
+            continue
+        word = m.group(1).lower()
+        count = _COUNTS[word] if word in _COUNTS else int(word)
+        unit = "months" if m.group(2).lower().startswith("month") else "weeks"
+        found.append(PeriodLength(count, unit, m.start(), m.end(), word))
+    return found

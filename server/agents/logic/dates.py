@@ -15,7 +15,7 @@ from generated.models import CellRef, Location, LogicCheck, Severity
 from server.agents.logic.base import LogicContext, paragraph_location
 from server.agents.logic.citations import cites_another_document, in_exhibit_index
 from server.ingest.document import Paragraph, PeriodKind
-from server.text.dates import find_dates
+from server.text.dates import find_dates, period_lengths
 from server.text.labels import normalise
 from server.text.sentences import sentences
 
@@ -39,10 +39,6 @@ _BY_DATE = re.compile(
 )
 _EARLIER_REF = re.compile(
     r"\b(previously|originally|dated|entered into|signed|announced|since|as at|at)\s*$"
-)
-_QUARTER = re.compile(
-    r"\b(three|six|nine|3|6|9|13|26|39)[- ](months?|weeks?)( period)? (ended|ending)\s*$"
-    r"|\bquarters? (ended|ending)\s*$"
 )
 # The SEC cover page's own line; a short paragraph near the start, not a sentence of the text.
 _COVER_PERIOD = re.compile(
@@ -184,7 +180,7 @@ def _text_periods(ctx: LogicContext, rd: date) -> None:
                     continue  # "as at 1 January" opening balances and other dates are fine
                 if d.value > rd and head.rstrip().endswith("ending"):
                     continue  # a period still to come, not one reported
-                if d.value <= rd and (interim or _QUARTER.search(head[-40:])):
+                if d.value <= rd and (interim or _ends_with_interim_length(head)):
                     continue
                 if d.value <= rd and _same_year_end(d.value, rd):
                     ctx.passed(CHECK)
@@ -354,3 +350,9 @@ def _subsequent_events(ctx: LogicContext, rd: date) -> None:
                 claim=s.text,
                 contradiction=f"Period end {rd:%d %B %Y}",
             )
+
+
+def _ends_with_interim_length(head: str) -> bool:
+    """The text before a date ends "three months ended": a quarter's date, not the year end."""
+    lengths = period_lengths(head)
+    return bool(lengths) and lengths[-1].interim and not head[lengths[-1].end :].strip()
