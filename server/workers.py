@@ -155,6 +155,7 @@ class WorkerPool:
         self._stopped_on_purpose: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
         self._lock = threading.Lock()
         self._closed = False
+        self._closing_soon = False  # set by `stopping()`: cancelled jobs keep their workers
         self._stopping = threading.Event()
         self._executor = self._new_executor()
         self._listener = threading.Thread(target=self._relay, name="worker-progress", daemon=True)
@@ -205,10 +206,20 @@ class WorkerPool:
             self._executor = self._new_executor()
             _end_writes(retired)
 
+    def stopping(self) -> None:
+        """The server is stopping: `close` comes next and ends every worker. Until then a
+        cancelled job keeps its worker; killing it would break the pool and start new workers
+        and a new queue while the old ones are being shut (whose semaphores would then outlive
+        the final clean-up)."""
+        with self._lock:
+            self._closing_soon = True
+
     def _stop_job(self, token: int) -> None:
         """Kill the worker computing `token`'s job, now or as soon as the job says where it
         runs (from any thread)."""
         with self._lock:
+            if self._closing_soon:
+                return
             pid = self._worker_of.pop(token, None)
             if pid is None:
                 self._abandoned.add(token)
@@ -359,6 +370,12 @@ def start_workers(workers: int, preload: Sequence[str] = ()) -> WorkerPool | Non
     if _pool is None and workers > 0:
         _pool = WorkerPool(workers, preload)
     return _pool
+
+
+def workers_stopping() -> None:
+    """Say the workers are about to stop (before cancelling the audits that use them)."""
+    if _pool is not None:
+        _pool.stopping()
 
 
 def stop_workers() -> None:

@@ -137,6 +137,29 @@ async def test_a_cancelled_job_stops_its_worker_and_the_pool_goes_on(tmp_path: P
         offload.stop_workers()
 
 
+async def test_once_the_server_is_stopping_a_cancelled_job_keeps_its_worker(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`close` ends every worker next: killing one first would only break and replace a pool
+    that is being shut."""
+    pool = offload.start_workers(1)
+    assert pool is not None
+    try:
+        started = tmp_path / "started"
+        job = asyncio.create_task(offload.offload(_spin, started))
+        await _until(started.exists)
+        worker = int(started.read_text())
+        offload.workers_stopping()
+        job.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await job
+        assert pool.pids() == [worker]  # still there, still its pool's only worker
+    finally:
+        offload.stop_workers()
+    assert alive([worker]) == []
+    assert not [r for r in caplog.records if "stopping worker" in r.getMessage()]
+
+
 async def test_a_job_beside_a_stopped_one_is_run_again_and_gives_its_result(
     tmp_path: Path,
 ) -> None:
