@@ -326,6 +326,11 @@ class WorkerPool:
             self._closed = True
             executor = self._executor
             processes = list((getattr(executor, "_processes", None) or {}).values())
+            # The executor forgets its management thread on the first shutdown call, so a
+            # second `shutdown(wait=True)` cannot join it: keep it to join once the workers
+            # are gone. Until it ends it holds the executor's queues, whose semaphores would
+            # then be released in that thread while the server is already exiting.
+            manager = getattr(executor, "_executor_manager_thread", None)
             executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             with contextlib.suppress(OSError, ValueError):
@@ -336,7 +341,9 @@ class WorkerPool:
                 if process.is_alive():
                     process.kill()
                     process.join()
-        executor.shutdown(wait=True)  # the workers are gone: this only joins its thread
+        if manager is not None:
+            manager.join()  # the workers are gone: it ends at once
+        del manager
         _end_writes(self._queue)
         self._stopping.set()
         self._listener.join()
