@@ -120,16 +120,23 @@ async def test_stopping_the_pool_ends_a_worker_mid_job(tmp_path: Path) -> None:
         await job
 
 
+async def _cancel_a_spinning_job(folder: Path, before: Any = None) -> int:
+    """Start a job that never ends, cancel it once it computes; the pid of its worker."""
+    started = folder / "started"
+    job = asyncio.create_task(offload.offload(_spin, started))
+    await _until(started.exists)
+    if before is not None:
+        before()
+    job.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await job
+    return int(started.read_text())
+
+
 async def test_a_cancelled_job_stops_its_worker_and_the_pool_goes_on(tmp_path: Path) -> None:
     offload.start_workers(2)
     try:
-        started = tmp_path / "started"
-        job = asyncio.create_task(offload.offload(_spin, started))
-        await _until(started.exists)
-        worker = int(started.read_text())
-        job.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await job
+        worker = await _cancel_a_spinning_job(tmp_path)
         await _until(lambda: alive([worker]) == [])
         pid, n = await offload.offload(_count_to, 3, progress=lambda *a: None)
         assert n == 3 and pid not in (worker, os.getpid())
@@ -145,14 +152,7 @@ async def test_once_the_server_is_stopping_a_cancelled_job_keeps_its_worker(
     pool = offload.start_workers(1)
     assert pool is not None
     try:
-        started = tmp_path / "started"
-        job = asyncio.create_task(offload.offload(_spin, started))
-        await _until(started.exists)
-        worker = int(started.read_text())
-        offload.workers_stopping()
-        job.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await job
+        worker = await _cancel_a_spinning_job(tmp_path, offload.workers_stopping)
         assert pool.pids() == [worker]  # still there, still its pool's only worker
     finally:
         offload.stop_workers()
