@@ -39,13 +39,7 @@ from server.settings import Settings
 from server.storage import AuditDatabase, DocumentDatabase
 from server.transports import exports, problems, rest, review, site, sse, ws
 from server.transports.limits import BodyLimit
-from server.workers import (
-    current_pool,
-    offload,
-    start_workers,
-    stop_workers,
-    workers_stopping,
-)
+from server.workers import current_pool, offload, start_workers, stop_workers
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +128,6 @@ def create_app(settings: Settings, agents: Mapping[str, Agent] | None = None) ->
             priming.cancel()
             await asyncio.gather(priming, return_exceptions=True)
             await going_away(runtime)
-            workers_stopping()  # interrupted agents keep their workers: all of them stop next
             await orchestrator.shutdown()
             await runtime.drafts.shutdown()
             audits.close()

@@ -35,14 +35,8 @@ replacement starts with a fresh queue, since the dead worker may have held the o
 lock, which would silence every later worker's progress and markers, or left half an item in
 it, which the listener would wait for ever to finish reading (`_end_writes` ends that wait).
 
-A job whose agent was cancelled or ran out of time while the job was computing is stopped by
-killing its worker: left alone, a job that never ends would hold a worker for ever. Each job
-tells the server which process runs it (its first item in the queue). Killing a worker breaks
-its pool, and the jobs that were running beside it are submitted again to the new workers: they
-did nothing wrong, and a job is a pure function of its arguments. (Threads, where the server
-has no workers, cannot be stopped: their job finishes and its result is discarded.) A worker
-that dies of itself (out of memory, a crash in C) still fails the jobs beside it: which of
-them killed it cannot be told.
+Deliberate divergence, as with threads: a job that outlives its agent's time limit is not
+killed; it finishes in its worker and its result is discarded.
 """
 
 from __future__ import annotations
@@ -58,7 +52,6 @@ import os
 import queue
 import signal
 import threading
-import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -75,8 +68,6 @@ ProgressItem = tuple[int, int, int | None, str | None]
 
 _worker_queue: Queue[ProgressItem] | None = None  # set in each worker process
 _DONE = -1  # `done` value of the marker a worker sends after a job's last progress item
-_STARTED = -2  # `done` value of the item a job sends first; its `total` is the worker's pid
-_ATTEMPTS = 3  # times a job is submitted when pools break under it to stop other jobs
 _DRAIN_TIMEOUT_S = 2.0
 _STOP_GRACE_S = 2.0  # after SIGTERM, before SIGKILL, for a worker to end
 _RELAY_POLL_S = 0.05  # how often the progress listener looks whether the pool closed
@@ -113,8 +104,6 @@ def _exit_with_parent(sentinel: int) -> None:
 def _call(token: int, fn: Callable[..., T], args: tuple[Any, ...], with_progress: bool) -> T:
     """Runs in a worker. The closing marker follows the job's progress through the same queue,
     so the server has relayed every progress item before it sees the result."""
-    if _worker_queue is not None:
-        _worker_queue.put((token, _STARTED, os.getpid(), None))
     try:
         if with_progress:
             return fn(*args, progress=_RemoteProgress(token))
@@ -150,12 +139,8 @@ class WorkerPool:
         self._callbacks: dict[int, Progress] = {}
         self._drained: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Event]] = {}
         self._tokens = itertools.count(1)
-        self._worker_of: dict[int, int] = {}  # token -> pid of the worker running its job
-        self._abandoned: set[int] = set()  # tokens to stop as soon as their worker is known
-        self._stopped_on_purpose: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
         self._lock = threading.Lock()
         self._closed = False
-        self._closing_soon = False  # set by `stopping()`: cancelled jobs keep their workers
         self._stopping = threading.Event()
         self._executor = self._new_executor()
         self._listener = threading.Thread(target=self._relay, name="worker-progress", daemon=True)
@@ -199,77 +184,31 @@ class WorkerPool:
         """With the lock held: new workers, and a new queue, instead of a broken pool, once
         per broken pool."""
         if not self._closed and self._executor is broken:
-            if broken not in self._stopped_on_purpose:
-                logger.error("a worker process died; starting new workers")
+            logger.error("a worker process died; starting new workers")
             broken.shutdown(wait=False, cancel_futures=True)
             retired, self._queue = self._queue, self._context.Queue()
             self._executor = self._new_executor()
             _end_writes(retired)
 
-    def stopping(self) -> None:
-        """The server is stopping: `close` comes next and ends every worker. Until then a
-        cancelled job keeps its worker; killing it would break the pool and start new workers
-        and a new queue while the old ones are being shut (whose semaphores would then outlive
-        the final clean-up)."""
-        with self._lock:
-            self._closing_soon = True
-
-    def _stop_job(self, token: int) -> None:
-        """Kill the worker computing `token`'s job, now or as soon as the job says where it
-        runs (from any thread)."""
-        with self._lock:
-            if self._closing_soon:
-                return
-            pid = self._worker_of.pop(token, None)
-            if pid is None:
-                self._abandoned.add(token)
-                return
-            executor = self._executor
-            process = (getattr(executor, "_processes", None) or {}).get(pid)
-            if self._closed or process is None:  # that worker and its pool are gone already
-                return
-            logger.warning("stopping worker %d: its job was cancelled or ran out of time", pid)
-            self._stopped_on_purpose.add(executor)
-            with contextlib.suppress(OSError, ValueError):
-                process.kill()
-
-    def _job_started(self, token: int, pid: int) -> None:
-        with self._lock:
-            self._worker_of[token] = pid
-            abandoned = token in self._abandoned
-            self._abandoned.discard(token)
-        if abandoned:
-            self._stop_job(token)
-
     def _relay(self) -> None:
         while not self._stopping.is_set():
             # A replaced pool's queue is left unread: what is still in it belonged to jobs that
-            # failed or are running again.
-            source = self._queue
+            # failed.
             try:
-                item = source.get(timeout=_RELAY_POLL_S)
+                token, done, total, message = self._queue.get(timeout=_RELAY_POLL_S)
             except queue.Empty:
                 continue
             except (OSError, EOFError):  # half an item, then the end: see `_replace`
                 continue
-            self._deliver(*item)
-
-    def _deliver(self, token: int, done: int, total: int | None, message: str | None) -> None:
-        if done == _STARTED and total is not None:
-            self._job_started(token, total)
-            return
-        if done == _DONE:
-            with self._lock:  # the job is over, wherever it ran: nothing left to stop
-                self._worker_of.pop(token, None)
-                self._abandoned.discard(token)
-            drained = self._drained.get(token)
-            if drained is not None:
-                loop, event = drained
-                loop.call_soon_threadsafe(event.set)
-            return
-        callback = self._callbacks.get(token)
-        if callback is not None:
-            callback(done, total, message)
+            if done == _DONE:
+                drained = self._drained.pop(token, None)
+                if drained is not None:
+                    loop, event = drained
+                    loop.call_soon_threadsafe(event.set)
+                continue
+            callback = self._callbacks.get(token)
+            if callback is not None:
+                callback(done, total, message)
 
     async def run(self, fn: Callable[..., T], *args: Any, progress: Progress | None) -> T:
         token = next(self._tokens)
@@ -277,40 +216,24 @@ class WorkerPool:
         self._drained[token] = (asyncio.get_running_loop(), drained)
         if progress is not None:
             self._callbacks[token] = progress
+        executor: ProcessPoolExecutor | None = None
         try:
-            for attempt in range(1, _ATTEMPTS + 1):
-                executor: ProcessPoolExecutor | None = None
-                drained.clear()
-                try:
-                    # From a thread: a submit may wait for a worker to be forked (see the
-                    # docstring).
-                    executor, job = await asyncio.to_thread(
-                        self._submit, _call, token, fn, args, progress is not None
-                    )
-                    try:
-                        result = await asyncio.wrap_future(job)
-                    except asyncio.CancelledError:
-                        if not job.cancel() and not job.done():  # a worker has it: stop it
-                            self._stop_job(token)
-                        raise
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(drained.wait(), _DRAIN_TIMEOUT_S)
-                    return result
-                except BrokenProcessPool:
-                    if executor is None:
-                        raise RuntimeError("A worker process stopped unexpectedly.") from None
-                    with self._lock:
-                        self._replace(executor)
-                        innocent = executor in self._stopped_on_purpose
-                    if not innocent or attempt == _ATTEMPTS:
-                        raise RuntimeError("A worker process stopped unexpectedly.") from None
-                    # Its worker was killed to stop another job: run it again on new workers.
-            raise AssertionError("unreachable")  # the loop returns or raises
+            # From a thread: a submit may wait for a worker to be forked (see the docstring).
+            executor, job = await asyncio.to_thread(
+                self._submit, _call, token, fn, args, progress is not None
+            )
+            result = await asyncio.wrap_future(job)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(drained.wait(), _DRAIN_TIMEOUT_S)
+            return result
+        except BrokenProcessPool:
+            if executor is not None:
+                with self._lock:
+                    self._replace(executor)
+            raise RuntimeError("A worker process stopped unexpectedly.") from None
         finally:
             self._callbacks.pop(token, None)
             self._drained.pop(token, None)
-            # `_worker_of` and `_abandoned` keep the token until its job ends: a job cancelled
-            # before it said where it runs is stopped when it does.
 
     def close(self) -> None:
         """Stop every worker now, even mid-job, and the progress listener (blocking).
@@ -377,12 +300,6 @@ def start_workers(workers: int, preload: Sequence[str] = ()) -> WorkerPool | Non
     if _pool is None and workers > 0:
         _pool = WorkerPool(workers, preload)
     return _pool
-
-
-def workers_stopping() -> None:
-    """Say the workers are about to stop (before cancelling the audits that use them)."""
-    if _pool is not None:
-        _pool.stopping()
 
 
 def stop_workers() -> None:

@@ -52,14 +52,6 @@ def _spin(started: Path) -> None:
         sum(range(10_000))
 
 
-def _wait_for(started: Path, go: Path) -> int:
-    """Say where it runs, then compute until `go` exists; its result is the pid it ran in."""
-    _say_pid(started)
-    while not go.exists():
-        sum(range(10_000))
-    return os.getpid()
-
-
 def _flood(started: Path, progress: Progress) -> None:
     """Progress without end, in items large enough that the worker's queue writer is nearly
     always in the middle of one (holding the queue's write lock)."""
@@ -118,69 +110,6 @@ async def test_stopping_the_pool_ends_a_worker_mid_job(tmp_path: Path) -> None:
     assert pool.pids() == [] and alive([worker]) == []
     with pytest.raises((RuntimeError, asyncio.CancelledError)):
         await job
-
-
-async def _cancel_a_spinning_job(folder: Path, before: Any = None) -> int:
-    """Start a job that never ends, cancel it once it computes; the pid of its worker."""
-    started = folder / "started"
-    job = asyncio.create_task(offload.offload(_spin, started))
-    await _until(started.exists)
-    if before is not None:
-        before()
-    job.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await job
-    return int(started.read_text())
-
-
-async def test_a_cancelled_job_stops_its_worker_and_the_pool_goes_on(tmp_path: Path) -> None:
-    offload.start_workers(2)
-    try:
-        worker = await _cancel_a_spinning_job(tmp_path)
-        await _until(lambda: alive([worker]) == [])
-        pid, n = await offload.offload(_count_to, 3, progress=lambda *a: None)
-        assert n == 3 and pid not in (worker, os.getpid())
-    finally:
-        offload.stop_workers()
-
-
-async def test_once_the_server_is_stopping_a_cancelled_job_keeps_its_worker(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    """`close` ends every worker next: killing one first would only break and replace a pool
-    that is being shut."""
-    pool = offload.start_workers(1)
-    assert pool is not None
-    try:
-        worker = await _cancel_a_spinning_job(tmp_path, offload.workers_stopping)
-        assert pool.pids() == [worker]  # still there, still its pool's only worker
-    finally:
-        offload.stop_workers()
-    assert alive([worker]) == []
-    assert not [r for r in caplog.records if "stopping worker" in r.getMessage()]
-
-
-async def test_a_job_beside_a_stopped_one_is_run_again_and_gives_its_result(
-    tmp_path: Path,
-) -> None:
-    """Killing the worker of a cancelled job breaks its pool; the job computing beside it did
-    nothing wrong, so it runs again on the new workers instead of failing."""
-    offload.start_workers(2)
-    try:
-        spinning, waiting, go = tmp_path / "spinning", tmp_path / "waiting", tmp_path / "go"
-        stopped = asyncio.create_task(offload.offload(_spin, spinning))
-        innocent = asyncio.create_task(offload.offload(_wait_for, waiting, go))
-        await _until(lambda: spinning.exists() and waiting.exists())
-        first_worker = int(waiting.read_text())
-        stopped.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await stopped
-        await _until(lambda: alive([first_worker]) == [])  # its pool broke with the other
-        go.touch()
-        ran_in = await innocent
-        assert ran_in not in (first_worker, os.getpid())
-    finally:
-        offload.stop_workers()
 
 
 async def test_progress_still_arrives_after_a_worker_died_writing_it(tmp_path: Path) -> None:
@@ -263,23 +192,6 @@ async def test_a_hung_agent_in_a_worker_times_out_and_the_others_complete(start_
         "disclosure",
     }
     assert stream.frames[-1]["status"] == "completed_with_errors"
-
-
-async def test_a_hung_agent_does_not_keep_the_only_worker_from_the_next_audit(start_server):
-    """The timed-out job's worker is stopped: left computing, it would hold the one worker for
-    ever and every later agent would wait behind it until its own time ran out."""
-    team = offloaded_team(external=Step(behaviour="spin"))
-    server = start_server(team, agent_workers=1, agent_timeout_s=2.0)
-    async with api(server) as client:
-        first = await create_audit(client)
-        hung = await wait_finished(client, first)
-        team["external"].step = Step()
-        second = await create_audit(client)
-        after = await wait_finished(client, second)
-    external = next(a for a in hung["agents"] if a["agent"] == "external")
-    assert external["state"] == "failed" and external["error"]["code"] == "timeout"
-    assert after["state"] == "completed"
-    assert {a["agent"]: a["state"] for a in after["agents"]} == dict.fromkeys(AGENTS, "completed")
 
 
 async def test_cancel_stops_agents_computing_in_workers(start_server):
