@@ -265,7 +265,7 @@ class WorkerPool:
                     process.kill()
                     process.join()
         if manager is not None:
-            manager.join()  # the workers are gone: it ends at once
+            manager.join(_STOP_GRACE_S)  # the workers are gone: it ends at once
         del manager
         _end_writes(self._queue)
         self._stopping.set()
