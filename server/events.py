@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Protocol
 
 from generated.models import (
     AgentCompleted,
@@ -38,6 +39,13 @@ LogEventModel = AuditStarted | AgentStarted | AgentCompleted | AgentFailed | Aud
 ConnectionFrame = AgentProgress | Heartbeat
 FrameModel = LogEventModel | ConnectionFrame
 MAX_PROGRESS_MESSAGE = 200
+
+
+class EventSink(Protocol):
+    """What the orchestrator reports to; it knows nothing of storage or transports (the event
+    log is one sink, the terminal of `crosscheck audit` another)."""
+
+    async def emit(self, event: FrameModel) -> None: ...
 
 
 def now_ts() -> str:

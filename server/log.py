@@ -49,12 +49,6 @@ class Wire:
         return self.seq is None
 
 
-class EventSink(Protocol):
-    """What the orchestrator reports to; it knows nothing of storage or transports."""
-
-    async def emit(self, event: FrameModel) -> None: ...
-
-
 class EventStore(Protocol):
     def append_event(
         self,

@@ -37,12 +37,13 @@ from rich.table import Table
 
 from bench.streaming.clients import Key, frame_key
 from server.agents.base import AuditInputs, Progress
+from server.audits.ids import new_audit_id
 from server.audits.intake import Upload, loader, sample_uploads
 from server.audits.orchestrator import LoadInputs
 from server.runtime import Runtime
 from server.samples import list_samples, sample_path
 from server.settings import Settings
-from server.storage import AuditRecord, StoredFile, new_audit_id
+from server.storage import AuditRecord, StoredFile
 from tests.support.harness import STATEMENT_MD, Gate, LiveServer
 from tests.support.results import AGENTS as AGENT_NAMES
 from tests.support.results import result_for

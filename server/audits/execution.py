@@ -39,8 +39,7 @@ from server.errors import (
     DocumentError,
     Interrupted,
 )
-from server.events import EventBuilder, outcome, status_of, summary
-from server.log import EventSink
+from server.events import EventBuilder, EventSink, outcome, status_of, summary
 from server.results import AgentResultModel
 
 logger = logging.getLogger(__name__)

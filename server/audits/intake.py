@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass
 
 from server.agents.base import AuditInputs
+from server.audits.ids import new_audit_id
 from server.audits.orchestrator import LoadInputs, Orchestrator
 from server.events import now_ts
 from server.ingest.document import Document
@@ -27,7 +28,6 @@ from server.storage import (
     AuditRecord,
     DocumentDatabase,
     StoredFile,
-    new_audit_id,
 )
 from server.storage.audits import UNFINISHED_STATES
 from server.workers import offload

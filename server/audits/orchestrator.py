@@ -18,7 +18,7 @@ from generated.models import AuditFinished, ErrorCode
 from server.agents.base import Agent
 from server.audits.admission import Admission, Reservation
 from server.audits.execution import AuditRun, Execution, LoadInputs
-from server.log import EventSink
+from server.events import EventSink
 
 __all__ = ["LoadInputs", "Orchestrator", "Reservation"]
 

@@ -13,8 +13,7 @@ import math
 import threading
 import time
 
-from server.events import agent_progress
-from server.log import EventSink
+from server.events import EventSink, agent_progress
 from server.progress import Progress
 
 _Item = tuple[str, int, int | None, str | None]

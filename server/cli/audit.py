@@ -22,6 +22,7 @@ from rich.live import Live
 
 from server.agents import registry
 from server.agents.base import Agent, AuditInputs
+from server.audits.ids import new_audit_id
 from server.audits.orchestrator import Orchestrator
 from server.cli.view import EXIT_BAD_INPUT, AuditView, exit_code
 from server.cli.watch import EXIT_OUTPUT_CLOSED, OutputClosed, WatchFailed, discard_stdout
@@ -29,7 +30,6 @@ from server.errors import DocumentError
 from server.events import FrameModel
 from server.ingest.upload import check_upload
 from server.settings import DEFAULT_AGENT_TIMEOUT_S, DEFAULT_PROGRESS_PER_S
-from server.storage import new_audit_id
 
 EXIT_INTERRUPTED = 130
 

@@ -8,7 +8,7 @@
 An audit's documents are written before its record, so a record never points at missing bytes.
 """
 
-from server.storage.audits import AuditDatabase, AuditRecord, new_audit_id
+from server.storage.audits import AuditDatabase, AuditRecord
 from server.storage.documents import DocumentDatabase, StoredFile
 
-__all__ = ["AuditDatabase", "AuditRecord", "DocumentDatabase", "StoredFile", "new_audit_id"]
+__all__ = ["AuditDatabase", "AuditRecord", "DocumentDatabase", "StoredFile"]

@@ -13,7 +13,6 @@ transaction, so the audit list never disagrees with the log.
 from __future__ import annotations
 
 import json
-import secrets
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,14 +53,6 @@ CREATE TABLE IF NOT EXISTS review_events (
 _ADDED_COLUMNS = (("audits", "previous", "TEXT"),)
 
 UNFINISHED_STATES = ("pending", "running")
-
-
-def new_audit_id() -> str:
-    """URL-safe and unguessable; matches the AuditId pattern ^[A-Za-z0-9_-]{6,64}$.
-
-    The `aud_` prefix keeps ids from starting with "-", which a command line reads as an option.
-    """
-    return "aud_" + secrets.token_urlsafe(12)
 
 
 @dataclass(frozen=True, slots=True)
