@@ -14,22 +14,24 @@ import asyncio
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.live import Live
 
 from server.agents import registry
 from server.agents.base import Agent, AuditInputs
 from server.audits.ids import new_audit_id
 from server.audits.orchestrator import Orchestrator
-from server.cli.view import EXIT_BAD_INPUT, AuditView, exit_code
+from server.cli import messages
+from server.cli.outcome import EXIT_BAD_INPUT, AuditTracker, exit_code
 from server.cli.watch import EXIT_OUTPUT_CLOSED, OutputClosed, WatchFailed, discard_stdout
 from server.errors import DocumentError
 from server.events import FrameModel
 from server.ingest.upload import check_upload
 from server.settings import DEFAULT_AGENT_TIMEOUT_S, DEFAULT_PROGRESS_PER_S
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EXIT_INTERRUPTED = 130
 
@@ -41,7 +43,7 @@ class InputProblem(Exception):
 class FrameSink:
     """The orchestrator's EventSink: each frame to the terminal view or as a JSON line."""
 
-    def __init__(self, view: AuditView, json_lines: bool) -> None:
+    def __init__(self, view: AuditTracker, json_lines: bool) -> None:
         self.view = view
         self.json_lines = json_lines
         self.output_closed = False  # whoever read the JSON lines has gone (`| head -n 1`)
@@ -97,33 +99,47 @@ async def run_audit(
     memos: list[Path],
     *,
     agents: Mapping[str, Agent],
-    console: Console,
+    console: Console | None = None,
     json_lines: bool = False,
     agent_timeout_s: float = DEFAULT_AGENT_TIMEOUT_S,
 ) -> dict[str, Any]:
-    """Run one audit to its end and return its snapshot (the same reduction the server serves)."""
+    """Run one audit to its end and return its snapshot (the same reduction the server serves).
+
+    With `json_lines` the frames go to stdout and nothing is drawn; otherwise to the terminal
+    view on `console` (a new one on stdout if none is given).
+    """
     audit_id = new_audit_id()
-    view = AuditView(console, audit_id)
-    sink = FrameSink(view, json_lines)
-    orchestrator = Orchestrator(
-        agents,
-        sink,
-        agent_timeout_s=agent_timeout_s,
-        progress_per_s=DEFAULT_PROGRESS_PER_S,
-        max_running=1,
-    )
 
     async def load() -> AuditInputs:
         return await asyncio.to_thread(read_inputs, document, prior_year, memos)
 
+    def orchestrator(sink: FrameSink) -> Orchestrator:
+        return Orchestrator(
+            agents,
+            sink,
+            agent_timeout_s=agent_timeout_s,
+            progress_per_s=DEFAULT_PROGRESS_PER_S,
+            max_running=1,
+        )
+
     if json_lines:
-        await orchestrator.run(audit_id, load)
+        sink = FrameSink(AuditTracker(audit_id), json_lines=True)
+        await orchestrator(sink).run(audit_id, load)
     else:
+        # Drawing only: `--json` never loads rich (server/cli/outcome.py says why).
+        from rich.console import Console
+        from rich.live import Live
+
+        from server.cli.view import AuditView
+
+        console = console or Console()
+        view = AuditView(console, audit_id)
+        sink = FrameSink(view, json_lines=False)
         with Live(view, console=console, refresh_per_second=8, transient=True):
-            await orchestrator.run(audit_id, load)
+            await orchestrator(sink).run(audit_id, load)
     if sink.output_closed:
         raise OutputClosed
-    return view.snapshot
+    return sink.view.snapshot
 
 
 def audit(
@@ -157,33 +173,34 @@ def audit(
     ] = None,
 ) -> None:
     """Audit a document now; exit 0 clean, 1 high finding, 2 bad input, 3 not fully checked."""
-    errors = Console(stderr=True)
     memos = list(memo or [])
     if previous and not url:
-        errors.print(
-            "[bold red]crosscheck audit:[/] --previous needs --url: the earlier audit lives on "
-            "a server.",
-            highlight=False,
-            soft_wrap=True,
-        )
+        messages.error("audit", "--previous needs --url: the earlier audit lives on a server.")
         raise typer.Exit(EXIT_BAD_INPUT)
     try:
         check_inputs([file, *([prior_year] if prior_year else []), *memos])
     except (InputProblem, DocumentError) as exc:
-        errors.print(f"[bold red]crosscheck audit:[/] {exc}", highlight=False, soft_wrap=True)
+        messages.error("audit", str(exc))
         raise typer.Exit(EXIT_BAD_INPUT) from exc
-    console = Console(quiet=json_lines)
     if url:
+        from rich.console import Console
+
         from server.cli.remote import run_remote  # the HTTP and WebSocket clients: only here
 
         try:
             snapshot = asyncio.run(
                 run_remote(
-                    url, file, prior_year, memos, previous, console=console, json_lines=json_lines
+                    url,
+                    file,
+                    prior_year,
+                    memos,
+                    previous,
+                    console=Console(quiet=json_lines),
+                    json_lines=json_lines,
                 )
             )
         except WatchFailed as exc:
-            errors.print(f"[bold red]crosscheck audit:[/] {exc}", highlight=False, soft_wrap=True)
+            messages.error("audit", str(exc))
             raise typer.Exit(exc.exit_code) from exc
         except (OutputClosed, BrokenPipeError):
             discard_stdout()
@@ -198,7 +215,6 @@ def audit(
                 prior_year,
                 memos,
                 agents=registry.default_agents(),
-                console=console,
                 json_lines=json_lines,
                 agent_timeout_s=agent_timeout,
             )
@@ -206,6 +222,6 @@ def audit(
     except OutputClosed:
         raise typer.Exit(EXIT_OUTPUT_CLOSED) from None
     except KeyboardInterrupt:
-        errors.print("[yellow]Interrupted.[/]")
+        messages.warning("audit", "interrupted.")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     raise typer.Exit(exit_code(snapshot))

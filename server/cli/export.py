@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Annotated
 from urllib.parse import quote, unquote, urlsplit
 
 import typer
-from rich.console import Console
 
-from server.cli.view import EXIT_BAD_INPUT, EXIT_INCOMPLETE, EXIT_OK
+from server.cli import messages
+from server.cli.outcome import EXIT_BAD_INPUT, EXIT_INCOMPLETE, EXIT_OK
 from server.cli.watch import DEFAULT_URL
 
 if TYPE_CHECKING:
@@ -99,7 +99,6 @@ def export(
     ] = None,
 ) -> None:
     """Write an audit's working paper (workbook, commented Word copy, CSV or JSON) to a file."""
-    err = Console(stderr=True)
     try:
         data, suggested, state = fetch(url, audit_id, format.value)
         target = output if output is not None else Path(suggested)
@@ -110,14 +109,12 @@ def export(
                 f"Cannot write {str(target)!r}: {exc.strerror}.", EXIT_BAD_INPUT
             ) from exc
     except ExportFailed as exc:
-        err.print(f"[bold red]crosscheck export:[/] {exc}", highlight=False, soft_wrap=True)
+        messages.error("export", str(exc))
         raise typer.Exit(exc.exit_code) from exc
     if state in RUNNING_STATES:
-        err.print(
-            f"[yellow]crosscheck export:[/] audit {audit_id} is still {state}; the working "
-            "paper shows what has finished so far.",
-            highlight=False,
-            soft_wrap=True,
+        messages.warning(
+            "export",
+            f"audit {audit_id} is still {state}; the working paper shows what has finished so far.",
         )
-    Console().print(f"Wrote {target} ({len(data):,} bytes).", highlight=False, soft_wrap=True)
+    typer.echo(f"Wrote {target} ({len(data):,} bytes).")
     raise typer.Exit(EXIT_OK)

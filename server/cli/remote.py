@@ -27,7 +27,8 @@ from rich.text import Text
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
-from server.cli.view import EXIT_BAD_INPUT, EXIT_INCOMPLETE, AuditView
+from server.cli.outcome import EXIT_BAD_INPUT, EXIT_INCOMPLETE
+from server.cli.view import AuditView
 from server.cli.watch import MAX_FRAME_BYTES, WatchFailed, follow
 
 COMPARED_STATES = ("completed", "completed_with_errors")

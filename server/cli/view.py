@@ -1,11 +1,9 @@
 """The terminal view of one audit, shared by `crosscheck audit` and `crosscheck watch`.
 
-Frames go in as wire JSON (dicts), whether they came from the in-process orchestrator or from a
-server's WebSocket, and are reduced with `server.snapshot.apply`, the same reduction the server
-and the page use; so a repeated frame after a reconnect changes nothing and prints nothing.
-The live part (a row per agent with a spinner, elapsed time and progress) is a rich renderable;
-each agent's result is printed above it once, the moment its `agent_completed` or
-`agent_failed` arrives.
+It is an `AuditTracker` (server/cli/outcome.py: the snapshot the frames reduce to) that also
+draws: the live part (a row per agent with a spinner, elapsed time and progress) is a rich
+renderable; each agent's result is printed above it once, the moment its `agent_completed` or
+`agent_failed` arrives, and a repeated frame after a reconnect prints nothing.
 """
 
 from __future__ import annotations
@@ -20,34 +18,10 @@ from rich.table import Table
 from rich.text import Text
 
 from server import snapshot as reduction
+from server.cli.outcome import AuditTracker, Frame
 from server.events import parse_ts
 
-EXIT_OK = 0
-EXIT_HIGH_FINDINGS = 1
-EXIT_BAD_INPUT = 2
-EXIT_INCOMPLETE = 3
-INPUT_ERRORS = frozenset({"invalid_document", "unsupported_document"})
 SEVERITY_STYLES = {"high": "bold red", "medium": "yellow", "low": "cyan"}
-FINAL_STATES = frozenset({"completed", "completed_with_errors", "failed", "cancelled"})
-
-Frame = Mapping[str, Any]
-
-
-def exit_code(snapshot: Mapping[str, Any]) -> int:
-    """0: clean; 1: a high-severity finding; 2: the input could not be read; 3: an agent or the
-    audit did not finish, so the audit cannot vouch for the document."""
-    error = snapshot.get("error") or {}
-    if snapshot["state"] == "failed" and error.get("code") in INPUT_ERRORS:
-        return EXIT_BAD_INPUT
-    if any(f["severity"] == "high" for f in findings_of(snapshot)):
-        return EXIT_HIGH_FINDINGS
-    if snapshot["state"] != "completed":
-        return EXIT_INCOMPLETE
-    return EXIT_OK
-
-
-def findings_of(snapshot: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [f for a in snapshot["agents"] for f in (a.get("result") or {}).get("findings", [])]
 
 
 def format_duration(ms: float) -> str:
@@ -102,20 +76,14 @@ def finding_detail(finding: Mapping[str, Any]) -> str:
     return " · ".join(p for p in parts if p)
 
 
-class AuditView:
+class AuditView(AuditTracker):
     """Feed it frames; render it inside `rich.live.Live`; read `snapshot` at the end."""
 
     def __init__(self, console: Console, audit_id: str) -> None:
+        super().__init__(audit_id)
         self.console = console
-        self.snapshot: dict[str, Any] = reduction.empty(audit_id)
         self.progress: dict[str, Frame] = {}
         self.started_at: dict[str, str] = {}
-        # Shown in the header by `watch` ("live", "reconnecting in 1.2 s ..."); None hides it.
-        self.connection: str | None = None
-
-    @property
-    def finished(self) -> bool:
-        return self.snapshot["state"] in FINAL_STATES
 
     def feed(self, frame: Frame) -> None:
         kind = frame.get("type")

@@ -30,11 +30,10 @@ from typing import Annotated
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import typer
-from rich.console import Console
-from rich.live import Live
 
 from generated.codes import REFUSED_CLOSE_CODES
-from server.cli.view import EXIT_BAD_INPUT, EXIT_INCOMPLETE, AuditView, exit_code
+from server.cli import messages
+from server.cli.outcome import EXIT_BAD_INPUT, EXIT_INCOMPLETE, AuditTracker, exit_code
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 DEFAULT_GIVE_UP_S = 300.0
@@ -75,7 +74,7 @@ def backoff_s(attempt: int) -> float:
 async def follow(
     audit_id: str,
     base_url: str,
-    view: AuditView,
+    view: AuditTracker,
     *,
     json_lines: bool = False,
     give_up_after_s: float = DEFAULT_GIVE_UP_S,
@@ -139,7 +138,7 @@ async def follow(
     view.connection = None
 
 
-def _take(view: AuditView, message: str | bytes, json_lines: bool) -> str | None:
+def _take(view: AuditTracker, message: str | bytes, json_lines: bool) -> str | None:
     """Apply one frame; BEHIND when a heartbeat names a seq this client never received."""
     text = message.decode() if isinstance(message, bytes) else message
     try:
@@ -175,33 +174,45 @@ def watch(
     ] = DEFAULT_GIVE_UP_S,
 ) -> None:
     """Follow an audit on a server until it finishes; exit codes as for `audit`."""
-    console = Console(quiet=json_lines)
-    errors = Console(stderr=True)
-    view = AuditView(console, audit_id)
 
     def notify(message: str) -> None:
-        errors.print(f"[bold yellow]crosscheck watch:[/] {message}", highlight=False)
+        messages.notice("watch", message)
 
-    async def run() -> None:
+    async def run() -> AuditTracker:
         if json_lines:
+            tracker = AuditTracker(audit_id)
             await follow(
-                audit_id, url, view, json_lines=True, give_up_after_s=give_up_after, notify=notify
+                audit_id,
+                url,
+                tracker,
+                json_lines=True,
+                give_up_after_s=give_up_after,
+                notify=notify,
             )
-            return
+            return tracker
+        # Drawing only: `--json` never loads rich (server/cli/outcome.py says why).
+        from rich.console import Console
+        from rich.live import Live
+
+        from server.cli.view import AuditView
+
+        console = Console()
+        view = AuditView(console, audit_id)
         with Live(view, console=console, refresh_per_second=8, transient=True):
             await follow(audit_id, url, view, give_up_after_s=give_up_after, notify=notify)
+        return view
 
     try:
-        asyncio.run(run())
+        followed = asyncio.run(run())
     except WatchFailed as exc:
-        errors.print(f"[bold red]crosscheck watch:[/] {exc}", highlight=False, soft_wrap=True)
+        messages.error("watch", str(exc))
         raise typer.Exit(exc.exit_code) from exc
     except (OutputClosed, BrokenPipeError):
         discard_stdout()
         raise typer.Exit(EXIT_OUTPUT_CLOSED) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
-    raise typer.Exit(exit_code(view.snapshot))
+    raise typer.Exit(exit_code(followed.snapshot))
 
 
 def discard_stdout() -> None:

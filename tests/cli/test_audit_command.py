@@ -13,9 +13,9 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from server.agents import registry
-from server.cli import cli
 from server.cli.audit import run_audit
-from server.cli.view import EXIT_BAD_INPUT, EXIT_HIGH_FINDINGS, EXIT_INCOMPLETE, EXIT_OK
+from server.cli.commands import cli
+from server.cli.outcome import EXIT_BAD_INPUT, EXIT_HIGH_FINDINGS, EXIT_INCOMPLETE, EXIT_OK
 from server.cli.watch import EXIT_OUTPUT_CLOSED
 from server.samples import sample_path
 from tests.support.frames import assert_valid_frame

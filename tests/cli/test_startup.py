@@ -28,8 +28,8 @@ def modules_after(code: str) -> set[str]:
     return set(json.loads(done.stdout.splitlines()[-1]))
 
 
-def test_the_cli_starts_without_the_agents_the_readers_or_the_network_clients() -> None:
-    loaded = modules_after("import server.cli")
+def test_the_cli_starts_without_the_agents_the_readers_the_log_or_the_network_clients() -> None:
+    loaded = modules_after("import server.cli.commands")
     assert "server.cli.audit" in loaded and "typer" in loaded  # the probe did load the CLI
     for absent in (
         "server.agents.numeric",
@@ -38,12 +38,39 @@ def test_the_cli_starts_without_the_agents_the_readers_or_the_network_clients() 
         "server.agents.external",
         "server.ingest.reader",
         "server.ingest.assemble",
+        "server.log",  # a local audit reports to the terminal, not to an event log
+        "server.storage",
+        "sqlite3",
         "docx",
         "httpx",
         "websockets",
         "generated.models.rest_schema",
+        "generated.models.review_schema",
     ):
-        assert absent not in loaded, f"`import server.cli` loads {absent}"
+        assert absent not in loaded, f"`import server.cli.commands` loads {absent}"
+
+
+def test_the_entry_point_loads_the_commands_only_when_called() -> None:
+    loaded = modules_after("import server.cli")
+    assert "server.cli.commands" not in loaded and "typer" not in loaded
+
+
+def test_the_entry_point_leaves_the_collector_on() -> None:
+    """`main` turns the collector off while it loads the commands; it must turn it back on."""
+    code = (
+        "import gc, sys\n"
+        "sys.argv = ['crosscheck', '--help']\n"
+        "from server.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(gc.isenabled())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "True"
 
 
 def test_the_registry_names_the_agents_without_importing_them() -> None:

@@ -18,13 +18,8 @@ import pytest
 from rich.console import Console
 from websockets.asyncio.server import ServerConnection, serve
 
-from server.cli.view import (
-    EXIT_BAD_INPUT,
-    EXIT_HIGH_FINDINGS,
-    EXIT_INCOMPLETE,
-    AuditView,
-    exit_code,
-)
+from server.cli.outcome import EXIT_BAD_INPUT, EXIT_HIGH_FINDINGS, EXIT_INCOMPLETE, exit_code
+from server.cli.view import AuditView
 from server.cli.watch import (
     BACKOFF_MAX_S,
     EXIT_OUTPUT_CLOSED,

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from server.cli import cli
-from server.cli.view import EXIT_BAD_INPUT, EXIT_INCOMPLETE, EXIT_OK
+from server.cli.commands import cli
+from server.cli.outcome import EXIT_BAD_INPUT, EXIT_INCOMPLETE, EXIT_OK
 from tests.support.exports import Audited, Site
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 from typer.testing import CliRunner
 
-from server.cli import cli
-from server.cli.view import EXIT_BAD_INPUT, EXIT_HIGH_FINDINGS, EXIT_INCOMPLETE
+from server.cli.commands import cli
+from server.cli.outcome import EXIT_BAD_INPUT, EXIT_HIGH_FINDINGS, EXIT_INCOMPLETE
 from tests.support.frames import assert_valid_frame, assert_valid_review_frame
 from tests.support.harness import STATEMENT_MD, LiveServer, make_settings
 from tests.support.review import DRAFT_2, NEW, SPECS, RoundsAgent, fid, team
