@@ -231,7 +231,7 @@ def one_cli_audit(sample: str) -> dict[str, float]:
         "wall_ms": _ms(wall),
         "cpu_ms": _ms(cpu),
         "reported_ms": reported,
-        "ratio": round(wall * 1000 / reported, 2),
+        "ratio": round(wall * 1000 / reported, 3),
     }
 
 
@@ -270,7 +270,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     start_up["left_behind_max"] = max((int(s["left_behind"]) for s in starts), default=0)
     audit = stages(measured)
     command = {key: _median([c[key] for c in cli]) for key in ("wall_ms", "cpu_ms", "reported_ms")}
-    command["ratio"] = _median([c["ratio"] for c in cli], digits=2)  # 1.24 must not print as 1.2
+    command["ratio"] = _median([c["ratio"] for c in cli], digits=3)  # 1.204 must not print as 1.2
+    command["outside_ms"] = _median([c["wall_ms"] - c["reported_ms"] for c in cli])
     figures: dict[str, Any] = {
         "benchmark": "e2e",
         "sample": args.sample,
@@ -320,7 +321,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                 ("wall time of the command, ms", command["wall_ms"], ""),
                 ("CPU time of the command (user + system), ms", command["cpu_ms"], ""),
                 ("duration_ms it reports, ms", command["reported_ms"], ""),
-                ("wall / reported", command["ratio"], f"<= {GOAL_CLI_RATIO}"),
+                ("outside the audit (wall - reported), ms", command["outside_ms"], ""),
+                ("wall / reported", f"{command['ratio']:.3f}", f"<= {GOAL_CLI_RATIO}"),
             ],
         )
     )
