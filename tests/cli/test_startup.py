@@ -84,6 +84,14 @@ def test_the_registry_names_the_agents_without_importing_them() -> None:
     }
 
 
+def test_the_external_agent_loads_without_the_network_client() -> None:
+    """Online sources are off unless configured: httpx (and the click, rich and pygments of its
+    own command line) is loaded when one first opens a client, not with the agent."""
+    loaded = modules_after("import server.agents.external")
+    assert "server.agents.external.sources.gleif" in loaded  # the probe loaded the sources
+    assert "httpx" not in loaded
+
+
 def test_the_contract_models_load_by_schema_module_on_first_use() -> None:
     loaded = modules_after("import generated.models")
     assert not any(m.startswith("generated.models.") for m in loaded)

@@ -15,18 +15,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import pycountry
 from stdnum import lei as lei_scheme
 
 from generated.models import Severity
 from server.agents.external.sources.base import Outcome, SourceReport, Verdict, parse_iso_date
-from server.agents.external.sources.http import NOT_FOUND, get_json
+from server.agents.external.sources.http import NOT_FOUND, get_json, open_client
 from server.agents.external.sources.identifiers import Found, find_leis
 from server.errors import SourceUnavailable
 from server.ingest.document import Document
+
+if TYPE_CHECKING:
+    import httpx
 
 NAME = "gleif"
 REFERENCE = "GLEIF LEI record (ISO 17442)"
@@ -112,7 +114,7 @@ class GleifSource:
             ]
             return SourceReport(verdicts=verdicts, detail=self.unavailable_reason())
         verdicts = []
-        async with httpx.AsyncClient(timeout=self._timeout) as client:
+        async with open_client(self._timeout) as client:
             for found in leis:
                 verdicts.extend(await self._check_one(client, found, document))
         return SourceReport(

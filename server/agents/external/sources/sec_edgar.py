@@ -20,12 +20,11 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-import httpx
 import yaml
 
 from generated.models import CellRef, Location, Severity
 from server.agents.external.sources.base import Outcome, SourceReport, Verdict, parse_iso_date
-from server.agents.external.sources.http import NOT_FOUND, get_json
+from server.agents.external.sources.http import NOT_FOUND, get_json, open_client
 from server.agents.external.sources.prior_year import column_year
 from server.agents.external.sources.restatement import RestatementIndex
 from server.errors import SourceUnavailable
@@ -114,7 +113,7 @@ class SecEdgarSource:
         claims = report_lines(document)
         url = f"{self._base}/api/xbrl/companyfacts/CIK{cik}.json"
         try:
-            async with httpx.AsyncClient(timeout=self._timeout) as client:
+            async with open_client(self._timeout) as client:
                 reply = await get_json(client, url, {"User-Agent": self._user_agent})
             if reply.status == NOT_FOUND:
                 return SourceReport(detail=f"SEC EDGAR has no company facts for CIK {cik}.")
