@@ -15,11 +15,16 @@ time of `crosscheck audit` and the audit time it reports):
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
 
+from server.cli import exiting
+
 
 def main() -> None:
+    """The `crosscheck` program. It ends the process: call it from the console script only."""
+    atexit.register(exiting.leave)  # first registered, so it runs last
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     gc.disable()
     try:
@@ -29,6 +34,9 @@ def main() -> None:
         gc.enable()
     try:
         cli()
+    except SystemExit as exc:
+        exiting.record(exc.code)
+        raise
     finally:
         # The process ends here. Without this, the interpreter's last collections walk every
         # object the audit left (about 0.1 s after `crosscheck audit`); frozen, they are

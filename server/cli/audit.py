@@ -22,7 +22,7 @@ from server.agents import registry
 from server.agents.base import Agent, AuditInputs
 from server.audits.ids import new_audit_id
 from server.audits.orchestrator import Orchestrator
-from server.cli import messages
+from server.cli import exiting, messages
 from server.cli.outcome import EXIT_BAD_INPUT, AuditTracker, exit_code
 from server.cli.watch import EXIT_OUTPUT_CLOSED, OutputClosed, WatchFailed, discard_stdout
 from server.errors import DocumentError
@@ -173,6 +173,7 @@ def audit(
     ] = None,
 ) -> None:
     """Audit a document now; exit 0 clean, 1 high finding, 2 bad input, 3 not fully checked."""
+    exiting.arm()
     memos = list(memo or [])
     if previous and not url:
         messages.error("audit", "--previous needs --url: the earlier audit lives on a server.")

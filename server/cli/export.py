@@ -17,7 +17,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import typer
 
-from server.cli import messages
+from server.cli import exiting, messages
 from server.cli.outcome import EXIT_BAD_INPUT, EXIT_INCOMPLETE, EXIT_OK
 from server.cli.watch import DEFAULT_URL
 
@@ -99,6 +99,7 @@ def export(
     ] = None,
 ) -> None:
     """Write an audit's working paper (workbook, commented Word copy, CSV or JSON) to a file."""
+    exiting.arm()
     try:
         data, suggested, state = fetch(url, audit_id, format.value)
         target = output if output is not None else Path(suggested)

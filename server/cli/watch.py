@@ -32,7 +32,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import typer
 
 from generated.codes import REFUSED_CLOSE_CODES
-from server.cli import messages
+from server.cli import exiting, messages
 from server.cli.outcome import EXIT_BAD_INPUT, EXIT_INCOMPLETE, AuditTracker, exit_code
 
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -174,6 +174,7 @@ def watch(
     ] = DEFAULT_GIVE_UP_S,
 ) -> None:
     """Follow an audit on a server until it finishes; exit codes as for `audit`."""
+    exiting.arm()
 
     def notify(message: str) -> None:
         messages.notice("watch", message)
