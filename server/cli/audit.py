@@ -8,7 +8,8 @@ pipeline: 0 no high-severity finding, 1 a high-severity finding, 2 the input can
 3 an agent or the audit did not finish (the document was not fully checked).
 """
 
-from __future__ import annotations
+# Without `from __future__ import annotations`: typer reads these signatures at every start,
+# and finding objects there, not strings to parse, saves about 4 ms (bench/e2e).
 
 import asyncio
 import sys
@@ -99,7 +100,7 @@ async def run_audit(
     memos: list[Path],
     *,
     agents: Mapping[str, Agent],
-    console: Console | None = None,
+    console: "Console | None" = None,
     json_lines: bool = False,
     agent_timeout_s: float = DEFAULT_AGENT_TIMEOUT_S,
 ) -> dict[str, Any]:

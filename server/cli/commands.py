@@ -4,7 +4,8 @@
 `@cli.command()`. Flags map one-to-one onto `Settings` fields.
 """
 
-from __future__ import annotations
+# Without `from __future__ import annotations`: typer reads these signatures at every start,
+# and finding objects there, not strings to parse, saves about 4 ms (bench/e2e).
 
 from pathlib import Path
 from typing import Annotated

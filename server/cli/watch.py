@@ -17,7 +17,8 @@ with status 141, as a program ended by SIGPIPE does. Other exit codes are those 
 `crosscheck audit`.
 """
 
-from __future__ import annotations
+# Without `from __future__ import annotations`: typer reads these signatures at every start,
+# and finding objects there, not strings to parse, saves about 4 ms (bench/e2e).
 
 import asyncio
 import json
