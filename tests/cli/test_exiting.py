@@ -12,6 +12,7 @@ from pathlib import Path
 from server.cli.outcome import EXIT_BAD_INPUT, EXIT_HIGH_FINDINGS
 from server.samples import sample_path
 from tests.support.paths import ROOT
+from tests.support.processes import run_python
 
 CROSSCHECK = Path(sys.executable).parent / "crosscheck"
 # Buffered output, as a user's shell gives it: what the command does not flush is at stake.
@@ -64,9 +65,7 @@ def test_exit_handlers_registered_by_the_command_still_run() -> None:
         "sys.argv = ['crosscheck', 'audit', 'no-such-file.docx']\n"
         "main()\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, env=BUFFERED
-    )
+    done = run_python(probe, check=False, env=BUFFERED)
     assert done.returncode == EXIT_BAD_INPUT
     assert "does not exist" in done.stderr
     assert done.stdout == "a later handler ran\n"

@@ -9,22 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 
 from server.agents import registry
 from server.agents.base import AuditInputs
 from server.ingest.reader import read_document
 from server.samples import sample_path
-from tests.support.paths import ROOT
+from tests.support.processes import run_python
 
 
 def modules_after(code: str) -> set[str]:
     """The modules loaded in a fresh interpreter after running `code`."""
     probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
-    done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    done = run_python(probe)
     return set(json.loads(done.stdout.splitlines()[-1]))
 
 
@@ -67,9 +63,7 @@ def test_the_entry_point_leaves_the_collector_on() -> None:
         "    pass\n"
         "print(gc.isenabled())\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    done = run_python(code)
     assert done.stdout.splitlines()[-1] == "True"
 
 
@@ -136,9 +130,7 @@ def test_four_agents_started_together_each_load_their_package_once_and_run() -> 
         "    return {n: r.agent for n, r in zip(agents, results)}\n"
         "print(json.dumps(asyncio.run(main())))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    done = run_python(code)
     ran = json.loads(done.stdout.splitlines()[-1])
     assert ran == {name: name for name in ("numeric", "logic", "disclosure", "external")}
 

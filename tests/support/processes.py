@@ -1,17 +1,34 @@
-"""Server processes in tests (and bench/): a free port, waiting until a server answers, and
-the processes a server started (from /proc, Linux)."""
+"""Processes in tests (and bench/): Python code in a fresh interpreter, a free port, waiting
+until a server answers, and the processes a server started (from /proc, Linux)."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
 import subprocess
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import httpx
 
 from tests.support.harness import api
+from tests.support.paths import ROOT
+
+
+def run_python(
+    code: str, *, check: bool = True, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `code` in a fresh interpreter from the repository root (the test process has
+    imported everything already, so what a module loads is only seen in a new one)."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=check,
+        env=None if env is None else dict(env),
+    )
 
 
 def free_port() -> int:
