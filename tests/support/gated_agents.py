@@ -1,7 +1,9 @@
 """Agents whose timing the browser and CLI tests control.
 
-Each agent reports progress, then waits on its gate (tests/runtime/harness.py `Gate`, opened
-from the test thread) and returns the golden result of its kind
+Each agent waits on its gate (tests/runtime/harness.py `Gate`, opened from the test thread),
+reporting progress every `PROGRESS_EVERY_S` meanwhile as a working agent does (progress is not
+replayed: a page that connects after the first report must still see one), then returns the
+golden result of its kind
 (tests/fixtures/results/<agent>/valid-with-findings.json), or raises `SourceUnavailable` when
 told to fail. The numeric finding is re-pointed at a real total row of the audited document, so
 the page can show that cell highlighted in the table the server parsed.
@@ -9,6 +11,7 @@ the page can show that cell highlighted in the table the server parsed.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +25,7 @@ from tests.support.paths import FIXTURES
 
 RESULTS = FIXTURES / "results"
 AGENT_NAMES = ("numeric", "logic", "disclosure", "external")
+PROGRESS_EVERY_S = 0.5
 MODELS: dict[str, type[AgentResultModel]] = {
     "numeric": NumericResult,
     "logic": LogicResult,
@@ -65,9 +69,16 @@ class GatedAgent:
     fail_message: str | None = None
 
     async def __call__(self, inputs: AuditInputs, progress: Progress | None = None) -> Any:
-        if progress is not None:
-            progress(1, 4, f"step 1 of 4 ({self.name})")
-        await self.gate.wait()
+        opened = asyncio.ensure_future(self.gate.wait())
+        try:
+            while True:
+                if progress is not None:
+                    progress(1, 4, f"step 1 of 4 ({self.name})")
+                done, _ = await asyncio.wait({opened}, timeout=PROGRESS_EVERY_S)
+                if done:
+                    break
+        finally:
+            opened.cancel()
         if self.fail_message is not None:
             raise SourceUnavailable(self.fail_message)
         return golden(self.name, inputs)
