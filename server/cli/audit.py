@@ -14,6 +14,7 @@ pipeline: 0 no high-severity finding, 1 a high-severity finding, 2 the input can
 import asyncio
 import sys
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -110,37 +111,31 @@ async def run_audit(
     view on `console` (a new one on stdout if none is given).
     """
     audit_id = new_audit_id()
+    view: AuditTracker
+    live: AbstractContextManager[object]
+    if json_lines:
+        view, live = AuditTracker(audit_id), nullcontext()
+    else:
+        from server.cli.view import live_view  # rich: only to draw (server/cli/outcome.py)
+
+        view, live = live_view(audit_id, console)
+    sink = FrameSink(view, json_lines)
+    orchestrator = Orchestrator(
+        agents,
+        sink,
+        agent_timeout_s=agent_timeout_s,
+        progress_per_s=DEFAULT_PROGRESS_PER_S,
+        max_running=1,
+    )
 
     async def load() -> AuditInputs:
         return await asyncio.to_thread(read_inputs, document, prior_year, memos)
 
-    def orchestrator(sink: FrameSink) -> Orchestrator:
-        return Orchestrator(
-            agents,
-            sink,
-            agent_timeout_s=agent_timeout_s,
-            progress_per_s=DEFAULT_PROGRESS_PER_S,
-            max_running=1,
-        )
-
-    if json_lines:
-        sink = FrameSink(AuditTracker(audit_id), json_lines=True)
-        await orchestrator(sink).run(audit_id, load)
-    else:
-        # Drawing only: `--json` never loads rich (server/cli/outcome.py says why).
-        from rich.console import Console
-        from rich.live import Live
-
-        from server.cli.view import AuditView
-
-        console = console or Console()
-        view = AuditView(console, audit_id)
-        sink = FrameSink(view, json_lines=False)
-        with Live(view, console=console, refresh_per_second=8, transient=True):
-            await orchestrator(sink).run(audit_id, load)
+    with live:
+        await orchestrator.run(audit_id, load)
     if sink.output_closed:
         raise OutputClosed
-    return sink.view.snapshot
+    return view.snapshot
 
 
 def audit(

@@ -54,6 +54,11 @@ class AuditTracker:
     def finished(self) -> bool:
         return self.snapshot["state"] in FINAL_STATES
 
-    def feed(self, frame: Frame) -> None:
-        if frame.get("type") != "agent_progress":
-            self.snapshot = reduction.apply(self.snapshot, frame)
+    def feed(self, frame: Frame) -> bool:
+        """Apply a frame; False when it changed nothing (progress, or a repeat after a
+        reconnect)."""
+        if frame.get("type") == "agent_progress":
+            return False
+        before = self.snapshot
+        self.snapshot = reduction.apply(before, frame)
+        return self.snapshot is not before

@@ -22,13 +22,12 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
 from rich.console import Console
-from rich.live import Live
 from rich.text import Text
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from server.cli.outcome import EXIT_BAD_INPUT, EXIT_INCOMPLETE
-from server.cli.view import AuditView
+from server.cli.view import live_view
 from server.cli.watch import MAX_FRAME_BYTES, WatchFailed, follow
 
 COMPARED_STATES = ("completed", "completed_with_errors")
@@ -156,14 +155,14 @@ async def run_remote(
 ) -> dict[str, Any]:
     """Submit, follow to the end, show the drafts comparison; returns the audit's snapshot."""
     audit_id = await submit(base_url, document, prior_year, memos, previous)
-    view = AuditView(console, audit_id)
+    view, live = live_view(audit_id, console)
     if json_lines:
         await follow(audit_id, base_url, view, json_lines=True)
     else:
         console.print(
             Text.assemble(("Audit ", "bold"), (audit_id, "bold"), f" on {http_base(base_url)}")
         )
-        with Live(view, console=console, refresh_per_second=8, transient=True):
+        with live:
             await follow(audit_id, base_url, view)
     if previous and view.snapshot["state"] in COMPARED_STATES:
         state, frames = await wait_for_comparison(base_url, audit_id)

@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
+from rich.live import Live
 from rich.spinner import Spinner
 from rich.table import Table
 from rich.text import Text
 
-from server import snapshot as reduction
 from server.cli.outcome import AuditTracker, Frame
 from server.events import parse_ts
 
@@ -76,6 +76,13 @@ def finding_detail(finding: Mapping[str, Any]) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def live_view(audit_id: str, console: Console | None = None) -> tuple[AuditView, Live]:
+    """The view of one audit and the live display that redraws it (enter it while following)."""
+    console = console or Console()
+    view = AuditView(console, audit_id)
+    return view, Live(view, console=console, refresh_per_second=8, transient=True)
+
+
 class AuditView(AuditTracker):
     """Feed it frames; render it inside `rich.live.Live`; read `snapshot` at the end."""
 
@@ -85,17 +92,15 @@ class AuditView(AuditTracker):
         self.progress: dict[str, Frame] = {}
         self.started_at: dict[str, str] = {}
 
-    def feed(self, frame: Frame) -> None:
+    def feed(self, frame: Frame) -> bool:
         kind = frame.get("type")
         if kind == "agent_progress":
             agent = frame.get("agent")
             if isinstance(agent, str) and self._state(agent) in ("pending", "running"):
                 self.progress[agent] = frame
-            return
-        before = self.snapshot
-        self.snapshot = reduction.apply(before, frame)
-        if self.snapshot is before:
-            return
+            return False
+        if not super().feed(frame):
+            return False
         if kind == "agent_started":
             self.started_at[frame["agent"]] = frame["ts"]
         elif kind in ("agent_completed", "agent_failed"):
@@ -104,6 +109,7 @@ class AuditView(AuditTracker):
         elif kind == "audit_finished":
             self.progress.clear()
             self.console.print(self._closing())
+        return True
 
     def _state(self, agent: str) -> str:
         entry = next((a for a in self.snapshot["agents"] if a["agent"] == agent), None)

@@ -27,6 +27,7 @@ import random
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Annotated
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -180,32 +181,28 @@ def watch(
     def notify(message: str) -> None:
         messages.notice("watch", message)
 
-    async def run() -> AuditTracker:
-        if json_lines:
-            tracker = AuditTracker(audit_id)
+    view: AuditTracker
+    live: AbstractContextManager[object]
+    if json_lines:
+        view, live = AuditTracker(audit_id), nullcontext()
+    else:
+        from server.cli.view import live_view  # rich: only to draw (server/cli/outcome.py)
+
+        view, live = live_view(audit_id)
+
+    async def run() -> None:
+        with live:
             await follow(
                 audit_id,
                 url,
-                tracker,
-                json_lines=True,
+                view,
+                json_lines=json_lines,
                 give_up_after_s=give_up_after,
                 notify=notify,
             )
-            return tracker
-        # Drawing only: `--json` never loads rich (server/cli/outcome.py says why).
-        from rich.console import Console
-        from rich.live import Live
-
-        from server.cli.view import AuditView
-
-        console = Console()
-        view = AuditView(console, audit_id)
-        with Live(view, console=console, refresh_per_second=8, transient=True):
-            await follow(audit_id, url, view, give_up_after_s=give_up_after, notify=notify)
-        return view
 
     try:
-        followed = asyncio.run(run())
+        asyncio.run(run())
     except WatchFailed as exc:
         messages.error("watch", str(exc))
         raise typer.Exit(exc.exit_code) from exc
@@ -214,7 +211,7 @@ def watch(
         raise typer.Exit(EXIT_OUTPUT_CLOSED) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
-    raise typer.Exit(exit_code(followed.snapshot))
+    raise typer.Exit(exit_code(view.snapshot))
 
 
 def discard_stdout() -> None:
