@@ -11,6 +11,7 @@ from pathlib import Path
 
 from server.cli.outcome import EXIT_BAD_INPUT, EXIT_HIGH_FINDINGS
 from server.samples import sample_path
+from tests.support.frames import assert_valid_frame
 from tests.support.paths import ROOT
 from tests.support.processes import run_python
 
@@ -38,7 +39,7 @@ def test_a_local_audit_to_a_file_keeps_every_line_and_its_status(tmp_path: Path)
         assert f"✔ {agent} completed" in text
 
 
-def test_json_lines_end_with_audit_finished(tmp_path: Path) -> None:
+def test_json_lines_are_valid_frames_ending_with_audit_finished(tmp_path: Path) -> None:
     done = subprocess.run(
         [str(CROSSCHECK), "audit", str(sample_path("insig-2024.docx")), "--json"],
         cwd=ROOT,
@@ -48,6 +49,8 @@ def test_json_lines_end_with_audit_finished(tmp_path: Path) -> None:
     )
     frames = [json.loads(line) for line in done.stdout.splitlines()]
     assert frames[0]["type"] == "audit_started" and frames[-1]["type"] == "audit_finished"
+    for frame in frames:
+        assert_valid_frame(frame)
     assert done.returncode in (0, EXIT_HIGH_FINDINGS) and done.stderr == ""
 
 
